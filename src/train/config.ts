@@ -1,0 +1,183 @@
+// A training run's configuration: what one experiment is, as data. Defaults
+// are the classic experiment (relu, Adam, lr 0.01, batch 64, 2000 iterations,
+// full test set every 50). Parsing and validation of user-given values live
+// here, so the CLI stays a thin shell and bad values never reach training.
+
+import { ACTIVATIONS, ActivationName, isActivationName } from "../engine/layers/activations.js";
+import { DATASET_NAMES, DatasetName } from "../data/datasets.js";
+import { OPTIMIZERS, OptimizerName, isOptimizerName } from "../optim/optimizers.js";
+
+export interface RunConfig {
+  activation: ActivationName;
+  optimizer: OptimizerName;
+  lr: number;
+  batchSize: number;
+  /** Training iterations (batches); when epochs is set, derived from it and the training-set size. */
+  iterations: number;
+  epochs: number | null;
+  /** Evaluate the full test set every this many iterations (and after the last). */
+  evalEvery: number;
+  initMean: number;
+  initStd: number;
+  seed: number;
+  dataset: DatasetName;
+  /** null: the embedded MNIST. */
+  dataDir: string | null;
+  logdir: string;
+  runName: string;
+}
+
+export const DEFAULT_CONFIG: Omit<RunConfig, "runName"> = {
+  activation: "relu",
+  optimizer: "adam",
+  lr: 0.01,
+  batchSize: 64,
+  iterations: 2000,
+  epochs: null,
+  evalEvery: 50,
+  initMean: 0,
+  initStd: 0.1,
+  seed: 0,
+  dataset: "mnist",
+  dataDir: null,
+  logdir: "runs",
+};
+
+/** A value the user gave that cannot be used; the message names the valid values. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Accepts "gd" as another name for plain gradient descent. */
+const OPTIMIZER_ALIASES: Record<string, OptimizerName> = { gd: "sgd" };
+
+export function parseActivation(value: string): ActivationName {
+  const name = value.trim().toLowerCase();
+  if (isActivationName(name)) return name;
+  throw new ConfigError(`unknown activation "${value}"; valid activations: ${ACTIVATIONS.join(", ")}`);
+}
+
+export function parseOptimizer(value: string): OptimizerName {
+  const name = value.trim().toLowerCase();
+  const resolved = OPTIMIZER_ALIASES[name] ?? name;
+  if (isOptimizerName(resolved)) return resolved;
+  throw new ConfigError(`unknown optimizer "${value}"; valid optimizers: ${OPTIMIZERS.join(", ")} (gd = sgd)`);
+}
+
+export function parseDatasetName(value: string): DatasetName {
+  const name = value.trim().toLowerCase();
+  if ((DATASET_NAMES as readonly string[]).includes(name)) return name as DatasetName;
+  throw new ConfigError(`unknown dataset "${value}"; valid datasets: ${DATASET_NAMES.join(", ")} (or --data-dir DIR)`);
+}
+
+interface NumberRule {
+  integer?: boolean;
+  min?: number;
+  /** min itself is not allowed. */
+  minExclusive?: boolean;
+  max?: number;
+}
+
+/** A finite number, written entirely as one (no "12abc", no empty string), within rule. */
+export function parseNumber(option: string, value: string, rule: NumberRule = {}): number {
+  const text = value.trim();
+  const number = text === "" ? NaN : Number(text);
+  const ok = Number.isFinite(number)
+    && (!rule.integer || Number.isInteger(number))
+    && (rule.min === undefined || (rule.minExclusive ? number > rule.min : number >= rule.min))
+    && (rule.max === undefined || number <= rule.max);
+  if (!ok) throw new ConfigError(`${option} must be ${describeRule(rule)}, got "${value}"`);
+  return number;
+}
+
+function describeRule(rule: NumberRule): string {
+  const bounds: string[] = [];
+  if (rule.min !== undefined) bounds.push(`${rule.minExclusive ? ">" : "≥"} ${rule.min}`);
+  if (rule.max !== undefined) bounds.push(`≤ ${rule.max}`);
+  return [rule.integer ? "an integer" : "a number", bounds.join(" and ")].filter(Boolean).join(" ");
+}
+
+/**
+ * The run name a config gets unless one is given: activation, optimizer and
+ * learning rate, plus every other setting that differs from the classic
+ * experiment, e.g. "relu-adam-lr0.01", "sigmoid-sgd-lr0.1-b128-seed3".
+ */
+export function defaultRunName(config: Omit<RunConfig, "runName">): string {
+  const parts = [config.activation, config.optimizer, `lr${config.lr}`];
+  if (config.batchSize !== DEFAULT_CONFIG.batchSize) parts.push(`b${config.batchSize}`);
+  if (config.initMean !== DEFAULT_CONFIG.initMean) parts.push(`mean${config.initMean}`);
+  if (config.initStd !== DEFAULT_CONFIG.initStd) parts.push(`std${config.initStd}`);
+  if (config.seed !== DEFAULT_CONFIG.seed) parts.push(`seed${config.seed}`);
+  const name = parts.join("-");
+  return config.dataset === "mnist" ? name : `${config.dataset}-${name}`;
+}
+
+/** Run names become directory names: one path segment of safe characters. */
+export function validateRunName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+=-]*$/.test(name) || name.length > 200) {
+    throw new ConfigError(`run name "${name}" must be one path segment of letters, digits and . _ + = - (not starting with . or -)`);
+  }
+  return name;
+}
+
+/** The user-given options of a run, as strings (from the CLI or a config file). */
+export interface RunOptions {
+  activation?: string;
+  optimizer?: string;
+  lr?: string;
+  batchSize?: string;
+  iterations?: string;
+  epochs?: string;
+  evalEvery?: string;
+  initMean?: string;
+  initStd?: string;
+  seed?: string;
+  dataset?: string;
+  dataDir?: string;
+  logdir?: string;
+  runName?: string;
+}
+
+/** Validates options into a full config; throws ConfigError naming the first bad value. */
+export function resolveRunConfig(options: RunOptions): RunConfig {
+  if (options.iterations !== undefined && options.epochs !== undefined) {
+    throw new ConfigError("give either --iterations or --epochs, not both");
+  }
+  const base: Omit<RunConfig, "runName"> = {
+    activation: options.activation !== undefined ? parseActivation(options.activation) : DEFAULT_CONFIG.activation,
+    optimizer: options.optimizer !== undefined ? parseOptimizer(options.optimizer) : DEFAULT_CONFIG.optimizer,
+    lr: options.lr !== undefined ? parseNumber("--lr", options.lr, { min: 0, minExclusive: true }) : DEFAULT_CONFIG.lr,
+    batchSize: options.batchSize !== undefined
+      ? parseNumber("--batch-size", options.batchSize, { min: 1, integer: true, max: 60000 })
+      : DEFAULT_CONFIG.batchSize,
+    iterations: options.iterations !== undefined
+      ? parseNumber("--iterations", options.iterations, { min: 1, integer: true })
+      : DEFAULT_CONFIG.iterations,
+    epochs: options.epochs !== undefined ? parseNumber("--epochs", options.epochs, { min: 0, minExclusive: true }) : null,
+    evalEvery: options.evalEvery !== undefined
+      ? parseNumber("--eval-every", options.evalEvery, { min: 1, integer: true })
+      : DEFAULT_CONFIG.evalEvery,
+    initMean: options.initMean !== undefined ? parseNumber("--init-mean", options.initMean) : DEFAULT_CONFIG.initMean,
+    initStd: options.initStd !== undefined
+      ? parseNumber("--init-std", options.initStd, { min: 0, minExclusive: true })
+      : DEFAULT_CONFIG.initStd,
+    seed: options.seed !== undefined ? parseNumber("--seed", options.seed, { min: 0, integer: true, max: 4294967295 }) : DEFAULT_CONFIG.seed,
+    dataset: options.dataset !== undefined ? parseDatasetName(options.dataset) : DEFAULT_CONFIG.dataset,
+    dataDir: options.dataDir ?? null,
+    logdir: options.logdir ?? DEFAULT_CONFIG.logdir,
+  };
+  if (base.dataDir === null && base.dataset !== "mnist") {
+    throw new ConfigError(`--dataset ${base.dataset} is not embedded; give --data-dir DIR with its IDX files ` +
+      "(Debian's package dataset-fashion-mnist installs Fashion-MNIST)");
+  }
+  const runName = validateRunName(options.runName ?? defaultRunName(base));
+  return { ...base, runName };
+}
+
+/** Iterations for `epochs` passes over `trainCount` images (the last batch may run into the next epoch). */
+export function iterationsForEpochs(epochs: number, trainCount: number, batchSize: number): number {
+  return Math.max(1, Math.ceil((epochs * trainCount) / batchSize));
+}

@@ -1,0 +1,38 @@
+// Evaluation of a network on a whole image set (forward only, in large batches).
+
+import { fillBatch } from "../data/batches.js";
+import { ImageSet } from "../data/datasets.js";
+import { LeNet5 } from "../engine/lenet.js";
+
+export const EVAL_BATCH_SIZE = 500;
+
+export interface EvalResult {
+  /** Mean softmax cross-entropy over the set. */
+  loss: number;
+  /** Fraction of images whose argmax logit is the label. */
+  accuracy: number;
+  count: number;
+}
+
+/** Reusable input buffers for evaluation, so repeated evaluations allocate nothing. */
+export class EvalBuffers {
+  readonly input = new Float32Array(EVAL_BATCH_SIZE * 32 * 32);
+  readonly labels = new Int32Array(EVAL_BATCH_SIZE);
+  readonly indices = new Int32Array(EVAL_BATCH_SIZE);
+}
+
+/** Loss and accuracy of model on every image of set (the full test set, for MNIST 10,000). */
+export function evaluateImageSet(model: LeNet5, set: ImageSet, buffers = new EvalBuffers()): EvalResult {
+  let totalLoss = 0;
+  let correct = 0;
+  for (let start = 0; start < set.count; start += EVAL_BATCH_SIZE) {
+    const count = Math.min(EVAL_BATCH_SIZE, set.count - start);
+    for (let k = 0; k < count; k++) buffers.indices[k] = start + k;
+    fillBatch(buffers.input, buffers.labels, set, buffers.indices, count);
+    model.forward(buffers.input, count);
+    const result = model.loss(buffers.labels);
+    totalLoss += result.loss * count;
+    correct += result.correct;
+  }
+  return { loss: totalLoss / set.count, accuracy: correct / set.count, count: set.count };
+}

@@ -1,0 +1,86 @@
+// A run's directory, <logdir>/<run-name>, and the files a finished run leaves
+// in it: run.json (config, results, history) and model.safetensors (the
+// weights, loadable by PyTorch). Both are written atomically.
+
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { LENET_PARAMETERS } from "../engine/lenet.js";
+import { ParameterSet, torchName } from "../engine/parameters.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { encodeSafetensors } from "../io/safetensors.js";
+import { ConfigError, RunConfig } from "./config.js";
+import { EvalRecord } from "./trainer.js";
+
+export const RUN_FILE = "run.json";
+export const MODEL_FILE = "model.safetensors";
+
+/**
+ * Creates (or, with overwrite, empties) the run directory and returns its path.
+ * Refuses a logdir that is a file and an existing non-empty run directory.
+ */
+export function prepareRunDirectory(config: RunConfig, options: { overwrite?: boolean } = {}): string {
+  const logdir = resolve(config.logdir);
+  if (existsSync(logdir) && !statSync(logdir).isDirectory()) {
+    throw new ConfigError(`logdir ${logdir} is a file, not a directory; give --logdir a directory path`);
+  }
+  const runDir = join(logdir, config.runName);
+  if (existsSync(runDir)) {
+    if (!statSync(runDir).isDirectory()) {
+      throw new ConfigError(`${runDir} is a file; choose another --run-name or remove it`);
+    }
+    if (readdirSync(runDir).length > 0) {
+      if (!options.overwrite) {
+        throw new ConfigError(`run directory ${runDir} already exists; choose another --run-name, ` +
+          "or pass --overwrite to replace it");
+      }
+      rmSync(runDir, { recursive: true });
+    }
+  }
+  try {
+    mkdirSync(runDir, { recursive: true });
+  } catch (error) {
+    throw new ConfigError(`cannot create run directory ${runDir}: ${(error as Error).message}`);
+  }
+  return runDir;
+}
+
+export interface RunSummary {
+  run: string;
+  runDir: string;
+  config: RunConfig;
+  status: "finished";
+  final: {
+    trainLoss: number;
+    trainAccuracy: number;
+    testLoss: number;
+    testAccuracy: number;
+  };
+  iterations: number;
+  epochs: number;
+  seconds: number;
+  trainSeconds: number;
+  trainImagesPerSecond: number;
+  parameterCount: number;
+  history: EvalRecord[];
+  finishedAt: string;
+}
+
+export function writeRunSummary(runDir: string, summary: RunSummary): void {
+  writeFileAtomic(join(runDir, RUN_FILE), JSON.stringify(summary, null, 2) + "\n");
+}
+
+/**
+ * The weights as safetensors with PyTorch's state_dict names and layouts
+ * (conv1.weight [6,1,5,5] … fc3.bias [10]), float32 little-endian.
+ */
+export function encodeModel(params: ParameterSet, metadata: Record<string, string> = {}): Uint8Array {
+  const tensors = LENET_PARAMETERS.map((spec) => {
+    const p = params.get(spec.name);
+    return { name: torchName(p.name), shape: [...p.shape], data: p.value };
+  });
+  return encodeSafetensors(tensors, metadata);
+}
+
+export function writeModel(runDir: string, params: ParameterSet, metadata: Record<string, string> = {}): void {
+  writeFileAtomic(join(runDir, MODEL_FILE), encodeModel(params, metadata));
+}

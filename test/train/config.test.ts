@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, defaultRunName, iterationsForEpochs, resolveRunConfig } from "../../src/train/config.js";
+
+describe("run config", () => {
+  it("defaults to the classic experiment", () => {
+    const c = resolveRunConfig({});
+    expect(c).toMatchObject({
+      activation: "relu", optimizer: "adam", lr: 0.01, batchSize: 64, iterations: 2000, evalEvery: 50,
+      initMean: 0, initStd: 0.1, seed: 0, dataset: "mnist", dataDir: null, logdir: "runs", runName: "relu-adam-lr0.01",
+    });
+  });
+
+  it("derives the run name from what differs from the defaults", () => {
+    expect(resolveRunConfig({ activation: "sigmoid", optimizer: "gd", lr: "0.1" }).runName).toBe("sigmoid-sgd-lr0.1");
+    expect(defaultRunName({ ...resolveRunConfig({}), batchSize: 128, seed: 3 })).toBe("relu-adam-lr0.01-b128-seed3");
+  });
+
+  it.each([
+    [{ lr: "abc" }, /--lr must be a number > 0, got "abc"/],
+    [{ lr: "0" }, /--lr must be a number > 0/],
+    [{ lr: "" }, /--lr must be a number/],
+    [{ activation: "foo" }, /unknown activation "foo"; valid activations: relu, sigmoid, tanh, leaky-relu, elu, gelu/],
+    [{ optimizer: "lbfgs" }, /unknown optimizer "lbfgs"; valid optimizers: sgd, momentum, adam, adamw, rmsprop/],
+    [{ batchSize: "0" }, /--batch-size must be an integer ≥ 1 and ≤ 60000, got "0"/],
+    [{ batchSize: "2.5" }, /--batch-size must be an integer/],
+    [{ iterations: "12abc" }, /--iterations must be an integer ≥ 1, got "12abc"/],
+    [{ iterations: "10", epochs: "1" }, /either --iterations or --epochs/],
+    [{ seed: "-1" }, /--seed must be an integer ≥ 0/],
+    [{ initStd: "0" }, /--init-std must be a number > 0/],
+    [{ dataset: "cifar" }, /unknown dataset "cifar"; valid datasets: mnist, fashion-mnist/],
+    [{ dataset: "fashion-mnist" }, /not embedded; give --data-dir DIR/],
+    [{ runName: "../escape" }, /run name "..\/escape" must be one path segment/],
+  ])("rejects %j with a message naming the valid values", (options, message) => {
+    expect(() => resolveRunConfig(options)).toThrow(ConfigError);
+    expect(() => resolveRunConfig(options)).toThrow(message);
+  });
+
+  it("turns epochs into iterations, rounding up", () => {
+    expect(iterationsForEpochs(1, 60000, 64)).toBe(938);
+    expect(iterationsForEpochs(0.5, 60000, 100)).toBe(300);
+  });
+});
