@@ -1,0 +1,63 @@
+// PNG encoding of 8-bit gray, RGB and RGBA pixel buffers, via fast-png (pure
+// JavaScript). Used by TensorBoard image summaries, the projector sprite and
+// the figures. Pure: pixels in, PNG bytes out.
+// Not here: turning weights or activations into pixels (scaling, grids).
+
+import { decode, encode } from "fast-png";
+
+/** Channels per pixel: 1 gray, 3 RGB, 4 RGBA. */
+export type PngChannels = 1 | 3 | 4;
+
+/** An image in row-major, channel-interleaved layout (HWC), 8 bits per channel. */
+export interface RasterImage {
+  width: number;
+  height: number;
+  channels: PngChannels;
+  /** height × width × channels bytes, row by row. */
+  data: Uint8Array;
+}
+
+/** The 8 bytes every PNG file starts with. */
+export const PNG_SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Converts pixel values to bytes: a Uint8Array is taken as is; any other array
+ * holds intensities in [0, 1], mapped to round(255·x) and clamped to 0..255.
+ * Throws a RangeError on NaN (an image of a diverged model must not look fine).
+ */
+export function toPixelBytes(pixels: ArrayLike<number>): Uint8Array {
+  if (pixels instanceof Uint8Array) return pixels;
+  const out = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const x = pixels[i]!;
+    if (Number.isNaN(x)) throw new RangeError(`pixel ${i} is NaN`);
+    out[i] = Math.min(255, Math.max(0, Math.round(x * 255)));
+  }
+  return out;
+}
+
+function checkShape(image: RasterImage): void {
+  const { width, height, channels, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`image size must be positive integers, got ${width}×${height}`);
+  }
+  if (channels !== 1 && channels !== 3 && channels !== 4) throw new RangeError(`channels must be 1, 3 or 4, got ${channels}`);
+  if (data.length !== width * height * channels) {
+    throw new RangeError(`image of ${width}×${height}×${channels} needs ${width * height * channels} bytes, got ${data.length}`);
+  }
+}
+
+/** Encodes an 8-bit gray / RGB / RGBA image as PNG. */
+export function encodePng(image: RasterImage): Uint8Array {
+  checkShape(image);
+  return encode({ width: image.width, height: image.height, channels: image.channels, depth: 8, data: image.data });
+}
+
+/** Decodes an 8-bit PNG (gray, RGB or RGBA, without palette) into a RasterImage. */
+export function decodePng(png: Uint8Array): RasterImage {
+  const decoded = decode(png);
+  if (decoded.depth !== 8 || decoded.palette) throw new RangeError("only 8-bit non-palette PNGs are supported");
+  const channels = decoded.channels;
+  if (channels !== 1 && channels !== 3 && channels !== 4) throw new RangeError(`unsupported PNG channel count ${channels}`);
+  return { width: decoded.width, height: decoded.height, channels, data: decoded.data as Uint8Array };
+}

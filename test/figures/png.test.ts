@@ -1,0 +1,42 @@
+// PNG encoding: signature and IHDR checked byte by byte, pixels decoded back.
+import { describe, expect, test } from "vitest";
+import { decodePng, encodePng, PNG_SIGNATURE, toPixelBytes } from "../../src/figures/png.js";
+
+/** Reads the IHDR chunk, which must directly follow the signature. */
+function readIhdr(png: Uint8Array): { width: number; height: number; bitDepth: number; colorType: number } {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  expect(view.getUint32(8)).toBe(13);
+  expect(new TextDecoder().decode(png.subarray(12, 16))).toBe("IHDR");
+  return { width: view.getUint32(16), height: view.getUint32(20), bitDepth: png[24]!, colorType: png[25]! };
+}
+
+describe("encodePng", () => {
+  test("gray image: signature, IHDR (color type 0) and the same pixels back", () => {
+    const data = Uint8Array.from({ length: 5 * 3 }, (_, i) => (i * 17) % 256);
+    const png = encodePng({ width: 5, height: 3, channels: 1, data });
+    expect([...png.subarray(0, 8)]).toEqual([...PNG_SIGNATURE]);
+    expect(readIhdr(png)).toEqual({ width: 5, height: 3, bitDepth: 8, colorType: 0 });
+    expect(decodePng(png)).toEqual({ width: 5, height: 3, channels: 1, data });
+  });
+
+  test("RGB image: IHDR color type 2 and the same pixels back", () => {
+    const data = Uint8Array.from({ length: 4 * 2 * 3 }, (_, i) => (i * 31 + 7) % 256);
+    const png = encodePng({ width: 4, height: 2, channels: 3, data });
+    expect(readIhdr(png)).toEqual({ width: 4, height: 2, bitDepth: 8, colorType: 2 });
+    expect(decodePng(png)).toEqual({ width: 4, height: 2, channels: 3, data });
+  });
+
+  test("rejects a buffer of the wrong size", () => {
+    expect(() => encodePng({ width: 2, height: 2, channels: 3, data: new Uint8Array(4) })).toThrow(/needs 12 bytes, got 4/);
+    expect(() => encodePng({ width: 0, height: 2, channels: 1, data: new Uint8Array(0) })).toThrow(/positive/);
+  });
+});
+
+describe("toPixelBytes", () => {
+  test("bytes pass through; intensities in [0,1] scale to 0..255 and clamp", () => {
+    const bytes = Uint8Array.of(1, 2, 3);
+    expect(toPixelBytes(bytes)).toBe(bytes);
+    expect([...toPixelBytes(Float32Array.of(0, 0.5, 1, -0.2, 1.7))]).toEqual([0, 128, 255, 0, 255]);
+    expect(() => toPixelBytes([0, NaN])).toThrow(/pixel 1 is NaN/);
+  });
+});
