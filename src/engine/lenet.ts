@@ -19,6 +19,7 @@ import { conv2dBackward, conv2dForward } from "./layers/conv2d.js";
 import { denseBackward, denseForward } from "./layers/dense.js";
 import { maxPoolBackward, maxPoolForward } from "./layers/maxpool.js";
 import { LossResult, softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "./layers/softmax-cross-entropy.js";
+import { FeatureMaps, Network } from "./network.js";
 import { ParameterSet, ParameterSpec, initTruncatedNormal } from "./parameters.js";
 import { RandomStream } from "./random.js";
 
@@ -140,7 +141,7 @@ class ActivationGrads {
   }
 }
 
-export class LeNet5 {
+export class LeNet5 implements Network {
   readonly params: ParameterSet;
   readonly activation: ActivationName;
   private acts = new Activations(0);
@@ -236,7 +237,7 @@ export class LeNet5 {
   }
 
   /** Named views of the last forward's stages (post-activation), for visualisation. */
-  featureMaps(): Record<"conv1" | "pool1" | "conv2" | "pool2" | "fc1" | "fc2" | "logits" | "probabilities", Float32Array> {
+  featureMaps(): FeatureMaps {
     const B = this.batchSize;
     const a = this.acts;
     return {

@@ -2,7 +2,7 @@
 
 import { fillBatch } from "../data/batches.js";
 import { ImageSet } from "../data/datasets.js";
-import { LeNet5 } from "../engine/lenet.js";
+import { Network } from "../engine/network.js";
 
 export const EVAL_BATCH_SIZE = 500;
 
@@ -22,7 +22,7 @@ export class EvalBuffers {
 }
 
 /** Loss and accuracy of model on every image of set (the full test set, for MNIST 10,000). */
-export function evaluateImageSet(model: LeNet5, set: ImageSet, buffers = new EvalBuffers()): EvalResult {
+export function evaluateImageSet(model: Network, set: ImageSet, buffers = new EvalBuffers()): EvalResult {
   let totalLoss = 0;
   let correct = 0;
   for (let start = 0; start < set.count; start += EVAL_BATCH_SIZE) {

@@ -6,6 +6,7 @@
 import { BatchSampler, fillBatch } from "../data/batches.js";
 import { Dataset } from "../data/datasets.js";
 import { LeNet5 } from "../engine/lenet.js";
+import { Network } from "../engine/network.js";
 import { Optimizer, createOptimizer } from "../optim/optimizers.js";
 import { RunConfig } from "./config.js";
 import { EvalBuffers, evaluateImageSet } from "./evaluate.js";
@@ -34,13 +35,19 @@ export interface StepInfo {
   lr: number;
 }
 
+/**
+ * Called during training. onStep runs after each optimizer step (params.grads
+ * still hold that step's gradients); onEval after each evaluation, when the
+ * network's last forward was the final test batch. Callbacks may read the
+ * network but must not change it.
+ */
 export interface TrainingCallbacks {
-  onStep?(step: StepInfo): void;
-  onEval?(record: EvalRecord): void;
+  onStep?(step: StepInfo, network: Network): void;
+  onEval?(record: EvalRecord, network: Network): void;
 }
 
 export interface TrainingResult {
-  model: LeNet5;
+  model: Network;
   optimizer: Optimizer;
   history: EvalRecord[];
   final: EvalRecord;
@@ -98,7 +105,7 @@ export async function train(config: RunConfig, dataset: Dataset, callbacks: Trai
     windowLoss += loss;
     windowCorrect += correct;
     windowSteps++;
-    callbacks.onStep?.({ iteration, loss, accuracy: correct / B, lr: config.lr });
+    callbacks.onStep?.({ iteration, loss, accuracy: correct / B, lr: config.lr }, model);
 
     if (iteration % config.evalEvery === 0 || iteration === config.iterations) {
       const test = evaluateImageSet(model, dataset.test, evalBuffers);
@@ -113,7 +120,7 @@ export async function train(config: RunConfig, dataset: Dataset, callbacks: Trai
         seconds: (performance.now() - started) / 1000,
       };
       history.push(record);
-      callbacks.onEval?.(record);
+      callbacks.onEval?.(record, model);
       windowLoss = windowCorrect = windowSteps = 0;
     }
     if (performance.now() - lastYield > 50) {
