@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 // The `lenet-lab` command: a thin shell that parses arguments and calls into
 // src/train (and, as they arrive, src/figures, src/report, src/board). No
-// training logic lives here. Exit codes: 0 done, 1 failed, 2 bad arguments.
+// training logic lives here: each command lives in its own <name>-command.ts
+// and registers itself on the program. Exit codes: 0 done, 1 failed, 2 bad arguments.
 
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { IdxFormatError } from "../data/idx.js";
-import { ACTIVATIONS } from "../engine/layers/activations.js";
-import { OPTIMIZERS } from "../optim/optimizers.js";
-import { ConfigError, DEFAULT_CONFIG } from "../train/config.js";
+import { ConfigError } from "../train/config.js";
 import { DivergenceError } from "../train/trainer.js";
-import { trainCommand } from "./train-command.js";
+import { registerTrainCommand } from "./train-command.js";
 
 const program = new Command()
   .name("lenet-lab")
@@ -18,28 +17,7 @@ const program = new Command()
   .showHelpAfterError("(run lenet-lab <command> --help for the options)")
   .configureOutput({ outputError: (text, write) => write(`lenet-lab: ${text.replace(/^error: /, "")}`) });
 
-program
-  .command("train")
-  .description("train one LeNet-5 run and write <logdir>/<run-name>/{run.json,model.safetensors}")
-  .addOption(new Option("--activation <name>", `activation at every activated layer: ${ACTIVATIONS.join(", ")}`).default(DEFAULT_CONFIG.activation))
-  .addOption(new Option("--optimizer <name>", `${OPTIMIZERS.join(", ")} (gd = sgd)`).default(DEFAULT_CONFIG.optimizer))
-  .option("--lr <rate>", "learning rate", String(DEFAULT_CONFIG.lr))
-  .option("--batch-size <n>", "images per training batch", String(DEFAULT_CONFIG.batchSize))
-  .option("--iterations <n>", `training iterations (default ${DEFAULT_CONFIG.iterations})`)
-  .option("--epochs <n>", "train for this many passes over the training set instead of --iterations")
-  .option("--eval-every <n>", "evaluate the full test set every n iterations", String(DEFAULT_CONFIG.evalEvery))
-  .option("--init-mean <m>", "mean of the truncated-normal initial weights", String(DEFAULT_CONFIG.initMean))
-  .option("--init-std <s>", "standard deviation of the truncated-normal initial weights", String(DEFAULT_CONFIG.initStd))
-  .option("--seed <n>", "seed of every random stream (weights, data order)", String(DEFAULT_CONFIG.seed))
-  .option("--dataset <name>", "mnist or fashion-mnist (class names; fashion-mnist needs --data-dir)", DEFAULT_CONFIG.dataset)
-  .option("--data-dir <dir>", "read train-/t10k- IDX files (raw or .gz) from dir instead of the embedded MNIST")
-  .option("--logdir <dir>", "directory that holds one subdirectory per run", DEFAULT_CONFIG.logdir)
-  .option("--run-name <name>", "name of the run directory (default: derived from the config, e.g. relu-adam-lr0.01)")
-  .option("--overwrite", "replace an existing run directory of the same name")
-  .option("--json", "print a JSON summary as the last line of stdout")
-  .action(async (options) => {
-    await trainCommand(options);
-  });
+registerTrainCommand(program);
 
 async function main(argv: string[]): Promise<number> {
   try {

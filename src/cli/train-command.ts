@@ -2,8 +2,11 @@
 // before writing anything, then trains with a progress display and leaves
 // run.json and model.safetensors in <logdir>/<run-name>.
 
+import { Command, Option } from "commander";
 import { loadDataset } from "../data/datasets.js";
-import { RunOptions, iterationsForEpochs, resolveRunConfig } from "../train/config.js";
+import { ACTIVATIONS } from "../engine/layers/activations.js";
+import { OPTIMIZERS } from "../optim/optimizers.js";
+import { DEFAULT_CONFIG, RunOptions, iterationsForEpochs, resolveRunConfig } from "../train/config.js";
 import { prepareRunDirectory, writeModel, writeRunSummary, RunSummary } from "../train/run-directory.js";
 import { train } from "../train/trainer.js";
 import { createProgressDisplay, formatPercent } from "./progress.js";
@@ -68,4 +71,38 @@ export async function trainCommand(options: TrainCommandOptions): Promise<RunSum
     }));
   }
   return summary;
+}
+
+/**
+ * Adds the options of one run (everything RunOptions holds) to a command, so
+ * that every command that trains takes the same options.
+ */
+export function addRunOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--activation <name>", `activation at every activated layer: ${ACTIVATIONS.join(", ")}`).default(DEFAULT_CONFIG.activation))
+    .addOption(new Option("--optimizer <name>", `${OPTIMIZERS.join(", ")} (gd = sgd)`).default(DEFAULT_CONFIG.optimizer))
+    .option("--lr <rate>", "learning rate", String(DEFAULT_CONFIG.lr))
+    .option("--batch-size <n>", "images per training batch", String(DEFAULT_CONFIG.batchSize))
+    .option("--iterations <n>", `training iterations (default ${DEFAULT_CONFIG.iterations})`)
+    .option("--epochs <n>", "train for this many passes over the training set instead of --iterations")
+    .option("--eval-every <n>", "evaluate the full test set every n iterations", String(DEFAULT_CONFIG.evalEvery))
+    .option("--init-mean <m>", "mean of the truncated-normal initial weights", String(DEFAULT_CONFIG.initMean))
+    .option("--init-std <s>", "standard deviation of the truncated-normal initial weights", String(DEFAULT_CONFIG.initStd))
+    .option("--seed <n>", "seed of every random stream (weights, data order)", String(DEFAULT_CONFIG.seed))
+    .option("--dataset <name>", "mnist or fashion-mnist (class names; fashion-mnist needs --data-dir)", DEFAULT_CONFIG.dataset)
+    .option("--data-dir <dir>", "read train-/t10k- IDX files (raw or .gz) from dir instead of the embedded MNIST")
+    .option("--logdir <dir>", "directory that holds one subdirectory per run", DEFAULT_CONFIG.logdir);
+}
+
+/** Adds `train` to the program. */
+export function registerTrainCommand(program: Command): void {
+  addRunOptions(program
+    .command("train")
+    .description("train one LeNet-5 run and write <logdir>/<run-name>/{run.json,model.safetensors}"))
+    .option("--run-name <name>", "name of the run directory (default: derived from the config, e.g. relu-adam-lr0.01)")
+    .option("--overwrite", "replace an existing run directory of the same name")
+    .option("--json", "print a JSON summary as the last line of stdout")
+    .action(async (options) => {
+      await trainCommand(options);
+    });
 }
