@@ -6,9 +6,12 @@ import { Command, Option } from "commander";
 import { loadDataset } from "../data/datasets.js";
 import { ACTIVATIONS } from "../engine/layers/activations.js";
 import { OPTIMIZERS } from "../optim/optimizers.js";
-import { DEFAULT_CONFIG, RunOptions, iterationsForEpochs, resolveRunConfig } from "../train/config.js";
+import { DEFAULT_CONFIG, RunOptions, SUMMARY_LEVELS, iterationsForEpochs, resolveRunConfig } from "../train/config.js";
 import { prepareRunDirectory, writeModel, writeRunSummary, RunSummary } from "../train/run-directory.js";
 import { train } from "../train/trainer.js";
+import { closeEventFilesOnSignals } from "../tensorboard/event-file-writer.js";
+import { SummaryWriter } from "../tensorboard/summary-writer.js";
+import { RunLogger } from "../train/run-logger.js";
 import { createProgressDisplay, formatPercent } from "./progress.js";
 
 export interface TrainCommandOptions extends RunOptions {
@@ -23,11 +26,27 @@ export async function trainCommand(options: TrainCommandOptions): Promise<RunSum
   const runDir = prepareRunDirectory(config, { overwrite: options.overwrite });
 
   const progress = createProgressDisplay(config.runName, config.iterations, config.batchSize);
+  const writer = new SummaryWriter(runDir);
+  const stopClosingOnSignals = closeEventFilesOnSignals();
+  const logger = new RunLogger(writer, config, dataset);
   let result;
   try {
-    result = await train(config, dataset, { onStep: progress.step, onEval: progress.evaluated });
+    logger.start();
+    result = await train(config, dataset, {
+      onStep(step, network) {
+        progress.step(step);
+        logger.step(step, network);
+      },
+      onEval(record) {
+        progress.evaluated(record);
+        logger.evaluated(record);
+      },
+    });
+    logger.finish(result.model, result.final);
   } finally {
     progress.stop();
+    writer.close();
+    stopClosingOnSignals();
   }
 
   const summary: RunSummary = {
@@ -46,6 +65,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<RunSum
     seconds: result.seconds,
     trainSeconds: result.trainSeconds,
     trainImagesPerSecond: result.trainImagesPerSecond,
+    loggingSeconds: logger.seconds,
     parameterCount: result.model.params.count,
     history: result.history,
     finishedAt: new Date().toISOString(),
@@ -91,14 +111,19 @@ export function addRunOptions(command: Command): Command {
     .option("--seed <n>", "seed of every random stream (weights, data order)", String(DEFAULT_CONFIG.seed))
     .option("--dataset <name>", "mnist or fashion-mnist (class names; fashion-mnist needs --data-dir)", DEFAULT_CONFIG.dataset)
     .option("--data-dir <dir>", "read train-/t10k- IDX files (raw or .gz) from dir instead of the embedded MNIST")
-    .option("--logdir <dir>", "directory that holds one subdirectory per run", DEFAULT_CONFIG.logdir);
+    .option("--logdir <dir>", "directory that holds one subdirectory per run", DEFAULT_CONFIG.logdir)
+    .option("--summaries <level>", `TensorBoard summaries: ${SUMMARY_LEVELS.join(", ")} (scalars only; + histograms, images, ` +
+      "diagnostics, embedding; + gradient and activation histograms)", DEFAULT_CONFIG.summaries)
+    .option("--summary-every <n>", "histograms, images and diagnostics every n iterations (default: --eval-every)")
+    .option("--scalar-every <n>", "train loss/accuracy, learning rate and gradient norms every n iterations",
+      String(DEFAULT_CONFIG.scalarEvery));
 }
 
 /** Adds `train` to the program. */
 export function registerTrainCommand(program: Command): void {
   addRunOptions(program
     .command("train")
-    .description("train one LeNet-5 run and write <logdir>/<run-name>/{run.json,model.safetensors}"))
+    .description("train one LeNet-5 run: TensorBoard event files, run.json and model.safetensors in <logdir>/<run-name>"))
     .option("--run-name <name>", "name of the run directory (default: derived from the config, e.g. relu-adam-lr0.01)")
     .option("--overwrite", "replace an existing run directory of the same name")
     .option("--json", "print a JSON summary as the last line of stdout")

@@ -25,9 +25,18 @@ export interface RunConfig {
   dataDir: string | null;
   logdir: string;
   runName: string;
+  /** How much goes to TensorBoard: scalars only, + histograms/images/diagnostics, + gradients and activations. */
+  summaries: SummaryLevel;
+  /** Histograms, images and diagnostics every this many iterations. */
+  summaryEvery: number;
+  /** Train loss/accuracy, learning rate and gradient norms every this many iterations. */
+  scalarEvery: number;
 }
 
-export const DEFAULT_CONFIG: Omit<RunConfig, "runName"> = {
+export const SUMMARY_LEVELS = ["minimal", "standard", "full"] as const;
+export type SummaryLevel = (typeof SUMMARY_LEVELS)[number];
+
+export const DEFAULT_CONFIG: Omit<RunConfig, "runName" | "summaryEvery"> = {
   activation: "relu",
   optimizer: "adam",
   lr: 0.01,
@@ -41,6 +50,8 @@ export const DEFAULT_CONFIG: Omit<RunConfig, "runName"> = {
   dataset: "mnist",
   dataDir: null,
   logdir: "runs",
+  summaries: "full",
+  scalarEvery: 10,
 };
 
 /** A value the user gave that cannot be used; the message names the valid values. */
@@ -100,6 +111,12 @@ function describeRule(rule: NumberRule): string {
   return [rule.integer ? "an integer" : "a number", bounds.join(" and ")].filter(Boolean).join(" ");
 }
 
+export function parseSummaryLevel(value: string): SummaryLevel {
+  const level = value.trim().toLowerCase();
+  if ((SUMMARY_LEVELS as readonly string[]).includes(level)) return level as SummaryLevel;
+  throw new ConfigError(`unknown summary level "${value}"; valid levels: ${SUMMARY_LEVELS.join(", ")}`);
+}
+
 /**
  * The run name a config gets unless one is given: activation, optimizer and
  * learning rate, plus every other setting that differs from the classic
@@ -139,6 +156,10 @@ export interface RunOptions {
   dataDir?: string;
   logdir?: string;
   runName?: string;
+  summaries?: string;
+  /** Default: evalEvery. */
+  summaryEvery?: string;
+  scalarEvery?: string;
 }
 
 /** Validates options into a full config; throws ConfigError naming the first bad value. */
@@ -168,7 +189,15 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
     dataset: options.dataset !== undefined ? parseDatasetName(options.dataset) : DEFAULT_CONFIG.dataset,
     dataDir: options.dataDir ?? null,
     logdir: options.logdir ?? DEFAULT_CONFIG.logdir,
+    summaries: options.summaries !== undefined ? parseSummaryLevel(options.summaries) : DEFAULT_CONFIG.summaries,
+    summaryEvery: 0,
+    scalarEvery: options.scalarEvery !== undefined
+      ? parseNumber("--scalar-every", options.scalarEvery, { min: 1, integer: true })
+      : DEFAULT_CONFIG.scalarEvery,
   };
+  base.summaryEvery = options.summaryEvery !== undefined
+    ? parseNumber("--summary-every", options.summaryEvery, { min: 1, integer: true })
+    : base.evalEvery;
   if (base.dataDir === null && base.dataset !== "mnist") {
     throw new ConfigError(`--dataset ${base.dataset} is not embedded; give --data-dir DIR with its IDX files ` +
       "(Debian's package dataset-fashion-mnist installs Fashion-MNIST)");

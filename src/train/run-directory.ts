@@ -60,6 +60,8 @@ export interface RunSummary {
   seconds: number;
   trainSeconds: number;
   trainImagesPerSecond: number;
+  /** Seconds spent writing TensorBoard summaries (included in seconds). */
+  loggingSeconds: number;
   parameterCount: number;
   history: EvalRecord[];
   finishedAt: string;

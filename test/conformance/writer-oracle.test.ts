@@ -1,27 +1,10 @@
-// Conformance with TensorBoard itself: writes a logdir with every verb and has
-// TensorBoard's own Python loader (../shared/tools/tb-oracle, next to the repo)
-// read it, with its server check and --strict. Skipped with a message when the
-// oracle or its Debian packages are missing, unless LENET_LAB_REQUIRE_ORACLE=1.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+// Conformance with TensorBoard itself: writes a logdir with every verb of
+// SummaryWriter and has TensorBoard's own Python loader read it (see oracle.ts).
+import { resolve } from "node:path";
 import { describe, expect, test } from "vitest";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
-import { tempDir } from "./helpers.js";
-
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const ORACLE = resolve(REPO_ROOT, "../shared/tools/tb-oracle/oracle.py");
-const PYTHON = "/usr/bin/python3";
-
-/** Why the oracle cannot run here, or undefined if it can. */
-function oracleMissing(): string | undefined {
-  if (!existsSync(ORACLE)) return `TensorBoard oracle not found at ${ORACLE}`;
-  if (!existsSync(PYTHON)) return `${PYTHON} not found (the oracle needs Debian's Python)`;
-  const probe = spawnSync(PYTHON, ["-c", "import google.protobuf, numpy, werkzeug, PIL"], { encoding: "utf8" });
-  if (probe.status !== 0) return `the oracle's Python packages are missing (run ${resolve(ORACLE, "../install-deps.sh")}): ${probe.stderr.trim()}`;
-  return undefined;
-}
+import { tempDir } from "../tensorboard/helpers.js";
+import { requireOracle, runOracle } from "./oracle.js";
 
 const RUNS = ["relu", "sigmoid"] as const;
 
@@ -52,28 +35,12 @@ function writeLogdir(logdir: string): void {
   });
 }
 
-interface OracleReport {
-  problems: string[];
-  run_names: string[];
-  runs: Record<string, Record<string, Record<string, Record<string, unknown>>>>;
-  projector: { active: boolean; runs: Record<string, { embeddings: Record<string, unknown>[] }> };
-  server_check: { ok: boolean; hparams: { session_groups: { name: string; hparams: Record<string, unknown>; metrics: Record<string, number> }[] } };
-  event_files: { file_version: string; unread_trailing_bytes: number }[];
-}
-
 describe("TensorBoard's own loader (tb-oracle)", () => {
   test("reads every verb with no problems", (context) => {
-    const missing = oracleMissing();
-    if (missing) {
-      if (process.env.LENET_LAB_REQUIRE_ORACLE === "1") throw new Error(`LENET_LAB_REQUIRE_ORACLE=1 but ${missing}`);
-      console.warn(`skipping the TensorBoard conformance test: ${missing}`);
-      context.skip(missing);
-    }
+    requireOracle(context);
     const logdir = tempDir();
     writeLogdir(logdir);
-    const run = spawnSync(PYTHON, [ORACLE, logdir, "--run-server-check", "--strict", "--compact"], { encoding: "utf8", maxBuffer: 64 << 20 });
-    expect(run.status, `oracle failed (exit ${run.status}):\n${run.stderr}\n${run.stdout.slice(0, 4000)}`).toBe(0);
-    const report = JSON.parse(run.stdout) as OracleReport;
+    const report = runOracle(logdir);
     expect(report.problems).toEqual([]);
     expect(report.run_names.sort()).toEqual(["relu", "relu/loss_test", "relu/loss_train", "sigmoid", "sigmoid/loss_test", "sigmoid/loss_train"]);
     for (const file of report.event_files) expect(file).toMatchObject({ file_version: "brain.Event:2", unread_trailing_bytes: 0 });

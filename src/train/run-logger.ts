@@ -1,0 +1,245 @@
+// What a training run writes for TensorBoard, through the SummaryWriter of
+// src/tensorboard. The trainer calls it through its callbacks; this file
+// decides tags, intervals and content. Steps are training iterations.
+//
+//   scalars     loss/train, accuracy/train        mean over the last scalarEvery batches
+//               learning_rate
+//               gradient_norm/<layer>             L2 norm of the layer's weight and bias gradients
+//               loss/test, accuracy/test          every evaluation
+//               dead_fraction/<layer>             relu-like: units ≤ 0 on every probe image
+//               saturated_fraction/<layer>        sigmoid, tanh: activations in the flat tails
+//   histograms  conv1/weight … fc3/bias           every summaryEvery iterations (standard and full)
+//               logits                            on the probe batch
+//               gradients/<param>, activations/<layer>   (full)
+//   images      kernels/conv1, kernels/conv2, weights/fc1…fc3,
+//               feature_maps/conv1, feature_maps/conv2 (probe image 0), inputs (once)
+//   text        config
+//   hparams     the config and the final test accuracy and loss
+//   projector   fc2 features of 100 test images per class, with labels and a sprite
+//
+// The probe batch is a fixed set of test images (the first of each class,
+// PROBE_PER_CLASS of them) run forward at every summary step; feature maps,
+// activations, logits and the dead/saturated fractions come from it.
+
+import { fillBatch } from "../data/batches.js";
+import { Dataset } from "../data/datasets.js";
+import { indicesPerClass } from "../data/select.js";
+import { ActivationName } from "../engine/layers/activations.js";
+import { LENET } from "../engine/lenet.js";
+import { FeatureMaps, Network } from "../engine/network.js";
+import { RgbImage, digitStrip, featureMapGrid, kernelGrid, matrixImage } from "../figures/tensor-images.js";
+import { SummaryWriter } from "../tensorboard/summary-writer.js";
+import { RunConfig } from "./config.js";
+import { EvalRecord, StepInfo } from "./trainer.js";
+
+export const PROBE_PER_CLASS = 10;
+export const PROJECTOR_PER_CLASS = 100;
+const ACTIVATED_LAYERS = ["conv1", "conv2", "fc1", "fc2"] as const;
+
+/** Saturation thresholds: where the activation's slope is below ~8 % of its maximum. */
+const SATURATION: Partial<Record<ActivationName, (y: number) => boolean>> = {
+  sigmoid: (y) => y < 0.02 || y > 0.98,
+  tanh: (y) => y < -0.96 || y > 0.96,
+};
+
+export class RunLogger {
+  private readonly probe: { input: Float32Array; labels: Int32Array; indices: number[] };
+  private window = { loss: 0, correct: 0, steps: 0 };
+  private milliseconds = 0;
+
+  constructor(
+    readonly writer: SummaryWriter,
+    private readonly config: RunConfig,
+    private readonly dataset: Dataset,
+  ) {
+    const indices = indicesPerClass(dataset.test.labels, LENET.classes, PROBE_PER_CLASS).flat().sort((a, b) => a - b);
+    const input = new Float32Array(indices.length * 32 * 32);
+    const labels = new Int32Array(indices.length);
+    fillBatch(input, labels, dataset.test, indices);
+    this.probe = { input, labels, indices };
+  }
+
+  /** Before training: the config as text and the first three probe digits. */
+  start(): void {
+    this.timed(() => this.startUntimed());
+  }
+
+  private startUntimed(): void {
+    this.writer.addText("config", configMarkdown(this.config), 0);
+    if (this.config.summaries !== "minimal") {
+      this.addImage("inputs", digitStrip(this.dataset.test.images, this.probe.indices.slice(0, 3), 28, 4), 0);
+    }
+  }
+
+  /** After each optimizer step; the network's grads are that step's. */
+  step(info: StepInfo, network: Network): void {
+    this.timed(() => this.stepUntimed(info, network));
+  }
+
+  private stepUntimed(info: StepInfo, network: Network): void {
+    this.window.loss += info.loss;
+    this.window.correct += info.accuracy;
+    this.window.steps++;
+    const last = info.iteration === this.config.iterations;
+    if (info.iteration % this.config.scalarEvery === 0 || last) {
+      const w = this.writer;
+      w.addScalar("loss/train", this.window.loss / this.window.steps, info.iteration);
+      w.addScalar("accuracy/train", this.window.correct / this.window.steps, info.iteration);
+      w.addScalar("learning_rate", info.lr, info.iteration);
+      this.window = { loss: 0, correct: 0, steps: 0 };
+      if (this.config.summaries !== "minimal") {
+        for (const [layer, norm] of gradientNorms(network)) w.addScalar(`gradient_norm/${layer}`, norm, info.iteration);
+      }
+    }
+    if (this.config.summaries !== "minimal" && (info.iteration % this.config.summaryEvery === 0 || last)) {
+      this.summarise(info.iteration, network);
+    }
+  }
+
+  /** After each evaluation. */
+  evaluated(record: EvalRecord): void {
+    this.timed(() => this.evaluatedUntimed(record));
+  }
+
+  private evaluatedUntimed(record: EvalRecord): void {
+    this.writer.addScalar("loss/test", record.testLoss, record.iteration);
+    this.writer.addScalar("accuracy/test", record.testAccuracy, record.iteration);
+  }
+
+  /** Distributions, pictures and diagnostics of the network as it is now. */
+  private summarise(step: number, network: Network): void {
+    const w = this.writer;
+    for (const p of network.params.list) w.addHistogram(p.name, p.value, step);
+    if (this.config.summaries === "full") {
+      for (const p of network.params.list) w.addHistogram(`gradients/${p.name}`, p.grad, step);
+    }
+
+    const p = (name: string) => network.params.get(name).value;
+    this.addImage("kernels/conv1", kernelGrid(p("conv1/weight"), 6, 1, 5, 8), step);
+    this.addImage("kernels/conv2", kernelGrid(p("conv2/weight"), 16, 6, 5, 6), step);
+    this.addImage("weights/fc1", matrixImage(p("fc1/weight"), 120, 400, 1), step);
+    this.addImage("weights/fc2", matrixImage(p("fc2/weight"), 84, 120, 3), step);
+    this.addImage("weights/fc3", matrixImage(p("fc3/weight"), 10, 84, 4), step);
+
+    network.forward(this.probe.input, this.probe.labels.length);
+    const maps = network.featureMaps();
+    this.addImage("feature_maps/conv1", featureMapGrid(maps.conv1, 6, 28, 28, 6, 3), step);
+    this.addImage("feature_maps/conv2", featureMapGrid(maps.conv2, 16, 10, 10, 8, 6), step);
+    w.addHistogram("logits", maps.logits, step);
+    if (this.config.summaries === "full") {
+      for (const layer of ACTIVATED_LAYERS) w.addHistogram(`activations/${layer}`, maps[layer], step);
+    }
+    this.addUnitDiagnostics(step, maps);
+  }
+
+  private addUnitDiagnostics(step: number, maps: FeatureMaps): void {
+    const B = this.probe.labels.length;
+    const saturated = SATURATION[this.config.activation];
+    for (const layer of ACTIVATED_LAYERS) {
+      const values = maps[layer];
+      if (saturated) {
+        let count = 0;
+        for (let i = 0; i < values.length; i++) if (saturated(values[i])) count++;
+        this.writer.addScalar(`saturated_fraction/${layer}`, count / values.length, step);
+      } else {
+        this.writer.addScalar(`dead_fraction/${layer}`, deadFraction(values, B), step);
+      }
+    }
+  }
+
+  /** At the end: hparams with the final metrics, and the fc2 embedding. */
+  finish(network: Network, final: EvalRecord): void {
+    this.timed(() => this.finishUntimed(network, final));
+  }
+
+  private finishUntimed(network: Network, final: EvalRecord): void {
+    const c = this.config;
+    this.writer.addHparams(
+      {
+        activation: c.activation, optimizer: c.optimizer, lr: c.lr, batch_size: c.batchSize,
+        iterations: c.iterations, init_mean: c.initMean, init_std: c.initStd, seed: c.seed, dataset: c.dataset,
+      },
+      { "accuracy/test": null, "loss/test": null },
+      { step: final.iteration },
+    );
+    if (this.config.summaries !== "minimal") this.addFc2Embedding(network, final.iteration);
+    this.writer.flush();
+  }
+
+  private addFc2Embedding(network: Network, step: number): void {
+    const indices = indicesPerClass(this.dataset.test.labels, LENET.classes, PROJECTOR_PER_CLASS).flat();
+    const features = new Float32Array(indices.length * LENET.fc2);
+    const thumbnails = new Uint8Array(indices.length * 28 * 28);
+    const chunk = 250;
+    const input = new Float32Array(chunk * 32 * 32);
+    const labels = new Int32Array(chunk);
+    for (let start = 0; start < indices.length; start += chunk) {
+      const part = indices.slice(start, start + chunk);
+      fillBatch(input, labels, this.dataset.test, part);
+      network.forward(input, part.length);
+      features.set(network.fc2Features().subarray(0, part.length * LENET.fc2), start * LENET.fc2);
+    }
+    indices.forEach((index, k) => thumbnails.set(this.dataset.test.images.subarray(index * 784, (index + 1) * 784), k * 784));
+    this.writer.addEmbedding("fc2", { data: features, rows: indices.length, cols: LENET.fc2 }, {
+      metadata: { header: ["label", "name", "test_index"], rows: indices.map((index) => {
+        const label = this.dataset.test.labels[index];
+        return [label, this.dataset.classNames[label], index];
+      }) },
+      labelImages: { pixels: thumbnails, width: 28, height: 28, channels: 1 },
+      step,
+    });
+  }
+
+  /** Seconds spent writing summaries so far: the cost of logging. */
+  get seconds(): number {
+    return this.milliseconds / 1000;
+  }
+
+  private timed(work: () => void): void {
+    const start = performance.now();
+    try {
+      work();
+    } finally {
+      this.milliseconds += performance.now() - start;
+    }
+  }
+
+  private addImage(tag: string, image: RgbImage, step: number): void {
+    this.writer.addImage(tag, image.pixels, { width: image.width, height: image.height, channels: 3 }, step);
+  }
+}
+
+/** L2 norm of each layer's gradients (weight and bias together), in parameter order. */
+export function gradientNorms(network: Network): Map<string, number> {
+  const norms = new Map<string, number>();
+  for (const p of network.params.list) {
+    const layer = p.name.split("/")[0];
+    let sum = 0;
+    for (let i = 0; i < p.grad.length; i++) sum += p.grad[i] * p.grad[i];
+    norms.set(layer, (norms.get(layer) ?? 0) + sum);
+  }
+  for (const [layer, sum] of norms) norms.set(layer, Math.sqrt(sum));
+  return norms;
+}
+
+/**
+ * Fraction of units (per-image positions of a layer's output [B, n]) that are
+ * ≤ 0 on every one of the B images: units that pass no signal and, for ReLU,
+ * no gradient ("dead").
+ */
+export function deadFraction(values: Float32Array, B: number): number {
+  const n = values.length / B;
+  let dead = 0;
+  for (let u = 0; u < n; u++) {
+    let alive = false;
+    for (let b = 0; b < B && !alive; b++) alive = values[b * n + u] > 0;
+    if (!alive) dead++;
+  }
+  return dead / n;
+}
+
+/** The run's configuration as a Markdown table for the Text tab. */
+export function configMarkdown(config: RunConfig): string {
+  const rows = Object.entries(config).map(([key, value]) => `| ${key} | ${value ?? "—"} |`);
+  return ["| setting | value |", "|---|---|", ...rows].join("\n");
+}
