@@ -8,6 +8,7 @@ import { Command, CommanderError } from "commander";
 import { IdxFormatError } from "../data/idx.js";
 import { ConfigError } from "../train/config.js";
 import { DivergenceError } from "../train/trainer.js";
+import { registerSummaryCommand } from "./summary-command.js";
 import { registerTrainCommand } from "./train-command.js";
 
 const program = new Command()
@@ -18,6 +19,7 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(`lenet-lab: ${text.replace(/^error: /, "")}`) });
 
 registerTrainCommand(program);
+registerSummaryCommand(program);
 
 async function main(argv: string[]): Promise<number> {
   try {

@@ -5,6 +5,7 @@
 import { Command, Option } from "commander";
 import { loadDataset } from "../data/datasets.js";
 import { ACTIVATIONS } from "../engine/layers/activations.js";
+import { summarizeModel } from "../engine/model-summary.js";
 import { OPTIMIZERS } from "../optim/optimizers.js";
 import { DEFAULT_CONFIG, RunOptions, SUMMARY_LEVELS, iterationsForEpochs, resolveRunConfig } from "../train/config.js";
 import { prepareRunDirectory, writeModel, writeRunSummary, RunSummary } from "../train/run-directory.js";
@@ -67,6 +68,7 @@ export async function trainCommand(options: TrainCommandOptions): Promise<RunSum
     trainImagesPerSecond: result.trainImagesPerSecond,
     loggingSeconds: logger.seconds,
     parameterCount: result.model.params.count,
+    model: summarizeModel(config.activation),
     history: result.history,
     finishedAt: new Date().toISOString(),
   };

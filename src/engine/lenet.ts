@@ -1,4 +1,5 @@
-// LeNet-5 as the classic assignment builds it (../shared/MISSION.md):
+// LeNet-5 as the classic assignment builds it (../shared/MISSION.md), layer
+// by layer as architecture.ts describes it:
 //
 //   input  [B, 1, 32, 32]   28×28 digit scaled to [0,1], zero-padded by 2
 //   conv1  [B, 6, 28, 28]   6 filters 5×5, VALID, then activation
@@ -20,6 +21,7 @@ import { denseBackward, denseForward } from "./layers/dense.js";
 import { maxPoolBackward, maxPoolForward } from "./layers/maxpool.js";
 import { LossResult, softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "./layers/softmax-cross-entropy.js";
 import { FeatureMaps, Network } from "./network.js";
+import { architectureParameters } from "./architecture.js";
 import { ParameterSet, ParameterSpec, initTruncatedNormal } from "./parameters.js";
 import { RandomStream } from "./random.js";
 
@@ -44,19 +46,8 @@ const CONV1_SIZE = LENET.conv1Channels * LENET.conv1Side * LENET.conv1Side;
 const POOL1_SIZE = LENET.conv1Channels * LENET.pool1Side * LENET.pool1Side;
 const CONV2_SIZE = LENET.conv2Channels * LENET.conv2Side * LENET.conv2Side;
 
-/** The parameters in PyTorch's state_dict order (conv1.weight … fc3.bias). */
-export const LENET_PARAMETERS: readonly ParameterSpec[] = [
-  { name: "conv1/weight", shape: [6, 1, 5, 5], kind: "weight" },
-  { name: "conv1/bias", shape: [6], kind: "bias" },
-  { name: "conv2/weight", shape: [16, 6, 5, 5], kind: "weight" },
-  { name: "conv2/bias", shape: [16], kind: "bias" },
-  { name: "fc1/weight", shape: [120, 400], kind: "weight" },
-  { name: "fc1/bias", shape: [120], kind: "bias" },
-  { name: "fc2/weight", shape: [84, 120], kind: "weight" },
-  { name: "fc2/bias", shape: [84], kind: "bias" },
-  { name: "fc3/weight", shape: [10, 84], kind: "weight" },
-  { name: "fc3/bias", shape: [10], kind: "bias" },
-];
+/** The parameters in PyTorch's state_dict order (conv1.weight … fc3.bias), from the architecture. */
+export const LENET_PARAMETERS: readonly ParameterSpec[] = architectureParameters();
 
 export interface LeNetOptions {
   activation: ActivationName;

@@ -11,7 +11,7 @@
 import { EventFileWriter, type EventFileWriterOptions } from "./event-file-writer.js";
 import { experimentSummary, sessionEndSummary, sessionStartSummary, SessionStatus, type HParamValue } from "./hparams.js";
 import type { HistogramBins } from "./histogram.js";
-import type { SummaryValue } from "./messages.js";
+import { encodeGraphDef, type NodeDef, type SummaryValue } from "./messages.js";
 import { writeEmbeddingFiles, type EmbeddingConfig, type EmbeddingMatrix, type EmbeddingMetadata, type LabelImages } from "./projector.js";
 import { histogramSummary, imageSummary, scalarSummary, textSummary, type ImageShape } from "./summaries.js";
 import { join } from "node:path";
@@ -98,6 +98,14 @@ export class SummaryWriter {
   /** An image (row-major HWC; bytes, or intensities in [0, 1]), stored as PNG. */
   addImage(tag: string, pixels: ArrayLike<number>, shape: ImageShape, step: number, wallTime?: number): void {
     this.addSummaryValues([imageSummary(tag, pixels, shape)], step, wallTime);
+  }
+
+  /**
+   * The model's graph for the Graphs tab (a GraphDef, e.g. from buildModelGraph),
+   * written once per run as the `graph_def` of an event, as TensorFlow does.
+   */
+  addGraph(graph: { node: NodeDef[]; versions?: { producer?: number } }, wallTime = Date.now() / 1000): void {
+    this.file.write({ wallTime, step: 0, graphDef: encodeGraphDef(graph) });
   }
 
   /** Markdown text for the Text tab. */

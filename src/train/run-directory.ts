@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LENET_PARAMETERS } from "../engine/lenet.js";
+import { ModelSummary } from "../engine/model-summary.js";
 import { ParameterSet, torchName } from "../engine/parameters.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { encodeSafetensors } from "../io/safetensors.js";
@@ -60,9 +61,11 @@ export interface RunSummary {
   seconds: number;
   trainSeconds: number;
   trainImagesPerSecond: number;
-  /** Seconds spent writing TensorBoard summaries (included in seconds). */
-  loggingSeconds: number;
+  /** Seconds spent writing TensorBoard summaries (included in seconds); absent in early runs. */
+  loggingSeconds?: number;
   parameterCount: number;
+  /** Layers, output shapes and parameter counts; absent in early runs. */
+  model?: ModelSummary;
   history: EvalRecord[];
   finishedAt: string;
 }

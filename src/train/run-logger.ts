@@ -13,6 +13,7 @@
 //               gradients/<param>, activations/<layer>   (full)
 //   images      kernels/conv1, kernels/conv2, weights/fc1…fc3,
 //               feature_maps/conv1, feature_maps/conv2 (probe image 0), inputs (once)
+//   graph       the network's GraphDef (once)
 //   text        config
 //   hparams     the config and the final test accuracy and loss
 //   projector   fc2 features of 100 test images per class, with labels and a sprite
@@ -28,6 +29,7 @@ import { ActivationName } from "../engine/layers/activations.js";
 import { LENET } from "../engine/lenet.js";
 import { FeatureMaps, Network } from "../engine/network.js";
 import { RgbImage, digitStrip, featureMapGrid, kernelGrid, matrixImage } from "../figures/tensor-images.js";
+import { buildModelGraph } from "../tensorboard/model-graph.js";
 import { SummaryWriter } from "../tensorboard/summary-writer.js";
 import { RunConfig } from "./config.js";
 import { EvalRecord, StepInfo } from "./trainer.js";
@@ -59,12 +61,13 @@ export class RunLogger {
     this.probe = { input, labels, indices };
   }
 
-  /** Before training: the config as text and the first three probe digits. */
+  /** Before training: the graph, the config as text and the first three probe digits. */
   start(): void {
     this.timed(() => this.startUntimed());
   }
 
   private startUntimed(): void {
+    this.writer.addGraph(buildModelGraph(this.config.activation));
     this.writer.addText("config", configMarkdown(this.config), 0);
     if (this.config.summaries !== "minimal") {
       this.addImage("inputs", digitStrip(this.dataset.test.images, this.probe.indices.slice(0, 3), 28, 4), 0);

@@ -1,7 +1,8 @@
 // The Done-when of the TensorBoard issue, checked by TensorBoard itself: a
 // real 200-iteration training run (the built CLI, default summaries), read by
 // TensorBoard's own loader with its server check, shows scalars, ≥ 10
-// weight/bias histograms, the images, hparams and the projector, and no problems.
+// weight/bias histograms, the images, hparams, the projector and the graph,
+// and no problems.
 
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -63,5 +64,12 @@ describe("a training run read by TensorBoard's own loader", () => {
       { tensor_shape: [1000, 84], metadata_rows_match_tensor: true, sprite: { single_image_dim: [28, 28] } },
     ]);
     expect(report.server_check.ok).toBe(true);
+
+    // The Graphs tab: the network's 36 nodes (2 placeholders; per conv/fc layer weight, bias, Conv2D or
+    // MatMul, BiasAdd and — except fc3 — the activation: 2·5 + 3·5 − 1 = 24; 2 MaxPool; flatten's
+    // shape and Reshape; loss 2; accuracy 4), and the graph endpoint answers.
+    expect(run.graph).toMatchObject({ present: true, nodes: 36, top_ops: { VariableV2: 10, Relu: 4, Conv2D: 2, MatMul: 3 } });
+    expect((report.server_check as unknown as { graphs: Record<string, object> }).graphs["relu-adam-lr0.01"])
+      .toMatchObject({ run_graph: true, nodes_in_pbtxt: 36 });
   });
 });
