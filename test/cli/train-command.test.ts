@@ -38,7 +38,9 @@ describe("lenet-lab train", () => {
       ["fc1.weight", [120, 400]], ["fc1.bias", [120]], ["fc2.weight", [84, 120]], ["fc2.bias", [84]],
       ["fc3.weight", [10, 84]], ["fc3.bias", [10]],
     ]);
-    expect(readdirSync(summary.runDir).sort()).toEqual(["model.safetensors", "run.json"]);
+    const files = readdirSync(summary.runDir).sort();
+    expect(files.filter((f) => !f.startsWith("events.out.tfevents."))).toEqual(["embeddings", "model.safetensors", "projector_config.pbtxt", "run.json"]);
+    expect(files.filter((f) => f.startsWith("events.out.tfevents."))).toHaveLength(1); // and no temporary files left behind
   });
 
   it.each([
