@@ -1,9 +1,12 @@
 // Writing a file so that readers see either the old content or the new, never
 // a half-written file: write a temporary file next to it, flush it to disk,
-// then rename it over the target (rename is atomic within a file system).
+// then rename it over the target (rename is atomic within a file system). A
+// failure removes the temporary file, leaves the target as it was, and throws
+// a WriteError naming the target.
 
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { WriteError } from "./write-error.js";
 
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -20,6 +23,6 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   } catch (error) {
     if (fd !== null) closeSync(fd);
     rmSync(temporary, { force: true });
-    throw error;
+    throw new WriteError(path, error as NodeJS.ErrnoException);
   }
 }

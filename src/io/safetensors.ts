@@ -6,13 +6,16 @@
 //             multiple of 8 bytes
 //   rest      the tensors' bytes, little-endian, offsets relative to here
 //
-// Only float32 ("F32") tensors, which is all lenet-lab stores.
+// Float32 ("F32") and int32 ("I32") tensors: weights and optimizer state, and
+// integer state such as the training-data order in checkpoints.
 
 export interface NamedTensor {
   name: string;
   shape: number[];
-  data: Float32Array;
+  data: Float32Array | Int32Array;
 }
+
+const dtypeOf = (data: Float32Array | Int32Array) => (data instanceof Int32Array ? "I32" : "F32");
 
 export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = {};
@@ -23,7 +26,7 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
     if (expected !== t.data.length) {
       throw new Error(`safetensors: tensor ${t.name} has ${t.data.length} values but shape [${t.shape}] needs ${expected}`);
     }
-    header[t.name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
+    header[t.name] = { dtype: dtypeOf(t.data), shape: t.shape, data_offsets: [offset, offset + 4 * t.data.length] };
     offset += 4 * t.data.length;
   }
   let json = JSON.stringify(header);
@@ -35,7 +38,11 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
   out.set(headerBytes, 8);
   let position = 8 + headerBytes.length;
   for (const t of tensors) {
-    for (let i = 0; i < t.data.length; i++, position += 4) view.setFloat32(position, t.data[i], true);
+    const isInt = t.data instanceof Int32Array;
+    for (let i = 0; i < t.data.length; i++, position += 4) {
+      if (isInt) view.setInt32(position, t.data[i], true);
+      else view.setFloat32(position, t.data[i], true);
+    }
   }
   return out;
 }
@@ -45,7 +52,7 @@ export interface DecodedSafetensors {
   metadata: Record<string, string>;
 }
 
-/** Decodes F32 tensors; `source` names the bytes in error messages. */
+/** Decodes F32 and I32 tensors; `source` names the bytes in error messages. */
 export function decodeSafetensors(bytes: Uint8Array, source = "safetensors data"): DecodedSafetensors {
   const fail = (problem: string) => new Error(`${source}: ${problem}`);
   if (bytes.length < 8) throw fail("shorter than the 8-byte header length; the file is truncated");
@@ -63,12 +70,14 @@ export function decodeSafetensors(bytes: Uint8Array, source = "safetensors data"
   for (const [name, entry] of Object.entries(header)) {
     if (name === "__metadata__") continue;
     const { dtype, shape, data_offsets: [begin, end] } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (dtype !== "F32") throw fail(`tensor ${name} has dtype ${dtype}; only F32 is supported`);
+    if (dtype !== "F32" && dtype !== "I32") throw fail(`tensor ${name} has dtype ${dtype}; only F32 and I32 are supported`);
     const count = shape.reduce((a, b) => a * b, 1);
     if (end - begin !== 4 * count) throw fail(`tensor ${name}: offsets [${begin}, ${end}] do not match shape [${shape}]`);
     if (dataStart + end > bytes.length) throw fail(`tensor ${name} runs past the end of the file; the file is truncated`);
-    const data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
+    const data = dtype === "I32" ? new Int32Array(count) : new Float32Array(count);
+    for (let i = 0; i < count; i++) {
+      data[i] = dtype === "I32" ? view.getInt32(dataStart + begin + 4 * i, true) : view.getFloat32(dataStart + begin + 4 * i, true);
+    }
     tensors.push({ name, shape, data });
   }
   return { tensors, metadata: (header.__metadata__ as Record<string, string>) ?? {} };

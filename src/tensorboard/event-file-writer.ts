@@ -14,6 +14,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { encodeEvent, type EventMessage } from "./messages.js";
 import { encodeRecord } from "./record.js";
+import { WriteError } from "../io/write-error.js";
 
 /** The version string TensorBoard expects in the first event of a file. */
 export const FILE_VERSION = "brain.Event:2";
@@ -146,7 +147,7 @@ export class EventFileWriter {
         written += writeSync(this.fd!, bytes, written, bytes.length - written);
       }
     } catch (error) {
-      this.failure = new Error(`writing ${this.path} failed: ${(error as Error).message}`, { cause: error });
+      this.failure = new WriteError(this.path, error as NodeJS.ErrnoException);
       throw this.failure;
     }
   }

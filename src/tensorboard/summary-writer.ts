@@ -108,6 +108,19 @@ export class SummaryWriter {
     this.file.write({ wallTime, step: 0, graphDef: encodeGraphDef(graph) });
   }
 
+  /**
+   * A SessionLog START at `step`: TensorFlow's marker of a training session
+   * starting. The first one in a run marks its beginning; each later one marks
+   * a restart from a checkpoint, and TensorBoard then drops the events earlier
+   * files hold at `step` and later (written after the checkpoint, before the
+   * crash), so no step is shown twice. So: write one at step 0 when a run
+   * starts, and one at the first step written again when it resumes.
+   */
+  addSessionStart(step: number, wallTime = Date.now() / 1000): void {
+    checkStep(step);
+    this.file.write({ wallTime, step, sessionLog: { status: 1 /* START */ } });
+  }
+
   /** Markdown text for the Text tab. */
   addText(tag: string, markdown: string, step: number, wallTime?: number): void {
     this.addSummaryValues([textSummary(tag, markdown)], step, wallTime);

@@ -17,7 +17,8 @@ export const MODEL_FILE = "model.safetensors";
 
 /**
  * Creates (or, with overwrite, empties) the run directory and returns its path.
- * Refuses a logdir that is a file and an existing non-empty run directory.
+ * Refuses a logdir that is a file and an existing non-empty run directory
+ * (which --resume continues instead).
  */
 export function prepareRunDirectory(config: RunConfig, options: { overwrite?: boolean } = {}): string {
   const logdir = resolve(config.logdir);
@@ -31,8 +32,8 @@ export function prepareRunDirectory(config: RunConfig, options: { overwrite?: bo
     }
     if (readdirSync(runDir).length > 0) {
       if (!options.overwrite) {
-        throw new ConfigError(`run directory ${runDir} already exists; choose another --run-name, ` +
-          "or pass --overwrite to replace it");
+        throw new ConfigError(`run directory ${runDir} already exists; continue it with --resume ${runDir}, ` +
+          "choose another --run-name, or pass --overwrite to replace it");
       }
       rmSync(runDir, { recursive: true });
     }
@@ -45,17 +46,31 @@ export function prepareRunDirectory(config: RunConfig, options: { overwrite?: bo
   return runDir;
 }
 
+/**
+ * running      training (or killed without a chance to say so: see the checkpoint)
+ * finished     all iterations done
+ * diverged     stopped at a non-finite loss or gradient; see `problem`
+ * interrupted  stopped by SIGINT/SIGTERM after saving a checkpoint; resumable
+ * failed       stopped by an error (e.g. a full disk); see `problem`
+ */
+export type RunStatus = "running" | "finished" | "diverged" | "interrupted" | "failed";
+
+/** run.json: a run's config, its state and (once evaluated) its results. */
 export interface RunSummary {
   run: string;
   runDir: string;
   config: RunConfig;
-  status: "finished";
+  status: RunStatus;
+  /** What stopped a diverged or failed run, with the iteration. */
+  problem?: { iteration: number | null; message: string };
+  /** Results of the last evaluation; null before the first. */
   final: {
     trainLoss: number;
     trainAccuracy: number;
     testLoss: number;
     testAccuracy: number;
-  };
+  } | null;
+  /** Iterations done so far (config.iterations once finished). */
   iterations: number;
   epochs: number;
   seconds: number;
@@ -67,7 +82,10 @@ export interface RunSummary {
   /** Layers, output shapes and parameter counts; absent in early runs. */
   model?: ModelSummary;
   history: EvalRecord[];
-  finishedAt: string;
+  /** Iterations at which the run was resumed from a checkpoint. */
+  resumedAt?: number[];
+  /** When run.json was last written. */
+  updatedAt: string;
 }
 
 export function writeRunSummary(runDir: string, summary: RunSummary): void {

@@ -28,7 +28,7 @@ import { indicesPerClass } from "../data/select.js";
 import { ActivationName } from "../engine/layers/activations.js";
 import { LENET } from "../engine/lenet.js";
 import { FeatureMaps, Network } from "../engine/network.js";
-import { RgbImage, digitStrip, featureMapGrid, kernelGrid, matrixImage } from "../figures/tensor-images.js";
+import { TensorImage, digitStrip, featureMapGrid, kernelGrid, matrixImage } from "../figures/tensor-images.js";
 import { buildModelGraph } from "../tensorboard/model-graph.js";
 import { SummaryWriter } from "../tensorboard/summary-writer.js";
 import { RunConfig } from "./config.js";
@@ -61,12 +61,30 @@ export class RunLogger {
     this.probe = { input, labels, indices };
   }
 
+  /** The running means a checkpoint must carry to continue the curves exactly. */
+  getState(): { window: { loss: number; correct: number; steps: number } } {
+    return { window: { ...this.window } };
+  }
+
+  /**
+   * Continues a run resumed from a checkpoint taken after `iteration`: restores
+   * the running means and writes TensorBoard's restart marker (a second
+   * session start, after the one start() wrote), so that events
+   * the interrupted run wrote after its checkpoint are superseded.
+   */
+  resume(iteration: number, state: unknown): void {
+    const saved = state as { window?: { loss: number; correct: number; steps: number } } | undefined;
+    if (saved?.window) this.window = { ...saved.window };
+    this.writer.addSessionStart(iteration + 1);
+  }
+
   /** Before training: the graph, the config as text and the first three probe digits. */
   start(): void {
     this.timed(() => this.startUntimed());
   }
 
   private startUntimed(): void {
+    this.writer.addSessionStart(0);
     this.writer.addGraph(buildModelGraph(this.config.activation));
     this.writer.addText("config", configMarkdown(this.config), 0);
     if (this.config.summaries !== "minimal") {
@@ -207,8 +225,8 @@ export class RunLogger {
     }
   }
 
-  private addImage(tag: string, image: RgbImage, step: number): void {
-    this.writer.addImage(tag, image.pixels, { width: image.width, height: image.height, channels: 3 }, step);
+  private addImage(tag: string, image: TensorImage, step: number): void {
+    this.writer.addImage(tag, image.pixels, { width: image.width, height: image.height, channels: image.channels }, step);
   }
 }
 

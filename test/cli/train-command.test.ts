@@ -39,7 +39,8 @@ describe("lenet-lab train", () => {
       ["fc3.weight", [10, 84]], ["fc3.bias", [10]],
     ]);
     const files = readdirSync(summary.runDir).sort();
-    expect(files.filter((f) => !f.startsWith("events.out.tfevents."))).toEqual(["embeddings", "model.safetensors", "projector_config.pbtxt", "run.json"]);
+    expect(files.filter((f) => !f.startsWith("events.out.tfevents."))).toEqual(
+      ["checkpoint.safetensors", "embeddings", "model.safetensors", "projector_config.pbtxt", "run.json"]);
     expect(files.filter((f) => f.startsWith("events.out.tfevents."))).toHaveLength(1); // and no temporary files left behind
   });
 
@@ -71,7 +72,7 @@ describe("lenet-lab train", () => {
     writeFileSync(join(logdir, "mine", "run.json"), "{}");
     const refused = lenetLab("train", "--logdir", logdir, "--run-name", "mine", "--iterations", "2", "--eval-every", "2");
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/already exists; choose another --run-name, or pass --overwrite/);
+    expect(refused.stderr).toMatch(/already exists; continue it with --resume .*mine, choose another --run-name, or pass --overwrite/);
     expect(readFileSync(join(logdir, "mine", "run.json"), "utf8")).toBe("{}");
     const replaced = lenetLab("train", "--logdir", logdir, "--run-name", "mine", "--iterations", "2", "--eval-every", "2", "--overwrite");
     expect(replaced.code, replaced.stderr).toBe(0);

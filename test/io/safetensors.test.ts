@@ -21,6 +21,14 @@ describe("safetensors", () => {
     expect(view.getFloat32(8 + n + 28, true)).toBe(7);
   });
 
+  it("round-trips int32 tensors as I32", () => {
+    const bytes = encodeSafetensors([{ name: "order", shape: [3], data: Int32Array.from([59999, -1, 7]) }]);
+    expect(Buffer.from(bytes).toString("latin1")).toContain('"dtype":"I32"');
+    const [t] = decodeSafetensors(bytes).tensors;
+    expect(t.data).toBeInstanceOf(Int32Array);
+    expect(Array.from(t.data)).toEqual([59999, -1, 7]);
+  });
+
   it("round-trips tensors and metadata", () => {
     const decoded = decodeSafetensors(encodeSafetensors(tensors, { run: "x" }));
     expect(decoded.metadata).toEqual({ run: "x" });

@@ -23,8 +23,10 @@ async function loggedRun(options: Record<string, string>) {
   const logger = new RunLogger(writer, config, mnist);
   logger.start();
   const result = await train(config, mnist, {
-    onStep: (step, network) => logger.step(step, network),
-    onEval: (record) => logger.evaluated(record),
+    callbacks: {
+      onStep: (step, network) => logger.step(step, network),
+      onEval: (record) => logger.evaluated(record),
+    },
   });
   logger.finish(result.model, result.final);
   writer.close();

@@ -17,7 +17,7 @@ describe("training on real MNIST", () => {
   it("relu + adam: 300 iterations take test accuracy from chance (10%) to over 90%", async () => {
     const evaluations: number[] = [];
     const result = await train(config({ iterations: "300", evalEvery: "100" }), mnist, {
-      onEval: (r) => evaluations.push(r.testAccuracy),
+      callbacks: { onEval: (r) => evaluations.push(r.testAccuracy) },
     });
     expect(result.history.map((r) => r.iteration)).toEqual([100, 200, 300]);
     expect(result.final.testAccuracy).toBeGreaterThan(0.9);

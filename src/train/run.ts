@@ -1,0 +1,136 @@
+// One run from start (or checkpoint) to its files: the life cycle around the
+// training loop. run.json says at every moment what state the run is in
+// (running, finished, diverged, interrupted, failed); checkpoints are taken
+// every config.checkpointEvery iterations and at the end; event files are
+// flushed at each checkpoint; a resumed run continues the TensorBoard steps
+// with the restart marker. Whatever stops the run, what was written stays
+// readable and the last checkpoint stays whole.
+// Not here: argument parsing, printing and signals (src/cli/train-command.ts).
+
+import { Dataset } from "../data/datasets.js";
+import { summarizeModel } from "../engine/model-summary.js";
+import { SummaryWriter } from "../tensorboard/summary-writer.js";
+import { Checkpoint, writeCheckpoint } from "./checkpoint.js";
+import { RunConfig } from "./config.js";
+import { RunSummary, writeModel, writeRunSummary } from "./run-directory.js";
+import { RunLogger } from "./run-logger.js";
+import { DivergenceError, EvalRecord, InterruptedError, StepInfo, TrainingState, train } from "./trainer.js";
+
+export interface RunProgress {
+  step?(step: StepInfo): void;
+  evaluated?(record: EvalRecord): void;
+}
+
+export interface ExecuteRunOptions {
+  config: RunConfig;
+  dataset: Dataset;
+  runDir: string;
+  /** Continue from this checkpoint (its config must be `config`, up to the iterations). */
+  resume?: Checkpoint;
+  /** What run.json said before (to keep resumedAt). */
+  previous?: RunSummary;
+  progress?: RunProgress;
+  /** Checked after every iteration; true stops the run with a checkpoint (InterruptedError). */
+  shouldStop?: () => boolean;
+}
+
+/**
+ * Trains the run and writes run.json, model.safetensors, checkpoints and
+ * event files into runDir. Returns the finished run's summary; throws
+ * DivergenceError, InterruptedError or the error that stopped it, after
+ * recording the outcome in run.json.
+ */
+export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary> {
+  const { config, dataset, runDir, resume } = options;
+  const resumedAt = [...(options.previous?.resumedAt ?? []), ...(resume ? [resume.state.iteration] : [])];
+  // What has happened so far, kept up to date by the callbacks, so that run.json
+  // tells the truth whenever the run stops.
+  let state: TrainingState | undefined = resume?.state;
+  let iteration = resume?.state.iteration ?? 0;
+  const history: EvalRecord[] = [...(resume?.state.history ?? [])];
+  const started = performance.now() - (resume?.state.elapsedMilliseconds ?? 0);
+  const record = (status: RunSummary["status"], extra: Partial<RunSummary> = {}): RunSummary => {
+    const last = history[history.length - 1];
+    const summary: RunSummary = {
+      run: config.runName,
+      runDir,
+      config,
+      status,
+      final: last ? { trainLoss: last.trainLoss, trainAccuracy: last.trainAccuracy, testLoss: last.testLoss, testAccuracy: last.testAccuracy } : null,
+      iterations: iteration,
+      epochs: (iteration * config.batchSize) / dataset.train.count,
+      seconds: (performance.now() - started) / 1000,
+      trainSeconds: (state?.trainMilliseconds ?? 0) / 1000,
+      trainImagesPerSecond: state && state.trainMilliseconds > 0 ? (state.iteration * config.batchSize) / (state.trainMilliseconds / 1000) : 0,
+      loggingSeconds: logger.seconds,
+      parameterCount: 0,
+      model: summarizeModel(config.activation),
+      history,
+      ...(resumedAt.length > 0 ? { resumedAt } : {}),
+      updatedAt: new Date().toISOString(),
+      ...extra,
+    };
+    summary.parameterCount = summary.model!.totalParameters;
+    writeRunSummary(runDir, summary);
+    return summary;
+  };
+
+  const writer = new SummaryWriter(runDir);
+  const logger = new RunLogger(writer, config, dataset);
+  try {
+    record("running");
+    if (resume) logger.resume(resume.state.iteration, resume.logger);
+    else logger.start();
+
+    const result = await train(config, dataset, {
+      resume: resume?.state,
+      checkpointEvery: config.checkpointEvery,
+      shouldStop: options.shouldStop,
+      callbacks: {
+        onStep(step, network) {
+          iteration = step.iteration;
+          options.progress?.step?.(step);
+          logger.step(step, network);
+        },
+        onEval(evaluation) {
+          history.push(evaluation);
+          options.progress?.evaluated?.(evaluation);
+          logger.evaluated(evaluation);
+        },
+      },
+      onCheckpoint(checkpointState) {
+        state = checkpointState;
+        writer.flush();
+        writeCheckpoint(runDir, { config, state: checkpointState, logger: logger.getState() });
+        if (checkpointState.iteration < config.iterations) record("running");
+      },
+    });
+    logger.finish(result.model, result.final);
+    writeModel(runDir, result.model.params, { format: "pt", run: config.runName, activation: config.activation });
+    writer.close();
+    return record("finished", { seconds: result.seconds, trainSeconds: result.trainSeconds, trainImagesPerSecond: result.trainImagesPerSecond });
+  } catch (error) {
+    closeQuietly(writer);
+    if (error instanceof InterruptedError) {
+      record("interrupted");
+    } else if (error instanceof DivergenceError) {
+      record("diverged", { problem: { iteration: error.iteration, message: error.message } });
+    } else {
+      try {
+        record("failed", { problem: { iteration: null, message: (error as Error).message } });
+      } catch {
+        // run.json itself cannot be written (e.g. the disk is full): the error below says why.
+      }
+    }
+    throw error;
+  }
+}
+
+/** Closes the writer, ignoring a second failure: the first error is the one to report. */
+function closeQuietly(writer: SummaryWriter): void {
+  try {
+    writer.close();
+  } catch {
+    // already failing
+  }
+}
