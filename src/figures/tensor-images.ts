@@ -1,17 +1,20 @@
 // Tensors as grayscale pictures for TensorBoard's Images tab: conv kernels as
 // tile grids, weight matrices, feature maps, input digits. Pure functions from
-// Float32Arrays to 8-bit RGB pixels (row-major): values are gray, the gaps
-// between tiles a muted blue so that tiles stay apart whatever their values;
-// values are
+// Float32Arrays to 8-bit pixels (row-major): values are gray; pictures with
+// several tiles are RGB, with the gaps between tiles a muted blue so that
+// tiles stay apart whatever their values, and single matrices are plain
+// grayscale (a third of the bytes to compress). Values are
 // min–max normalised over the whole picture (black = minimum, white =
 // maximum), so tiles within one picture are comparable. Each value becomes a
 // square block of `scale`×`scale` pixels so that 5×5 kernels stay visible.
 // Not here: PNG encoding (png.ts) and coloured, annotated figures.
 
-export interface RgbImage {
+export interface TensorImage {
   width: number;
   height: number;
-  /** width × height × 3 bytes, row-major RGB. */
+  /** 1 (gray) or 3 (RGB). */
+  channels: 1 | 3;
+  /** width × height × channels bytes, row-major. */
   pixels: Uint8Array;
 }
 
@@ -54,38 +57,43 @@ export function tileGrid(
     /** Normalise over these values instead of `values` (e.g. only the tiles shown). */
     rangeOf?: ArrayLike<number>;
   },
-): RgbImage {
+): TensorImage {
   const { rows, cols, tileHeight, tileWidth, tileOffset } = layout;
   const scale = layout.scale ?? 1;
   const gap = layout.gap ?? 0;
+  const channels = gap > 0 ? 3 : 1;
   const width = cols * tileWidth * scale + (cols - 1) * gap;
   const height = rows * tileHeight * scale + (rows - 1) * gap;
-  const pixels = new Uint8Array(width * height * 3);
-  for (let k = 0; k < width * height; k++) pixels.set(GAP_COLOR, 3 * k);
+  const pixels = new Uint8Array(width * height * channels);
+  if (channels === 3) for (let k = 0; k < width * height; k++) pixels.set(GAP_COLOR, 3 * k);
   const { min, max } = range(layout.rangeOf ?? values);
+  const rowBytes = width * channels;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const offset = tileOffset(r, c);
-      const x0 = c * (tileWidth * scale + gap);
+      const x0 = c * (tileWidth * scale + gap) * channels;
       const y0 = r * (tileHeight * scale + gap);
-      for (let y = 0; y < tileHeight * scale; y++) {
-        const row = (y0 + y) * width + x0;
-        const sourceRow = offset + Math.floor(y / scale) * tileWidth;
-        for (let x = 0; x < tileWidth * scale; x++) {
-          const v = toByte(values[sourceRow + Math.floor(x / scale)], min, max);
-          pixels[3 * (row + x)] = pixels[3 * (row + x) + 1] = pixels[3 * (row + x) + 2] = v;
+      for (let ty = 0; ty < tileHeight; ty++) {
+        // Draw one source row once, then copy it to the other scale − 1 pixel rows.
+        const first = (y0 + ty * scale) * rowBytes + x0;
+        for (let tx = 0; tx < tileWidth; tx++) {
+          const v = toByte(values[offset + ty * tileWidth + tx], min, max);
+          pixels.fill(v, first + tx * scale * channels, first + (tx + 1) * scale * channels);
+        }
+        for (let copy = 1; copy < scale; copy++) {
+          pixels.copyWithin(first + copy * rowBytes, first, first + tileWidth * scale * channels);
         }
       }
     }
   }
-  return { width, height, pixels };
+  return { width, height, channels, pixels };
 }
 
 /**
  * Conv kernels [OC, C, K, K] as a grid: one row per output channel, one column
  * per input channel (conv1: 6 × 1, drawn as one row of 6; conv2: 16 × 6).
  */
-export function kernelGrid(weight: Float32Array, OC: number, C: number, K: number, scale: number): RgbImage {
+export function kernelGrid(weight: Float32Array, OC: number, C: number, K: number, scale: number): TensorImage {
   const asRow = C === 1;
   return tileGrid(weight, {
     rows: asRow ? 1 : OC,
@@ -103,7 +111,7 @@ export function kernelGrid(weight: Float32Array, OC: number, C: number, K: numbe
  * inputs down and the outputs across (in × out, as TensorFlow stores it:
  * fc1 is 400 tall and 120 wide).
  */
-export function matrixImage(weight: Float32Array, outputs: number, inputs: number, scale: number): RgbImage {
+export function matrixImage(weight: Float32Array, outputs: number, inputs: number, scale: number): TensorImage {
   const transposed = new Float32Array(inputs * outputs);
   for (let o = 0; o < outputs; o++) {
     for (let i = 0; i < inputs; i++) transposed[i * outputs + o] = weight[o * inputs + i];
@@ -115,7 +123,7 @@ export function matrixImage(weight: Float32Array, outputs: number, inputs: numbe
  * The C feature maps [C, H, W] of one image as a grid of `columns` columns,
  * normalised together.
  */
-export function featureMapGrid(maps: Float32Array, C: number, H: number, W: number, columns: number, scale: number): RgbImage {
+export function featureMapGrid(maps: Float32Array, C: number, H: number, W: number, columns: number, scale: number): TensorImage {
   const rows = Math.ceil(C / columns);
   const padded = new Float32Array(rows * columns * H * W);
   padded.set(maps.subarray(0, C * H * W));
@@ -135,7 +143,7 @@ export function featureMapGrid(maps: Float32Array, C: number, H: number, W: numb
 }
 
 /** Digits [N, 28, 28] uint8 side by side, as they are (not normalised). */
-export function digitStrip(images: Uint8Array, indices: readonly number[], side: number, scale: number): RgbImage {
+export function digitStrip(images: Uint8Array, indices: readonly number[], side: number, scale: number): TensorImage {
   const values = new Float32Array(indices.length * side * side);
   indices.forEach((index, k) => values.set(images.subarray(index * side * side, (index + 1) * side * side), k * side * side));
   const image = tileGrid(values, {

@@ -45,6 +45,24 @@ export function bucketIndex(limits: ArrayLike<number>, value: number): number {
   return Math.min(lo, limits.length - 1);
 }
 
+const LOG_GROWTH = Math.log(1.1);
+
+/**
+ * bucketIndex for TensorFlow's default limits, in constant time: the limit
+ * nearest `value` follows from its logarithm (limits grow by 1.1 from 1e-12),
+ * and a step or two along the true limits makes the answer exact.
+ */
+function tensorflowBucketIndex(limits: Float64Array, value: number): number {
+  const positives = (limits.length - 1) / 2; // limits[positives] is 0
+  const magnitude = Math.abs(value);
+  const k = magnitude > 1e-12 ? Math.floor(Math.log(magnitude / 1e-12) / LOG_GROWTH) : -1; // ≈ largest k with 1e-12·1.1^k ≤ |v|
+  let guess = value >= 0 ? positives + 2 + k : positives - 1 - k;
+  guess = Math.max(0, Math.min(limits.length - 1, guess));
+  while (guess > 0 && limits[guess - 1] > value) guess--;
+  while (guess < limits.length - 1 && limits[guess] <= value) guess++;
+  return guess;
+}
+
 function limitsFor(bins: HistogramBins, min: number, max: number): ArrayLike<number> {
   if (bins === "tensorflow") return tensorflowBucketLimits();
   if (typeof bins === "number") {
@@ -86,7 +104,11 @@ export function buildHistogram(values: ArrayLike<number>, bins: HistogramBins = 
   }
   const limits = limitsFor(bins, min, max);
   const counts = new Float64Array(limits.length);
-  for (let i = 0; i < values.length; i++) counts[bucketIndex(limits, values[i]!)]! += 1;
+  if (bins === "tensorflow") {
+    for (let i = 0; i < values.length; i++) counts[tensorflowBucketIndex(limits as Float64Array, values[i]!)]! += 1;
+  } else {
+    for (let i = 0; i < values.length; i++) counts[bucketIndex(limits, values[i]!)]! += 1;
+  }
   const collapse = bins === "tensorflow";
   const bucketLimit: number[] = [];
   const bucket: number[] = [];

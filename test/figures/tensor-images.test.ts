@@ -1,21 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { GAP_COLOR, featureMapGrid, kernelGrid, matrixImage } from "../../src/figures/tensor-images.js";
 
-/** The RGB triple at (x, y). */
-const at = (image: { width: number; pixels: Uint8Array }, x: number, y: number) =>
-  Array.from(image.pixels.subarray(3 * (y * image.width + x), 3 * (y * image.width + x) + 3));
+/** The channel values at (x, y). */
+const at = (image: { width: number; channels: number; pixels: Uint8Array }, x: number, y: number) => {
+  const start = image.channels * (y * image.width + x);
+  return Array.from(image.pixels.subarray(start, start + image.channels));
+};
 
 describe("tensor images", () => {
   it("draws conv kernels [OC, C, K, K] as a grid with min → black, max → white and coloured gaps", () => {
     // 2 output channels × 3 input channels of 2×2 kernels; the value is its flat index.
     const weight = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
     const image = kernelGrid(weight, 2, 3, 2, 2); // scale 2 → tiles 4×4, gap 1
-    expect([image.width, image.height]).toEqual([3 * 4 + 2, 2 * 4 + 1]);
+    expect([image.width, image.height, image.channels]).toEqual([3 * 4 + 2, 2 * 4 + 1, 3]);
     expect(at(image, 0, 0)).toEqual([0, 0, 0]); // kernel (0,0), element 0 = the minimum
     expect(at(image, 4, 0)).toEqual([...GAP_COLOR]); // the gap after the first column
     // Kernel (1, 2) (second row, third column) at x = 10…13, y = 5…8; its last element (index 23) is the maximum.
     expect(at(image, 13, 8)).toEqual([255, 255, 255]);
     expect(at(image, 10, 5)).toEqual(Array(3).fill(Math.round((255 * 20) / 23)));
+    // Each value is a 2×2 block: element 1 of kernel (0,0) covers x = 2…3, y = 0…1.
+    for (const [x, y] of [[2, 0], [3, 0], [2, 1], [3, 1]]) expect(at(image, x, y)).toEqual(Array(3).fill(Math.round(255 / 23)));
   });
 
   it("draws conv1's single-channel kernels in one row", () => {
@@ -23,11 +27,11 @@ describe("tensor images", () => {
     expect([image.width, image.height]).toEqual([6 * 5 + 5, 5]);
   });
 
-  it("draws a [out, in] matrix with the inputs down and the outputs across", () => {
+  it("draws a [out, in] matrix in gray with the inputs down and the outputs across", () => {
     // 2 outputs × 3 inputs: weight[o][i] = 10·o + i.
     const weight = Float32Array.from([0, 1, 2, 10, 11, 12]);
     const image = matrixImage(weight, 2, 3, 1);
-    expect([image.width, image.height]).toEqual([2, 3]);
+    expect([image.width, image.height, image.channels]).toEqual([2, 3, 1]);
     expect(at(image, 1, 2)[0]).toBe(255); // output 1, input 2 = 12, the maximum
     expect(at(image, 1, 0)[0]).toBe(Math.round((255 * 10) / 12)); // output 1, input 0
     expect(at(image, 0, 0)[0]).toBe(0);

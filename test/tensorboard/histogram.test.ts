@@ -107,3 +107,19 @@ describe("buildHistogram", () => {
     expect(() => buildHistogram([1, NaN, Infinity])).toThrow(/2 NaN or infinite values of 3/);
   });
 });
+
+describe("TensorFlow buckets, fast path", () => {
+  test("puts every value in the bucket a binary search over the limits finds, at and around every limit", () => {
+    const limits = tensorflowBucketLimits();
+    const values: number[] = [0, -0, 1e-13, -1e-13, 1e21, -1e21, Number.MAX_VALUE, -Number.MAX_VALUE];
+    for (const l of limits) if (Math.abs(l) < 1e300) values.push(l, l * (1 + 1e-15), l * (1 - 1e-15), -l);
+    for (let i = 0; i < 20_000; i++) values.push(Math.sin(i * 12.9898) * 10 ** ((i % 30) - 15));
+    const counts = new Float64Array(limits.length);
+    for (const v of values) counts[bucketIndex(limits, v)]++;
+    const histogram = buildHistogram(values);
+    // The non-empty buckets must agree exactly (empty runs are collapsed in the histogram).
+    const nonEmpty = (limitsOf: ArrayLike<number>, countsOf: ArrayLike<number>) =>
+      Array.from(countsOf).flatMap((c, i) => (c > 0 ? [[limitsOf[i], c]] : []));
+    expect(nonEmpty(histogram.bucketLimit!, histogram.bucket!)).toEqual(nonEmpty(limits, counts));
+  });
+});
