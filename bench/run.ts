@@ -1,86 +1,168 @@
-// `npm run bench [-- --json] [-- --quick]`: throughput of the engine on this
-// machine. Times full training steps (fill batch, forward, loss, backward,
-// optimizer step) at batch 64 on real MNIST batches, and forward-only
-// evaluation of the test set, after a warm-up. Results go to stdout as a table
-// (or one JSON object with --json); record them in BENCHMARKS.md.
+// `npm run bench [-- --json] [-- --quick] [-- --rounds N] [-- --threads N] [-- --no-pytorch] [-- --no-classic] [-- --no-soak]`
+//
+// How fast lenet-lab trains and evaluates LeNet-5 on this machine, against
+// PyTorch on the same machine in the same run when /usr/bin/python3 has torch:
+//   - train images/s at batch 64 (relu + Adam, sigmoid + SGD) and eval images/s
+//     (the 10,000 test images, batches of 500), for the wasm backend on 1 and
+//     on all threads, the js backend, and PyTorch on 1 and all threads;
+//   - the classic experiment (relu and sigmoid, Adam, 2000 iterations, test set
+//     every 50) as two `lenet-lab train` processes with all their logging, and
+//     its peak RSS; and the same two runs in PyTorch;
+//   - memory over 10,000 training iterations (RSS must stay flat);
+//   - the ratios the project steers by, against its targets.
+// Measurements are taken in interleaved rounds (every engine once per round)
+// and reported as medians with their spread, since other processes may share
+// the CPU; the load average is printed with them. Results go to stdout as a
+// table, or as one JSON object with --json; record them in BENCHMARKS.md.
 
-import { cpus, hostname } from "node:os";
-import { BatchSampler, fillBatch } from "../src/data/batches.js";
+import { cpus, hostname, loadavg } from "node:os";
 import { loadDataset } from "../src/data/datasets.js";
-import { ActivationName } from "../src/engine/layers/activations.js";
-import { LeNet5 } from "../src/engine/lenet.js";
-import { OptimizerName, createOptimizer } from "../src/optim/optimizers.js";
-import { EvalBuffers, evaluateImageSet } from "../src/train/evaluate.js";
+import { defaultThreads } from "../src/engine/backend.js";
+import { ClassicResult, runClassicExperiment } from "./classic.js";
+import { PytorchOutput, pytorchVersion, runPytorch } from "./pytorch.js";
+import { Engine, Measurement, MemorySoak, measureEngine, measureMemory } from "./throughput.js";
 
-interface BenchResult {
-  name: string;
-  imagesPerSecond: number;
-  seconds: number;
-  images: number;
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+function numberOption(name: string, fallback: number): number {
+  const at = argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} needs a positive integer, got "${argv[at + 1]}"`);
+    process.exit(2);
+  }
+  return value;
 }
 
-const args = new Set(process.argv.slice(2));
-const quick = args.has("--quick");
-const mnist = loadDataset();
+const json = flag("--json");
+const quick = flag("--quick");
+const threads = numberOption("--threads", defaultThreads());
+const rounds = numberOption("--rounds", quick ? 1 : 3);
+const torch = flag("--no-pytorch") ? null : pytorchVersion();
+const classic = !quick && !flag("--no-classic");
+const log = (message: string) => { if (!json) console.error(message); };
 
-function benchTraining(activation: ActivationName, optimizer: OptimizerName, batchSize: number): BenchResult {
-  const model = new LeNet5({ activation, seed: 1 });
-  const opt = createOptimizer(optimizer, model.params);
-  const sampler = new BatchSampler(mnist.train.count, 1, 2);
-  const input = new Float32Array(batchSize * 1024);
-  const labels = new Int32Array(batchSize);
-  const indices = new Int32Array(batchSize);
-  const step = () => {
-    sampler.next(indices);
-    fillBatch(input, labels, mnist.train, indices);
-    model.forward(input, batchSize);
-    model.loss(labels);
-    model.backward(labels);
-    opt.step(0.01);
-  };
-  for (let i = 0; i < 30; i++) step();
-  const steps = quick ? 60 : 300;
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  const seconds = (performance.now() - start) / 1000;
-  return { name: `train ${activation}+${optimizer} b${batchSize}`, imagesPerSecond: (steps * batchSize) / seconds, seconds, images: steps * batchSize };
-}
-
-function benchEvaluation(activation: ActivationName): BenchResult {
-  const model = new LeNet5({ activation, seed: 1 });
-  const buffers = new EvalBuffers();
-  evaluateImageSet(model, mnist.test, buffers);
-  const passes = quick ? 1 : 3;
-  const start = performance.now();
-  for (let i = 0; i < passes; i++) evaluateImageSet(model, mnist.test, buffers);
-  const seconds = (performance.now() - start) / 1000;
-  const images = passes * mnist.test.count;
-  return { name: `eval ${activation} (test set)`, imagesPerSecond: images / seconds, seconds, images };
-}
-
-const results = [
-  benchTraining("relu", "adam", 64),
-  benchTraining("sigmoid", "sgd", 64),
-  benchEvaluation("relu"),
-  benchEvaluation("sigmoid"),
+const engines: Engine[] = [
+  { backend: "wasm", threads },
+  ...(threads > 1 ? [{ backend: "wasm" as const, threads: 1 }] : []),
+  { backend: "js", threads: 1 },
 ];
+
+const mnist = loadDataset();
+const loadBefore = loadavg()[0];
+const measurements: Measurement[] = [];
+let pytorch: PytorchOutput | null = null;
+for (let round = 1; round <= rounds; round++) {
+  if (torch) {
+    log(`round ${round}/${rounds}: PyTorch ${torch}`);
+    const output = await runPytorch({ threads, quick, throughput: true, classic: false });
+    measurements.push(...output.measurements);
+    pytorch = output;
+  }
+  for (const engine of engines) {
+    log(`round ${round}/${rounds}: ${engine.backend}, ${engine.threads} thread${engine.threads > 1 ? "s" : ""}`);
+    measurements.push(...(await measureEngine(mnist, engine, quick)));
+  }
+}
+
+let ours: ClassicResult | null = null;
+let theirs: PytorchOutput["classic"] = null;
+if (classic) {
+  log(`classic experiment: lenet-lab train (wasm, ${threads} threads), relu then sigmoid`);
+  ours = await runClassicExperiment({ backend: "wasm", threads });
+  if (torch) {
+    log("classic experiment: PyTorch");
+    theirs = (await runPytorch({ threads, quick, throughput: false, classic: true })).classic;
+  }
+}
+let soak: MemorySoak | null = null;
+if (!quick && !flag("--no-soak")) {
+  log(`memory: 10,000 training iterations (wasm, ${threads} threads)`);
+  soak = await measureMemory(mnist, { backend: "wasm", threads }, 10_000);
+}
+const loadAfter = loadavg()[0];
+
+interface Summary { name: string; backend: string; threads: number; median: number; min: number; max: number; cpuCores: number | null }
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const cases = new Map<string, Measurement[]>();
+for (const m of measurements) {
+  const key = `${m.name}|${m.backend}|${m.threads}`;
+  cases.set(key, [...(cases.get(key) ?? []), m]);
+}
+const summaries: Summary[] = [...cases.values()].map((list) => {
+  const rates = list.map((m) => m.imagesPerSecond);
+  const cpu = list.filter((m) => m.cpuSeconds !== undefined);
+  return {
+    name: list[0].name, backend: list[0].backend, threads: list[0].threads,
+    median: median(rates), min: Math.min(...rates), max: Math.max(...rates),
+    // Cores the measurement actually had on average (CPU seconds / wall seconds): < threads when the CPU was shared.
+    cpuCores: cpu.length ? median(cpu.map((m) => m.cpuSeconds! / m.seconds)) : null,
+  };
+});
+const rate = (name: string, backend: string, t: number) => summaries.find((s) => s.name === name && s.backend === backend && s.threads === t)?.median;
+
+const ratios = torch ? {
+  trainReluAdam: (rate("train relu+adam b64", "wasm", threads) ?? NaN) / (rate("train relu+adam b64", "pytorch", threads) ?? NaN),
+  trainSigmoidSgd: (rate("train sigmoid+sgd b64", "wasm", threads) ?? NaN) / (rate("train sigmoid+sgd b64", "pytorch", threads) ?? NaN),
+  evalRelu: (rate("eval relu (test set)", "wasm", threads) ?? NaN) / (rate("eval relu (test set)", "pytorch", threads) ?? NaN),
+  evalSigmoid: (rate("eval sigmoid (test set)", "wasm", threads) ?? NaN) / (rate("eval sigmoid (test set)", "pytorch", threads) ?? NaN),
+  classicTimeFraction: ours && theirs ? ours.seconds / theirs.seconds : null,
+} : null;
+const targets = ratios ? {
+  trainAtLeast2_5x: ratios.trainReluAdam >= 2.5,
+  evalAtLeast3x: ratios.evalRelu >= 3,
+  classicAtMostOneThird: ratios.classicTimeFraction === null ? null : ratios.classicTimeFraction <= 1 / 3,
+} : null;
 
 const machine = {
   host: hostname(),
   cpu: cpus()[0]?.model ?? "unknown",
   cores: cpus().length,
   node: process.version,
-  backend: "js",
-  threads: 1,
-  peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  threads,
+  rounds,
+  pytorch: torch,
+  loadAverageBefore: loadBefore,
+  loadAverageAfter: loadAfter,
+  benchPeakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
 };
 
-if (args.has("--json")) {
-  console.log(JSON.stringify({ machine, results }));
+if (json) {
+  console.log(JSON.stringify({ machine, summaries, ratios, targets, classic: { lenetLab: ours, pytorch: theirs }, memory: soak, measurements }));
 } else {
-  console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, backend ${machine.backend}, 1 thread`);
-  for (const r of results) {
-    console.log(`${r.name.padEnd(32)} ${Math.round(r.imagesPerSecond).toString().padStart(7)} images/s  (${r.images} images in ${r.seconds.toFixed(2)} s)`);
+  console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${torch ? `, PyTorch ${torch}` : ", no PyTorch"}; ` +
+    `${rounds} round${rounds > 1 ? "s" : ""}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+  console.log(`${"".padEnd(28)} ${"engine".padEnd(14)} ${"images/s".padStart(9)}  ${"spread".padEnd(17)} cores used`);
+  for (const s of summaries) {
+    const spread = s.min === s.max ? "" : `${Math.round(s.min)}–${Math.round(s.max)}`;
+    console.log(`${s.name.padEnd(28)} ${`${s.backend} ${s.threads}t`.padEnd(14)} ${Math.round(s.median).toString().padStart(9)}  ` +
+      `${spread.padEnd(17)} ${s.cpuCores === null ? "" : s.cpuCores.toFixed(2)}`);
   }
-  console.log(`peak RSS ${machine.peakRssMB} MB`);
+  if (ours) {
+    const detail = ours.runs.map((r) => `${r.activation} ${r.seconds.toFixed(1)} s, ${(r.testAccuracy * 100).toFixed(2)} %`).join("; ");
+    console.log(`classic experiment, lenet-lab (wasm ${threads}t, with logging): ${ours.seconds.toFixed(1)} s ` +
+      `(${detail}; processes ${ours.processSeconds.toFixed(1)} s), peak RSS ${ours.peakRssMB} MB`);
+  }
+  if (theirs) {
+    const detail = theirs.runs.map((r) => `${r.activation} ${r.seconds.toFixed(1)} s, ${(r.testAccuracy * 100).toFixed(2)} %`).join("; ");
+    console.log(`classic experiment, PyTorch (${threads} threads, no logging): ${theirs.seconds.toFixed(1)} s (${detail})`);
+  }
+  if (ratios && targets) {
+    const mark = (ok: boolean | null) => (ok === null ? "not measured" : ok ? "met" : "NOT met");
+    console.log(`lenet-lab wasm ${threads}t / PyTorch ${threads}t: train relu+adam ${ratios.trainReluAdam.toFixed(2)}× ` +
+      `(target ≥ 2.5×: ${mark(targets.trainAtLeast2_5x)}), sigmoid+sgd ${ratios.trainSigmoidSgd.toFixed(2)}×; ` +
+      `eval relu ${ratios.evalRelu.toFixed(2)}× (target ≥ 3×: ${mark(targets.evalAtLeast3x)}), sigmoid ${ratios.evalSigmoid.toFixed(2)}×` +
+      (ratios.classicTimeFraction === null ? "" : `; classic experiment ${ratios.classicTimeFraction.toFixed(2)} of PyTorch's time ` +
+        `(target ≤ 0.33: ${mark(targets.classicAtMostOneThird)})`));
+  }
+  if (soak) {
+    console.log(`memory over ${soak.iterations} iterations (wasm ${threads}t): RSS ` +
+      `${soak.rssMB.map((s) => `${s.rssMB}`).join(", ")} MB at every ${soak.rssMB[0].iteration}; growth ${soak.growthMB} MB`);
+  }
+  console.log(`bench process peak RSS ${machine.benchPeakRssMB} MB`);
 }

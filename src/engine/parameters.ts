@@ -32,10 +32,18 @@ export class ParameterSet {
   readonly list: readonly Parameter[];
   private readonly byName: Map<string, Parameter>;
 
-  constructor(specs: readonly ParameterSpec[]) {
+  /**
+   * `storage`, when given, holds the values and gradients (e.g. views into a
+   * WebAssembly memory) instead of fresh arrays; each must have the total size.
+   */
+  constructor(specs: readonly ParameterSpec[], storage?: { values: Float32Array; grads: Float32Array }) {
     const total = specs.reduce((sum, s) => sum + product(s.shape), 0);
-    this.values = new Float32Array(total);
-    this.grads = new Float32Array(total);
+    if (storage && (storage.values.length !== total || storage.grads.length !== total)) {
+      throw new RangeError(`ParameterSet storage must hold ${total} values and gradients, ` +
+        `got ${storage.values.length} and ${storage.grads.length}`);
+    }
+    this.values = storage?.values ?? new Float32Array(total);
+    this.grads = storage?.grads ?? new Float32Array(total);
     const list: Parameter[] = [];
     let offset = 0;
     for (const spec of specs) {

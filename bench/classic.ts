@@ -1,0 +1,85 @@
+// The classic experiment as a user runs it: `lenet-lab train` for relu and for
+// sigmoid (Adam, lr 0.01, batch 64, 2000 iterations, the whole test set every
+// 50), one after the other, each in its own process with everything it logs.
+// Reports each run's wall time (the run's own, from its --json line, which
+// leaves out process start and data loading), the processes' wall time, and
+// their peak resident set size (printed by report-rss.ts, preloaded).
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Engine } from "./throughput.js";
+
+export interface ClassicRun {
+  activation: string;
+  /** The run's wall time as it reports it (training and evaluations, with logging). */
+  seconds: number;
+  /** From process start to exit. */
+  processSeconds: number;
+  testAccuracy: number;
+  peakRssMB: number;
+}
+
+export interface ClassicResult {
+  engine: Engine;
+  seconds: number;
+  processSeconds: number;
+  peakRssMB: number;
+  runs: ClassicRun[];
+}
+
+const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+const RSS_REPORTER = fileURLToPath(new URL("./report-rss.js", import.meta.url));
+
+function runTrain(args: string[]): Promise<{ stdout: string; stderr: string; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, ["--import", RSS_REPORTER, CLI, "train", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const seconds = (performance.now() - start) / 1000;
+      if (code !== 0) reject(new Error(`lenet-lab train ${args.join(" ")} exited with ${code}:\n${stderr.slice(-2000)}`));
+      else resolve({ stdout, stderr, seconds });
+    });
+  });
+}
+
+/** Runs the classic experiment on engine; `iterations` other than 2000 only for trying the bench out. */
+export async function runClassicExperiment(engine: Engine, iterations = 2000): Promise<ClassicResult> {
+  const logdir = mkdtempSync(join(tmpdir(), "lenet-lab-bench-"));
+  const runs: ClassicRun[] = [];
+  try {
+    for (const activation of ["relu", "sigmoid"]) {
+      const { stdout, stderr, seconds } = await runTrain([
+        "--activation", activation, "--optimizer", "adam", "--lr", "0.01", "--batch-size", "64",
+        "--iterations", String(iterations), "--eval-every", "50",
+        "--backend", engine.backend, "--threads", String(engine.threads),
+        "--logdir", logdir, "--run-name", `classic-${activation}`, "--json",
+      ]);
+      const summary = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { seconds: number; testAccuracy: number };
+      const rss = /lenet-lab-bench peak-rss-kb (\d+)/.exec(stderr);
+      runs.push({
+        activation,
+        seconds: summary.seconds,
+        processSeconds: seconds,
+        testAccuracy: summary.testAccuracy,
+        peakRssMB: rss ? Math.round(Number(rss[1]) / 1024) : NaN,
+      });
+    }
+  } finally {
+    rmSync(logdir, { recursive: true, force: true });
+  }
+  return {
+    engine,
+    seconds: runs.reduce((sum, r) => sum + r.seconds, 0),
+    processSeconds: runs.reduce((sum, r) => sum + r.processSeconds, 0),
+    peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
+    runs,
+  };
+}

@@ -1,0 +1,63 @@
+// Which engine computes a network: the WebAssembly SIMD kernels ("wasm", the
+// default; optionally on several threads) or the plain TypeScript reference
+// kernels ("js", one thread). Training, evaluation and the benchmarks create
+// networks here and see only the Network interface.
+
+import { availableParallelism } from "node:os";
+import { ActivationName } from "./layers/activations.js";
+import { LeNet5 } from "./lenet.js";
+import { Network } from "./network.js";
+import { Optimizer, OptimizerName, createOptimizer } from "../optim/optimizers.js";
+import { WasmLeNet5 } from "./wasm/wasm-lenet.js";
+import { MAX_THREADS } from "./wasm/memory-layout.js";
+import { WASM_OPTIMIZERS, createWasmOptimizer } from "./wasm/wasm-optimizer.js";
+
+export const BACKENDS = ["wasm", "js"] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export const DEFAULT_BACKEND: BackendName = "wasm";
+
+export function isBackendName(name: string): name is BackendName {
+  return (BACKENDS as readonly string[]).includes(name);
+}
+
+/** The default thread count: every core of this machine (at most MAX_THREADS). */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(availableParallelism(), MAX_THREADS));
+}
+
+export interface NetworkOptions {
+  backend?: BackendName;
+  /** Threads for the wasm backend (default: defaultThreads()); the js backend always uses one. */
+  threads?: number;
+  activation: ActivationName;
+  initMean?: number;
+  initStd?: number;
+  seed?: number;
+}
+
+/**
+ * A LeNet-5 on the chosen backend. Both start from the same weights for the
+ * same seed. Call disposeNetwork when done with a multi-threaded one (its
+ * worker threads do not keep the process alive, but they hold memory).
+ */
+export async function createNetwork(options: NetworkOptions): Promise<Network> {
+  const backend = options.backend ?? DEFAULT_BACKEND;
+  const lenet = { activation: options.activation, initMean: options.initMean, initStd: options.initStd, seed: options.seed };
+  if (backend === "js") return new LeNet5(lenet);
+  return WasmLeNet5.create({ ...lenet, threads: options.threads ?? defaultThreads() });
+}
+
+/** Stops a network's worker threads, if it has any. */
+export async function disposeNetwork(network: Network): Promise<void> {
+  if (network instanceof WasmLeNet5) await network.dispose();
+}
+
+/**
+ * The optimizer for network: run by the WebAssembly kernels when the network
+ * is a wasm one and the rule has a kernel (sgd, adam, adamw), else the
+ * TypeScript one. Same rules, same state either way.
+ */
+export function createNetworkOptimizer(name: OptimizerName, network: Network): Optimizer {
+  if (network instanceof WasmLeNet5 && WASM_OPTIMIZERS.includes(name)) return createWasmOptimizer(name, network);
+  return createOptimizer(name, network.params);
+}

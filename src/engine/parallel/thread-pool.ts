@@ -1,0 +1,158 @@
+// Worker threads that run LeNet passes on their share of a batch, in the same
+// shared WebAssembly memory as the main thread. The main thread is thread 0
+// and computes its own share while the workers compute theirs; then it waits
+// for them with Atomics.wait (sleeping, never spinning: the machine may have
+// only two cores). No message passing per step: each worker has eight int32
+// control words in the shared memory (CONTROL_OFFSET):
+//
+//   0 sequence   bumped by the main thread to start a command (workers wait on it)
+//   1 done       set to the sequence by the worker when finished (the main thread waits on it)
+//   2 op         FORWARD, BACKWARD or EXIT
+//   3 b0, 4 b1   the worker's images [b0, b1)
+//   5 status     0, or 1 when the command threw (the message is on the worker's error port)
+//   6 activation kind (index in ACTIVATIONS)
+//
+// The layout of the memory is in the memory too (memory-layout.ts). This file
+// knows nothing of LeNet beyond the op codes.
+
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
+import { CONTROL_BYTES_PER_THREAD, CONTROL_OFFSET, MAX_THREADS } from "../wasm/memory-layout.js";
+
+export const OP_EXIT = 0;
+export const OP_FORWARD = 1;
+export const OP_BACKWARD = 2;
+
+export const WORD = { sequence: 0, done: 1, op: 2, b0: 3, b1: 4, status: 5, activation: 6 } as const;
+
+/** Index of worker `thread`'s first control word in an Int32Array over the memory. */
+export function controlBase(thread: number): number {
+  return (CONTROL_OFFSET + thread * CONTROL_BYTES_PER_THREAD) / 4;
+}
+
+/**
+ * The compiled worker script: next to this file when it runs compiled, or in
+ * the repository's dist/ when it runs from source (the tests), since a worker
+ * thread runs JavaScript only.
+ */
+function workerScriptPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, "worker.js"), resolve(here, "../../../dist/src/engine/parallel/worker.js")];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error(`the worker script was not found (looked in ${candidates.join(" and ")}); run \`npm run build\``);
+  return found;
+}
+
+export class ThreadPool {
+  private sequence = 0;
+  private busy: number[] = [];
+  private closed = false;
+
+  private constructor(
+    /** Threads in all, the main thread included. */
+    readonly threads: number,
+    private readonly workers: Worker[],
+    private readonly errorPorts: MessagePort[],
+    private readonly words: Int32Array,
+  ) {}
+
+  /** Starts threads − 1 workers on memory, each with its own instance of module. */
+  static async start(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module): Promise<ThreadPool> {
+    if (!(Number.isInteger(threads) && threads >= 2 && threads <= MAX_THREADS)) {
+      throw new RangeError(`a thread pool needs 2 to ${MAX_THREADS} threads, got ${threads}`);
+    }
+    const script = workerScriptPath();
+    const workers: Worker[] = [];
+    const errorPorts: MessagePort[] = [];
+    const ready: Promise<void>[] = [];
+    for (let thread = 1; thread < threads; thread++) {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(script, { workerData: { memory, module, thread, errorPort: port2 }, transferList: [port2] });
+      ready.push(new Promise((resolveReady, reject) => {
+        worker.once("message", () => resolveReady());
+        worker.once("error", reject);
+        worker.once("exit", (code) => reject(new Error(`worker thread ${thread} exited (code ${code}) before it was ready`)));
+      }));
+      workers.push(worker);
+      errorPorts.push(port1);
+    }
+    try {
+      await Promise.all(ready);
+    } catch (error) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw error;
+    }
+    // From now on the workers sleep on their control words: they must not keep the process alive.
+    for (const worker of workers) {
+      worker.removeAllListeners();
+      worker.unref();
+    }
+    for (const port of errorPorts) port.unref();
+    return new ThreadPool(threads, workers, errorPorts, new Int32Array(memory.buffer, 0, 1024));
+  }
+
+  /** Starts op on every worker thread (1 … threads − 1) whose range is not empty; returns at once. */
+  dispatch(op: number, activation: number, ranges: readonly (readonly [number, number])[]): void {
+    if (this.closed) throw new Error("the thread pool is closed");
+    this.sequence = (this.sequence + 1) | 0;
+    this.busy = [];
+    for (let thread = 1; thread < this.threads; thread++) {
+      const [b0, b1] = ranges[thread];
+      if (b1 <= b0 && op !== OP_EXIT) continue;
+      const base = controlBase(thread);
+      this.words[base + WORD.op] = op;
+      this.words[base + WORD.b0] = b0;
+      this.words[base + WORD.b1] = b1;
+      this.words[base + WORD.activation] = activation;
+      this.words[base + WORD.status] = 0;
+      Atomics.store(this.words, base + WORD.sequence, this.sequence);
+      Atomics.notify(this.words, base + WORD.sequence);
+      this.busy.push(thread);
+    }
+  }
+
+  /** The worker threads that were given work by the last dispatch. */
+  get lastDispatched(): readonly number[] {
+    return this.busy;
+  }
+
+  /** Sleeps until every dispatched worker is done; throws the first worker error. */
+  join(): void {
+    for (const thread of this.busy) {
+      const index = controlBase(thread) + WORD.done;
+      for (;;) {
+        const done = Atomics.load(this.words, index);
+        if (done === this.sequence) break;
+        Atomics.wait(this.words, index, done);
+      }
+      if (this.words[controlBase(thread) + WORD.status] !== 0) {
+        const message = receiveMessageOnPort(this.errorPorts[thread - 1])?.message;
+        throw new Error(`worker thread ${thread} failed: ${message ?? "unknown error"}`);
+      }
+    }
+    this.busy = [];
+  }
+
+  /** Stops the workers (idempotent). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Splits [0, B) into `threads` contiguous ranges of near-equal size (the first ones one larger). */
+export function splitBatch(B: number, threads: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  const base = Math.floor(B / threads);
+  const extra = B % threads;
+  let start = 0;
+  for (let t = 0; t < threads; t++) {
+    const size = base + (t < extra ? 1 : 0);
+    ranges.push([start, start + size]);
+    start += size;
+  }
+  return ranges;
+}

@@ -1,0 +1,130 @@
+// Where everything of the WebAssembly LeNet-5 lives in its one shared memory
+// (byte offsets, 16-byte aligned). Pure arithmetic: no memory is touched here.
+//
+//   [0, 64)                 unused (0 is the kernels' "no pointer")
+//   [64, 1024)              thread control words (parallel/thread-pool.ts)
+//   [1024, 4096)            this layout, as int32 words, for worker threads to read
+//   params                  values of every parameter            [P] f32  (ParameterSet.values)
+//   grads + t·paramStride   gradients computed by thread t       [P] f32  (t = 0: ParameterSet.grads,
+//                                                                          where the others are summed)
+//   optimizerState          two moment buffers                   [2, P] f32
+//   scratch + t·scratchStride  thread t's im2col matrix          [Q·P_out + 4] f32
+//   batch region            per image b, at base + b · (size·4):
+//     input [1,32,32] · conv1Pre, conv1 [6,28,28] · pool1 [6,14,14] · conv2Pre, conv2 [16,10,10]
+//     · pool2 [400] · fc1Pre, fc1 [120] · fc2Pre, fc2 [84] · logits, probabilities [10]
+//     gradients: dconv1 [6,28,28] · dpool1 [6,14,14] · dconv2 [16,10,10] · dpool2 [400]
+//     · dfc1 [120] · dfc2 [84] · dlogits [10]
+//     (a gradient with respect to a pre-activation overwrites the one of its
+//     activation in place: dconv1 holds ∂L/∂conv1 and then ∂L/∂conv1Pre)
+//
+// The batch region holds `capacity` images and is laid out again (further up
+// the memory if needed) when a larger batch comes; the fixed part never moves,
+// so views of the parameters stay valid for the life of the memory.
+
+import { LENET, LENET_PARAMETERS } from "../lenet.js";
+import { product } from "../parameters.js";
+import { READ_SLACK_BYTES } from "./kernels.js";
+
+export const CONTROL_OFFSET = 64;
+export const CONTROL_BYTES_PER_THREAD = 32;
+export const MAX_THREADS = (1024 - CONTROL_OFFSET) / CONTROL_BYTES_PER_THREAD;
+export const LAYOUT_OFFSET = 1024;
+const FIXED_START = 4096;
+
+/** Floats per image of every batch buffer. */
+export const IMAGE_SIZES = {
+  input: LENET.inputSide * LENET.inputSide,
+  conv1Pre: LENET.conv1Channels * LENET.conv1Side ** 2,
+  conv1: LENET.conv1Channels * LENET.conv1Side ** 2,
+  pool1: LENET.conv1Channels * LENET.pool1Side ** 2,
+  conv2Pre: LENET.conv2Channels * LENET.conv2Side ** 2,
+  conv2: LENET.conv2Channels * LENET.conv2Side ** 2,
+  pool2: LENET.flat,
+  fc1Pre: LENET.fc1,
+  fc1: LENET.fc1,
+  fc2Pre: LENET.fc2,
+  fc2: LENET.fc2,
+  logits: LENET.classes,
+  probabilities: LENET.classes,
+  dconv1: LENET.conv1Channels * LENET.conv1Side ** 2,
+  dpool1: LENET.conv1Channels * LENET.pool1Side ** 2,
+  dconv2: LENET.conv2Channels * LENET.conv2Side ** 2,
+  dpool2: LENET.flat,
+  dfc1: LENET.fc1,
+  dfc2: LENET.fc2,
+  dlogits: LENET.classes,
+} as const;
+export type BatchBuffer = keyof typeof IMAGE_SIZES;
+const BATCH_BUFFERS = Object.keys(IMAGE_SIZES) as BatchBuffer[];
+
+/** Byte offsets of each parameter inside a parameter block (values or one thread's gradients). */
+const PARAMETER_KEYS = ["conv1w", "conv1b", "conv2w", "conv2b", "fc1w", "fc1b", "fc2w", "fc2b", "fc3w", "fc3b"] as const;
+type ParameterKey = (typeof PARAMETER_KEYS)[number];
+
+/**
+ * The largest im2col scratch LeNet needs (Q·P + 4 + Q·OC floats, see conv.ts):
+ * conv1's [1·5·5, 28·28] (conv2's is [6·5·5, 10·10]).
+ */
+const SCRATCH_FLOATS = Math.max(
+  LENET.kernel ** 2 * (LENET.conv1Side ** 2 + LENET.conv1Channels),
+  LENET.conv1Channels * LENET.kernel ** 2 * (LENET.conv2Side ** 2 + LENET.conv2Channels),
+) + 4;
+
+export type LeNetLayout = Record<ParameterKey | BatchBuffer, number> & {
+  threads: number;
+  capacity: number;
+  paramCount: number;
+  params: number;
+  grads: number;
+  paramStride: number;
+  optimizerState: number;
+  scratch: number;
+  scratchStride: number;
+  /** First byte after the batch region. */
+  end: number;
+};
+
+/** The order in which a layout is written as int32 words for the workers. */
+export const LAYOUT_KEYS: readonly (keyof LeNetLayout)[] = [
+  "threads", "capacity", "paramCount", "params", "grads", "paramStride", "optimizerState", "scratch", "scratchStride", "end",
+  ...PARAMETER_KEYS, ...BATCH_BUFFERS,
+];
+
+const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+const bufferBytes = (floats: number) => align(floats * 4 + READ_SLACK_BYTES);
+
+/** The layout for `threads` threads and batches of up to `capacity` images. */
+export function lenetLayout(threads: number, capacity: number): LeNetLayout {
+  if (!(threads >= 1 && threads <= MAX_THREADS)) throw new RangeError(`threads must be in [1, ${MAX_THREADS}], got ${threads}`);
+  const paramCount = LENET_PARAMETERS.reduce((sum, p) => sum + product(p.shape), 0);
+  const offsets = {} as Record<ParameterKey, number>;
+  let inBlock = 0;
+  LENET_PARAMETERS.forEach((spec, i) => {
+    offsets[PARAMETER_KEYS[i]] = inBlock;
+    inBlock += product(spec.shape) * 4;
+  });
+  const paramStride = bufferBytes(paramCount);
+  const scratchStride = bufferBytes(SCRATCH_FLOATS);
+  let at = FIXED_START;
+  const params = at; at += paramStride;
+  const grads = at; at += paramStride * threads;
+  const optimizerState = at; at += bufferBytes(2 * paramCount);
+  const scratch = at; at += scratchStride * threads;
+  const batch = {} as Record<BatchBuffer, number>;
+  for (const name of BATCH_BUFFERS) {
+    batch[name] = at;
+    at += bufferBytes(capacity * IMAGE_SIZES[name]);
+  }
+  return { threads, capacity, paramCount, params, grads, paramStride, optimizerState, scratch, scratchStride, end: at, ...offsets, ...batch };
+}
+
+/** Writes layout into `words` (an Int32Array over the memory) at LAYOUT_OFFSET. */
+export function writeLayout(words: Int32Array, layout: LeNetLayout): void {
+  LAYOUT_KEYS.forEach((key, i) => Atomics.store(words, LAYOUT_OFFSET / 4 + i, layout[key]));
+}
+
+export function readLayout(words: Int32Array): LeNetLayout {
+  const layout = {} as Record<string, number>;
+  LAYOUT_KEYS.forEach((key, i) => { layout[key] = Atomics.load(words, LAYOUT_OFFSET / 4 + i) >>> 0; });
+  return layout as LeNetLayout;
+}

@@ -1,0 +1,175 @@
+// LeNet-5 on the WebAssembly SIMD kernels: the same network, parameters,
+// initialisation and Network interface as the plain TypeScript LeNet5
+// (../lenet.ts), computed in one shared WebAssembly memory, optionally by
+// several threads (data parallel over the batch).
+//
+// Parameters live in the memory: params.values and params.grads are views of
+// it, so optimizers, checkpoints and summaries walk them as usual. Every batch
+// buffer is a view too (featureMaps(), fc2Features()), valid until the next
+// forward.
+//
+// Threads: the batch [0, B) is split into contiguous ranges (splitBatch); the
+// main thread computes the first while the workers compute theirs. A forward
+// pass computes every image exactly as it would alone, so its results do not
+// depend on the thread count. In backward each thread sums its images'
+// gradients into its own block, and the main thread then adds the blocks in
+// thread order: for a fixed thread count the gradients are identical run to
+// run; across thread counts they differ only by float32 rounding (the same
+// sum, taken in another order).
+//
+// The loss and its gradient with respect to the logits (B × 10 values) are
+// computed for the whole batch by the reference softmax cross-entropy on views
+// of the memory: too small to be worth a kernel.
+
+import { ACTIVATIONS, ActivationName } from "../layers/activations.js";
+import { LossResult, softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "../layers/softmax-cross-entropy.js";
+import { INIT_STREAM, LENET, LENET_PARAMETERS, LeNetOptions } from "../lenet.js";
+import { FeatureMaps, Network } from "../network.js";
+import { ParameterSet, initTruncatedNormal } from "../parameters.js";
+import { OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch } from "../parallel/thread-pool.js";
+import { RandomStream } from "../random.js";
+import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels, kernelModule } from "./kernels.js";
+import { backwardRange, forwardRange } from "./lenet-passes.js";
+import { BatchBuffer, IMAGE_SIZES, LeNetLayout, lenetLayout, writeLayout } from "./memory-layout.js";
+
+export interface WasmLeNetOptions extends LeNetOptions {
+  /** Threads in all (the main thread included); 1 runs everything on the calling thread. */
+  threads?: number;
+}
+
+/** Batches smaller than this run on the main thread alone: waking a worker would cost more than it saves. */
+const MIN_IMAGES_PER_THREAD = 4;
+/** The batch region starts with room for this many images (the classic evaluation batch). */
+const INITIAL_CAPACITY = 64;
+
+export class WasmLeNet5 implements Network {
+  readonly params: ParameterSet;
+  readonly activation: ActivationName;
+  readonly threads: number;
+  /** The kernels of the main thread's instance (also used by the wasm optimizers). */
+  readonly kernels: WasmKernels;
+  readonly memory: WebAssembly.Memory;
+  private readonly activationKind: number;
+  private readonly words: Int32Array;
+  private layoutValue: LeNetLayout;
+  private views = {} as Record<BatchBuffer, Float32Array>;
+  private batchSize = 0;
+  private ranges: [number, number][] = [];
+
+  /** A network on `threads` threads; prefer this to the constructor, which cannot start workers. */
+  static async create(options: WasmLeNetOptions): Promise<WasmLeNet5> {
+    const threads = options.threads ?? 1;
+    const memory = createSharedMemory(1);
+    const pool = threads > 1 ? await ThreadPool.start(threads, memory, kernelModule()) : null;
+    return new WasmLeNet5(options, memory, pool);
+  }
+
+  /** A single-threaded network (memory and pool are for create()). */
+  constructor(options: LeNetOptions, memory: WebAssembly.Memory = createSharedMemory(1), private pool: ThreadPool | null = null) {
+    this.activation = options.activation;
+    this.activationKind = ACTIVATIONS.indexOf(options.activation);
+    if (this.activationKind < 0) throw new Error(`unknown activation "${options.activation}"`);
+    this.threads = pool?.threads ?? 1;
+    this.memory = memory;
+    this.kernels = instantiateKernels(memory);
+    this.layoutValue = this.relayout(INITIAL_CAPACITY);
+    this.words = new Int32Array(memory.buffer, 0, 1024);
+    writeLayout(this.words, this.layoutValue);
+    const layout = this.layoutValue;
+    this.params = new ParameterSet(LENET_PARAMETERS, {
+      values: new Float32Array(memory.buffer, layout.params, layout.paramCount),
+      grads: new Float32Array(memory.buffer, layout.grads, layout.paramCount),
+    });
+    initTruncatedNormal(this.params, options.initMean ?? 0, options.initStd ?? 0.1,
+      new RandomStream(options.seed ?? 0, INIT_STREAM));
+  }
+
+  /** The current memory layout (changes when a larger batch comes). */
+  get layout(): LeNetLayout {
+    return this.layoutValue;
+  }
+
+  /** Runs input [B, 1, 32, 32]; returns the logits [B, 10] (a view of the memory, valid until the next forward). */
+  forward(input: Float32Array, B: number): Float32Array {
+    const inputSize = IMAGE_SIZES.input;
+    if (input.length < B * inputSize) {
+      throw new RangeError(`forward: input holds ${input.length} values, a batch of ${B} needs ${B * inputSize}`);
+    }
+    if (!(Number.isInteger(B) && B >= 1)) throw new RangeError(`forward: the batch size must be a positive integer, got ${B}`);
+    if (B > this.layoutValue.capacity) {
+      this.layoutValue = this.relayout(B);
+      writeLayout(this.words, this.layoutValue);
+    }
+    this.views.input.set(input.subarray(0, B * inputSize));
+    this.batchSize = B;
+    this.ranges = this.pool && B >= MIN_IMAGES_PER_THREAD * this.threads ? splitBatch(B, this.threads) : [[0, B]];
+    this.run(OP_FORWARD);
+    return this.views.logits.subarray(0, B * LENET.classes);
+  }
+
+  /** Softmax cross-entropy of the last forward's logits against labels; fills the probabilities. */
+  loss(labels: ArrayLike<number>): LossResult {
+    return softmaxCrossEntropyForward(this.views.probabilities, this.views.logits, labels, this.batchSize, LENET.classes);
+  }
+
+  /** Gradients of the last forward's mean loss (after loss()) into params.grads, overwriting them. */
+  backward(labels: ArrayLike<number>): void {
+    const B = this.batchSize;
+    const dlogits = this.views.dlogits.subarray(0, B * LENET.classes);
+    dlogits.fill(0);
+    softmaxCrossEntropyBackward(dlogits, this.views.probabilities, labels, B, LENET.classes);
+    this.run(OP_BACKWARD);
+    const layout = this.layoutValue;
+    for (let thread = 1; thread < this.ranges.length; thread++) {
+      if (this.ranges[thread][1] > this.ranges[thread][0]) {
+        this.kernels.addInto(layout.grads, layout.grads + thread * layout.paramStride, layout.paramCount);
+      }
+    }
+  }
+
+  fc2Features(): Float32Array {
+    return this.views.fc2.subarray(0, this.batchSize * LENET.fc2);
+  }
+
+  featureMaps(): FeatureMaps {
+    const B = this.batchSize;
+    const view = (name: BatchBuffer) => this.views[name].subarray(0, B * IMAGE_SIZES[name]);
+    return {
+      conv1: view("conv1"), pool1: view("pool1"), conv2: view("conv2"), pool2: view("pool2"),
+      fc1: view("fc1"), fc2: view("fc2"), logits: view("logits"), probabilities: view("probabilities"),
+    };
+  }
+
+  /** Stops the worker threads; the network keeps working on the main thread alone. */
+  async dispose(): Promise<void> {
+    if (this.pool) await this.pool.close();
+    this.pool = null;
+  }
+
+  /** Runs op on every thread's range: the workers' in the background, the main thread's here. */
+  private run(op: number): void {
+    const [b0, b1] = this.ranges[0];
+    const pass = op === OP_FORWARD ? forwardRange : backwardRange;
+    if (this.pool && this.ranges.length > 1) {
+      this.pool.dispatch(op, this.activationKind, this.ranges);
+      try {
+        pass(this.kernels, this.layoutValue, this.activationKind, 0, b0, b1);
+      } finally {
+        this.pool.join();
+      }
+    } else {
+      pass(this.kernels, this.layoutValue, this.activationKind, 0, b0, b1);
+    }
+  }
+
+  /** A layout for `capacity` images (growing the memory as needed) and fresh views of its batch buffers. */
+  private relayout(capacity: number): LeNetLayout {
+    const layout = lenetLayout(this.threads, capacity);
+    ensureMemoryBytes(this.memory, layout.end);
+    const buffer = this.memory.buffer;
+    for (const name of Object.keys(IMAGE_SIZES) as BatchBuffer[]) {
+      this.views[name] = new Float32Array(buffer, layout[name], capacity * IMAGE_SIZES[name]);
+    }
+    return layout;
+  }
+}

@@ -1,0 +1,53 @@
+// sgd, adam and adamw updates run by the WebAssembly kernels (optim.ts in
+// wasm/assembly) on the parameters of a WasmLeNet5, in place in its memory:
+// the same rules, hyperparameters and state (step count, "firstMoment" and
+// "secondMoment" buffers) as src/optim/optimizers.ts, so checkpoints move
+// between backends. The other optimizers stay in TypeScript (createOptimizer).
+
+import { DEFAULT_HYPERPARAMETERS, Optimizer, OptimizerName, OptimizerState } from "../../optim/optimizers.js";
+import { WasmLeNet5 } from "./wasm-lenet.js";
+
+export const WASM_OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw"];
+
+export function createWasmOptimizer(name: OptimizerName, network: WasmLeNet5): Optimizer {
+  if (!WASM_OPTIMIZERS.includes(name)) throw new Error(`no WebAssembly optimizer "${name}" (have: ${WASM_OPTIMIZERS.join(", ")})`);
+  const { kernels, layout } = network;
+  const h = DEFAULT_HYPERPARAMETERS;
+  const n = layout.paramCount;
+  const params = layout.params;
+  const grads = layout.grads;
+  const firstMoment = layout.optimizerState;
+  const secondMoment = layout.optimizerState + n * 4;
+  const buffers: Record<string, Float32Array> = name === "sgd" ? {} : {
+    firstMoment: new Float32Array(network.memory.buffer, firstMoment, n),
+    secondMoment: new Float32Array(network.memory.buffer, secondMoment, n),
+  };
+  for (const buffer of Object.values(buffers)) buffer.fill(0);
+  let t = 0;
+
+  return {
+    name,
+    step(lr) {
+      t++;
+      if (name === "sgd") {
+        kernels.sgdStep(params, grads, n, lr);
+        return;
+      }
+      const stepSize = lr / (1 - Math.pow(h.beta1, t));
+      const sqrtCorrection2 = Math.sqrt(1 - Math.pow(h.beta2, t));
+      const decay = name === "adamw" ? lr * h.weightDecay : 0;
+      kernels.adamStep(params, grads, firstMoment, secondMoment, n, stepSize, h.beta1, h.beta2, sqrtCorrection2, h.epsilon, decay);
+    },
+    getState: () => ({ step: t, buffers: Object.fromEntries(Object.entries(buffers).map(([k, b]) => [k, b.slice()])) }),
+    setState(state: OptimizerState) {
+      for (const [key, b] of Object.entries(buffers)) {
+        const saved = state.buffers[key];
+        if (!saved || saved.length !== b.length) {
+          throw new Error(`optimizer state for ${name} lacks buffer "${key}" of ${b.length} values`);
+        }
+        b.set(saved);
+      }
+      t = state.step;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// The WebAssembly LeNet-5 on two threads (the main thread and one worker,
+// both real) against the same network on one: forward passes give the same
+// bits, gradients agree within float32 rounding and are reproducible for a
+// fixed thread count; training runs agree likewise. The worker runs the
+// compiled dist/ files, which `npm test` builds first.
+
+import { describe, expect, it } from "vitest";
+import { fillBatch } from "../../src/data/batches.js";
+import { loadDataset } from "../../src/data/datasets.js";
+import { splitBatch } from "../../src/engine/parallel/thread-pool.js";
+import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
+import { resolveRunConfig } from "../../src/train/config.js";
+import { train } from "../../src/train/trainer.js";
+import { relativeDifference } from "./wasm-helpers.js";
+
+const mnist = loadDataset();
+
+function batch(start: number, B: number) {
+  const input = new Float32Array(B * 1024);
+  const labels = new Int32Array(B);
+  fillBatch(input, labels, mnist.train, Int32Array.from({ length: B }, (_, k) => start + k));
+  return { input, labels };
+}
+
+describe("splitBatch", () => {
+  it("splits a batch into contiguous near-equal ranges that cover it", () => {
+    expect(splitBatch(64, 2)).toEqual([[0, 32], [32, 64]]);
+    expect(splitBatch(7, 3)).toEqual([[0, 3], [3, 5], [5, 7]]);
+    expect(splitBatch(1, 2)).toEqual([[0, 1], [1, 1]]);
+  });
+});
+
+describe("WasmLeNet5 on two threads", () => {
+  it("forward gives the bits of one thread; gradients agree and are reproducible", async () => {
+    const one = new WasmLeNet5({ activation: "tanh", seed: 2 });
+    const two = await WasmLeNet5.create({ activation: "tanh", seed: 2, threads: 2 });
+    try {
+      expect(two.threads).toBe(2);
+      const { input, labels } = batch(500, 64);
+      expect(Array.from(two.forward(input, 64))).toEqual(Array.from(one.forward(input, 64)));
+      expect(Array.from(two.featureMaps().conv2)).toEqual(Array.from(one.featureMaps().conv2));
+      expect(two.loss(labels)).toEqual(one.loss(labels));
+      one.backward(labels);
+      two.backward(labels);
+      for (const p of one.params.list) {
+        expect(relativeDifference(two.params.get(p.name).grad, p.grad, 1e-2), p.name).toBeLessThan(1e-4);
+      }
+      const first = two.params.grads.slice();
+      two.forward(input, 64);
+      two.loss(labels);
+      two.backward(labels);
+      expect(Array.from(two.params.grads)).toEqual(Array.from(first));
+
+      // Evaluation-sized batches (the second half goes to the worker) and odd sizes.
+      const big = batch(1000, 501);
+      expect(Array.from(two.forward(big.input, 501))).toEqual(Array.from(one.forward(big.input, 501)));
+    } finally {
+      await two.dispose();
+    }
+    // After dispose the network goes on alone on the main thread.
+    const { input } = batch(0, 16);
+    expect(two.forward(input, 16).length).toBe(160);
+  });
+
+  it("training: reproducible for a fixed thread count, and the same curve as one thread", async () => {
+    const run = async (threads: string) => {
+      const losses: number[] = [];
+      const config = resolveRunConfig({ logdir: "unused", activation: "sigmoid", optimizer: "sgd", iterations: "30", evalEvery: "30", threads });
+      const result = await train(config, mnist, { callbacks: { onStep: (s) => losses.push(s.loss) } });
+      return { losses, values: result.model.params.values.slice(), accuracy: result.final.testAccuracy };
+    };
+    const a = await run("2");
+    const b = await run("2");
+    const single = await run("1");
+    expect(a.losses).toEqual(b.losses);
+    expect(Array.from(a.values)).toEqual(Array.from(b.values));
+    expect(Math.max(...a.losses.map((x, i) => Math.abs(x - single.losses[i]) / single.losses[i]))).toBeLessThan(1e-3);
+    expect(Math.abs(a.accuracy - single.accuracy)).toBeLessThan(0.01);
+  });
+});

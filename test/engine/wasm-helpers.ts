@@ -1,0 +1,51 @@
+// Helpers for the WebAssembly backend's tests: a memory with a bump allocator
+// to put arrays in and read them back, and the relative difference the kernel
+// tests bound. Nothing here is under test itself.
+
+import { READ_SLACK_BYTES, WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels } from "../../src/engine/wasm/kernels.js";
+
+export class TestMemory {
+  readonly memory = createSharedMemory(16);
+  readonly kernels: WasmKernels = instantiateKernels(this.memory);
+  private next = 1024;
+
+  /** Copies values (rounded to float32) into fresh memory; returns its byte offset. */
+  put(values: ArrayLike<number>): number {
+    const ptr = this.alloc(values.length);
+    new Float32Array(this.memory.buffer, ptr, values.length).set(values);
+    return ptr;
+  }
+
+  alloc(floats: number): number {
+    const ptr = this.next;
+    this.next += Math.ceil((floats * 4 + READ_SLACK_BYTES) / 16) * 16;
+    ensureMemoryBytes(this.memory, this.next);
+    return ptr;
+  }
+
+  read(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n).slice();
+  }
+}
+
+/**
+ * Largest |actual − expected| relative to max(|expected|, floorFraction · max |expected|):
+ * plainly relative, except that values far below the array's scale (where
+ * sums of many terms cancel) are measured against a fraction of that scale.
+ */
+export function relativeDifference(actual: ArrayLike<number>, expected: ArrayLike<number>, floorFraction = 1e-3): number {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} ≠ ${expected.length}`);
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  const floor = Math.max(scale * floorFraction, 1e-30);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), floor));
+  }
+  return worst;
+}
+
+/** n values in [low, high) rounded to float32 and returned as float64 (so both backends see the same inputs). */
+export function float32Values(values: Float64Array): Float64Array {
+  return Float64Array.from(Float32Array.from(values));
+}
