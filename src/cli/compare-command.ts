@@ -1,0 +1,218 @@
+// `lenet-lab compare`: a run grid — the Cartesian product of comma lists of
+// activations, optimizers, learning rates (and seeds) — trained as separate
+// `lenet-lab train --json` child processes, --jobs at a time, with a progress
+// display per run; then the fc2 maps of every finished run, the cross-run
+// figures and the report (src/report). Defaults are the classic experiment:
+// relu and sigmoid, Adam, lr 0.01, batch 64, 2000 iterations, eval every 50.
+// A failing run does not stop the others; it is reported and the exit code is 1.
+
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { Command, Option } from "commander";
+import { computeRunsFc2, writeRunsFc2 } from "../figures/fc2-runs.js";
+import { writeReport } from "../report/write-report.js";
+import { ConfigError, RunConfig, RunOptions, parseNumber, resolveRunConfig } from "../train/config.js";
+import { addRunOptions } from "./train-command.js";
+import { addFc2Options, exitWithFailure, resolveFc2Options } from "./features-command.js";
+import { createGridProgress, GridProgress } from "./compare-progress.js";
+import { formatPercent } from "./progress.js";
+
+/** The options that take comma lists; every other run option applies to every run. */
+const AXES = ["activation", "optimizer", "lr", "seed"] as const;
+type Axis = (typeof AXES)[number];
+const AXIS_DEFAULTS: Record<Axis, string> = { activation: "relu,sigmoid", optimizer: "adam", lr: "0.01", seed: "0" };
+
+/** The built CLI next to this file (dist/src/cli/main.js). */
+const CLI = fileURLToPath(new URL("./main.js", import.meta.url));
+
+export interface GridRun {
+  config: RunConfig;
+  /** Arguments of `lenet-lab train` for this run. */
+  args: string[];
+}
+
+export interface RunOutcome {
+  run: string;
+  ok: boolean;
+  /** The train command's JSON summary (ok) or why it failed. */
+  result?: { testAccuracy: number; testLoss: number; seconds: number; runDir: string };
+  error?: string;
+}
+
+/** "relu, sigmoid" → ["relu", "sigmoid"]; refuses empty items. */
+export function splitList(option: string, value: string): string[] {
+  const items = value.split(",").map((item) => item.trim());
+  if (items.some((item) => item === "")) throw new ConfigError(`--${option} "${value}" has an empty item; give a comma list such as relu,sigmoid`);
+  return items;
+}
+
+/**
+ * Every combination of the axis lists, each validated as a full run config
+ * (so a bad value stops everything before anything runs), with the train
+ * arguments that reproduce it. `shared` are the other options, as train takes them.
+ */
+export function expandGrid(lists: Record<Axis, string[]>, shared: RunOptions, sharedArgs: string[]): GridRun[] {
+  const runs: GridRun[] = [];
+  for (const activation of lists.activation) {
+    for (const optimizer of lists.optimizer) {
+      for (const lr of lists.lr) {
+        for (const seed of lists.seed) {
+          const config = resolveRunConfig({ ...shared, activation, optimizer, lr, seed, runName: undefined });
+          const args = ["train", "--activation", activation, "--optimizer", optimizer, "--lr", lr, "--seed", seed,
+            "--run-name", config.runName, ...sharedArgs, "--json"];
+          runs.push({ config, args });
+        }
+      }
+    }
+  }
+  const names = runs.map((r) => r.config.runName);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) throw new ConfigError(`two grid points are the same run (${duplicate}); remove the repeated value from the lists`);
+  return runs;
+}
+
+/** Runs one `lenet-lab train` child; resolves with its outcome (never rejects). */
+function runChild(run: GridRun, progress: GridProgress): Promise<RunOutcome> {
+  const name = run.config.runName;
+  return new Promise((resolveOutcome) => {
+    progress.started(name);
+    const child = spawn(process.execPath, [CLI, ...run.args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    const errors: string[] = [];
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      if (line.startsWith("lenet-lab:") || errors.length > 0) errors.push(line.replace(/^lenet-lab:\s*/, ""));
+      else progress.line(name, line);
+    });
+    child.on("error", (error) => resolveOutcome({ run: name, ok: false, error: `could not start: ${error.message}` }));
+    child.on("close", (code, signal) => {
+      const last = stdout.trim().split("\n").pop() ?? "";
+      if (code === 0) {
+        try {
+          const result = JSON.parse(last);
+          progress.finished(name, { testAccuracy: formatPercent(result.testAccuracy), seconds: result.seconds });
+          resolveOutcome({ run: name, ok: true, result });
+          return;
+        } catch {
+          errors.push(`its last line of output is not the JSON summary: ${last.slice(0, 200)}`);
+        }
+      }
+      const reason = errors.join(" ").trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
+      progress.failed(name, reason);
+      resolveOutcome({ run: name, ok: false, error: reason });
+    });
+  });
+}
+
+/** Runs every grid point, `jobs` at a time; outcomes in grid order. */
+export async function runGrid(runs: readonly GridRun[], jobs: number, progress: GridProgress): Promise<RunOutcome[]> {
+  const outcomes: RunOutcome[] = new Array(runs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < runs.length) {
+      const index = next++;
+      outcomes[index] = await runChild(runs[index], progress);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
+  return outcomes;
+}
+
+/** The train command's own options (as a temporary command shows them), less the grid axes. */
+function passThroughOptions(): Option[] {
+  return addRunOptions(new Command()).options.filter((o) => !AXES.includes(o.attributeName() as Axis));
+}
+
+/** The arguments that give the child every pass-through option the user set. */
+function sharedArguments(command: Command, options: Record<string, unknown>, threadsSupported: boolean): string[] {
+  const args: string[] = [];
+  for (const option of passThroughOptions()) {
+    const key = option.attributeName();
+    if (command.getOptionValueSource(key) === "default" || options[key] === undefined) continue;
+    if (option.isBoolean()) {
+      if (options[key] === true) args.push(option.long!);
+    } else {
+      args.push(option.long!, String(options[key]));
+    }
+  }
+  // Each run single-threaded: the grid's parallelism is one run per core.
+  if (threadsSupported && !args.includes("--threads")) args.push("--threads", "1");
+  if (options.overwrite) args.push("--overwrite");
+  return args;
+}
+
+export async function compareCommand(command: Command, options: Record<string, unknown>): Promise<void> {
+  const lists = Object.fromEntries(AXES.map((axis) =>
+    [axis, splitList(axis, String(options[axis] ?? AXIS_DEFAULTS[axis]))])) as Record<Axis, string[]>;
+  const jobs = parseNumber("--jobs", String(options.jobs ?? availableParallelism()), { integer: true, min: 1, max: 256 });
+  const fc2Options = resolveFc2Options({ ...options, seed: options.pickSeed as string | undefined } as never);
+  const threadsSupported = passThroughOptions().some((o) => o.long === "--threads");
+  const shared = Object.fromEntries(Object.entries(options).filter(([key]) => !AXES.includes(key as Axis))) as RunOptions;
+  const runs = expandGrid(lists, shared, sharedArguments(command, options, threadsSupported));
+
+  const logdir = resolve(runs[0].config.logdir);
+  if (existsSync(logdir) && !statSync(logdir).isDirectory()) {
+    throw new ConfigError(`logdir ${logdir} is a file, not a directory; give --logdir a directory path`);
+  }
+  const existing = runs.map((r) => join(logdir, r.config.runName)).filter((dir) => existsSync(dir) && readdirSync(dir).length > 0);
+  if (existing.length > 0 && !options.overwrite) {
+    throw new ConfigError(`run directories already exist: ${existing.join(", ")}; pass --overwrite to train them again, ` +
+      "or --logdir another directory (lenet-lab report LOGDIR remakes the report without training)");
+  }
+
+  const progress = createGridProgress(runs.map((r) => ({ name: r.config.runName, iterations: r.config.iterations })));
+  progress.log(`lenet-lab compare: ${runs.length} runs (${runs.map((r) => r.config.runName).join(", ")}), ` +
+    `${Math.min(jobs, runs.length)} at a time${threadsSupported ? ", each single-threaded" : ""} → ${logdir}`);
+  const started = performance.now();
+  let outcomes: RunOutcome[];
+  try {
+    outcomes = await runGrid(runs, jobs, progress);
+  } finally {
+    progress.stop();
+  }
+  const trainingSeconds = (performance.now() - started) / 1000;
+  const finished = outcomes.filter((o) => o.ok);
+  console.log(`\n${"run".padEnd(32)} ${"test accuracy".padStart(13)} ${"test loss".padStart(9)} ${"time".padStart(7)}`);
+  for (const o of outcomes) {
+    console.log(o.ok && o.result
+      ? `${o.run.padEnd(32)} ${formatPercent(o.result.testAccuracy).padStart(13)} ${o.result.testLoss.toFixed(4).padStart(9)} ${`${o.result.seconds.toFixed(0)} s`.padStart(7)}`
+      : `${o.run.padEnd(32)} FAILED: ${o.error}`);
+  }
+  console.log(`training took ${trainingSeconds.toFixed(0)} s of wall time`);
+
+  if (finished.length > 0) {
+    const fc2 = computeRunsFc2(finished.map((o) => o.result!.runDir), fc2Options);
+    await writeRunsFc2(fc2, fc2Options);
+    console.log(`fc2 maps → ${finished.map((o) => join(o.result!.runDir, "fc2")).join(", ")}`);
+    const report = await writeReport(logdir, { colormap: fc2Options.colormap, fc2: fc2Options });
+    console.log(`cross-run figures → ${join(logdir, "compare")}\nreport → ${report.html} and ${report.markdown}`);
+  }
+  const failed = outcomes.filter((o) => !o.ok);
+  if (failed.length > 0) {
+    exitWithFailure(`${failed.length} of ${outcomes.length} runs failed: ${failed.map((o) => `${o.run} (${o.error})`).join("; ")}`);
+  }
+}
+
+/** Adds `compare` to the program. */
+export function registerCompareCommand(program: Command): void {
+  const command = program
+    .command("compare")
+    .description("train a grid of runs in parallel (comma lists: --activation relu,sigmoid --optimizer adam,sgd --lr 0.01,0.1), " +
+      "then write fc2 maps, cross-run figures and the report (LOGDIR/report/index.html)")
+    .option("--activation <list>", "activations, comma-separated", AXIS_DEFAULTS.activation)
+    .option("--optimizer <list>", "optimizers, comma-separated", AXIS_DEFAULTS.optimizer)
+    .option("--lr <list>", "learning rates, comma-separated", AXIS_DEFAULTS.lr)
+    .option("--seed <list>", "seeds, comma-separated", AXIS_DEFAULTS.seed)
+    .option("--jobs <n>", "runs trained at the same time (default: one per core)");
+  for (const option of passThroughOptions()) command.addOption(option);
+  addFc2Options(command, false)
+    .option("--pick-seed <n>", "seed of the fc2 maps' --pick random")
+    .option("--overwrite", "train runs again whose directories already exist")
+    .action(async (options: Record<string, unknown>) => {
+      await compareCommand(command, options);
+    });
+}

@@ -1,0 +1,127 @@
+// Rendering figures: a Vega (or Vega-Lite) specification → SVG text (Vega's
+// own SVG renderer, headless) → PNG (resvg). Text is drawn with DejaVu Sans
+// from the npm package dejavu-fonts-ttf and no system font is consulted, so
+// labels, titles and ticks look the same on a fresh machine with no fonts.
+// Not here: what the figures show (heatmap-figure.ts, src/report/charts.ts).
+
+import { Resvg } from "@resvg/resvg-js";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { registerVegaSchemes } from "./colormaps.js";
+
+/** The one font of every figure. */
+export const FIGURE_FONT = "DejaVu Sans";
+
+/** Paths of the bundled TrueType files (regular and bold, for bold titles). */
+export function figureFontFiles(): string[] {
+  const require = createRequire(import.meta.url);
+  const dir = join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+  return [join(dir, "DejaVuSans.ttf"), join(dir, "DejaVuSans-Bold.ttf")];
+}
+
+/** Vega config shared by all figures: the bundled font everywhere, white background. */
+export const FIGURE_CONFIG = {
+  background: "white",
+  font: FIGURE_FONT,
+  title: { font: FIGURE_FONT },
+  axis: { labelFont: FIGURE_FONT, titleFont: FIGURE_FONT },
+  legend: { labelFont: FIGURE_FONT, titleFont: FIGURE_FONT },
+  text: { font: FIGURE_FONT },
+} as const;
+
+export interface RenderedFigure {
+  svg: string;
+  png: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * Width of a text in DejaVu Sans, in ems, from the glyph classes' typical
+ * advances (digits 0.636, most lower case ~0.6, narrow letters and
+ * punctuation ~0.3, capitals ~0.7; bold ~8 % wider). Vega lays out axes,
+ * legends and titles from text widths; without a canvas in Node it would
+ * guess 0.8 em per character, leaving wide gaps.
+ */
+export function estimateTextEms(text: string, bold = false): number {
+  let ems = 0;
+  for (const ch of text) {
+    if (/[0-9]/.test(ch)) ems += 0.636;
+    else if (/[ijlt.,:;'|!()[\] ]/.test(ch)) ems += 0.31;
+    else if (/[frI\-]/.test(ch)) ems += 0.4;
+    else if (/[mwMW—]/.test(ch)) ems += 0.95;
+    else if (/[A-Z]/.test(ch)) ems += 0.7;
+    else ems += 0.6;
+  }
+  return bold ? ems * 1.08 : ems;
+}
+
+let measuringInstalled = false;
+
+/** Makes Vega measure text with estimateTextEms (once per process). */
+function installTextMeasure(): void {
+  if (measuringInstalled) return;
+  const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text?: string) => number } }).textMetrics;
+  metrics.width = (item, text) => {
+    const value = String(text ?? item.text ?? "");
+    const size = item.fontSize ?? 11;
+    const bold = item.fontWeight === "bold" || Number(item.fontWeight) >= 600;
+    return estimateTextEms(value, bold) * size;
+  };
+  measuringInstalled = true;
+}
+
+interface TextItem {
+  text?: string;
+  fontSize?: number;
+  fontWeight?: string | number;
+}
+
+/** Renders a Vega specification to SVG in Node (no browser, no canvas). */
+export async function vegaToSvg(spec: vega.Spec): Promise<string> {
+  prepareVega();
+  const view = new vega.View(vega.parse(spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Registers the colormaps and the text measure; call before building a Vega View. */
+export function prepareVega(): void {
+  registerVegaSchemes();
+  installTextMeasure();
+}
+
+/** Compiles a Vega-Lite specification to Vega, with the figure config. */
+export function vegaLiteToVega(spec: TopLevelSpec): vega.Spec {
+  return compile(spec, { config: FIGURE_CONFIG as never }).spec as vega.Spec;
+}
+
+/**
+ * Rasterises SVG text with the bundled font only. `zoom` scales the output
+ * (2 = twice the pixels, for sharp charts on high-density screens).
+ */
+export function svgToPng(svg: string, zoom = 1): { png: Uint8Array; width: number; height: number } {
+  const renderer = new Resvg(svg, {
+    font: { fontFiles: figureFontFiles(), loadSystemFonts: false, defaultFontFamily: FIGURE_FONT, sansSerifFamily: FIGURE_FONT },
+    fitTo: zoom === 1 ? { mode: "original" } : { mode: "zoom", value: zoom },
+    background: "white",
+  });
+  const image = renderer.render();
+  return { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
+}
+
+/** A Vega specification as SVG and PNG. */
+export async function renderVega(spec: vega.Spec, zoom = 1): Promise<RenderedFigure> {
+  const svg = await vegaToSvg(spec);
+  return { svg, ...svgToPng(svg, zoom) };
+}
+
+/** A Vega-Lite specification as SVG and PNG. */
+export async function renderVegaLite(spec: TopLevelSpec, zoom = 1): Promise<RenderedFigure> {
+  return renderVega(vegaLiteToVega(spec), zoom);
+}

@@ -1,0 +1,141 @@
+// Everything the report shows about a logdir, read from disk: each run
+// directory's run.json, its TensorBoard event files (scalars, the latest image
+// of each tag, the latest histogram of each tag) and its weights. Runs that
+// left event files but no run.json (still training, failed, interrupted) are
+// listed as unfinished. Reading only: the report can be remade at any time.
+// Not here: charts, findings, writing.
+
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { listEventFiles, readEventFile } from "../tensorboard/reader.js";
+import { scalarOf, textOf } from "../tensorboard/summaries.js";
+import type { HistogramMessage } from "../tensorboard/messages.js";
+import { RUN_FILE, RunSummary } from "../train/run-directory.js";
+import { FinishedRunSummary, isFinished, readRunSummary } from "../train/load-run.js";
+
+export interface ScalarPoint {
+  step: number;
+  value: number;
+}
+
+export interface LoggedImage {
+  step: number;
+  /** The PNG as TensorBoard stores it. */
+  png: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface RunRecord {
+  name: string;
+  dir: string;
+  summary: FinishedRunSummary;
+  /** Scalar curves by tag, sorted by step. */
+  scalars: Map<string, ScalarPoint[]>;
+  /** The first and the latest image of each tag. */
+  firstImages: Map<string, LoggedImage>;
+  images: Map<string, LoggedImage>;
+  /** The latest histogram of each tag. */
+  histograms: Map<string, { step: number; histogram: HistogramMessage }>;
+  /** Text summaries by tag (e.g. config). */
+  texts: Map<string, string>;
+  eventFiles: string[];
+}
+
+export interface UnfinishedRun {
+  name: string;
+  dir: string;
+  /** What is there: "event files but no run.json", the run's status and problem, or what is wrong with run.json. */
+  state: string;
+}
+
+export interface LogdirData {
+  logdir: string;
+  runs: RunRecord[];
+  unfinished: UnfinishedRun[];
+}
+
+/** Reads the event files of one run directory (not its sub-runs). */
+export function readRunEvents(dir: string): Pick<RunRecord, "scalars" | "firstImages" | "images" | "histograms" | "texts" | "eventFiles"> {
+  const scalars = new Map<string, ScalarPoint[]>();
+  const firstImages = new Map<string, LoggedImage>();
+  const images = new Map<string, LoggedImage>();
+  const histograms = new Map<string, { step: number; histogram: HistogramMessage }>();
+  const texts = new Map<string, string>();
+  const eventFiles = listEventFiles(dir);
+  for (const file of eventFiles) {
+    for (const { event } of readEventFile(file).events) {
+      const step = event.step ?? 0;
+      for (const value of event.summary?.value ?? []) {
+        if (value.image?.encodedImageString) {
+          const image = { step, png: value.image.encodedImageString, width: value.image.width ?? 0, height: value.image.height ?? 0 };
+          if (!firstImages.has(value.tag) || firstImages.get(value.tag)!.step > step) firstImages.set(value.tag, image);
+          if (!images.has(value.tag) || images.get(value.tag)!.step <= step) images.set(value.tag, image);
+        } else if (value.histo) {
+          if (!histograms.has(value.tag) || histograms.get(value.tag)!.step <= step) histograms.set(value.tag, { step, histogram: value.histo });
+        } else if (value.metadata?.pluginData?.pluginName === "text") {
+          const text = textOf(value);
+          if (text !== undefined) texts.set(value.tag, text);
+        } else {
+          const number = scalarOf(value);
+          if (number === undefined || value.tag.startsWith("_hparams_")) continue;
+          let points = scalars.get(value.tag);
+          if (!points) scalars.set(value.tag, (points = []));
+          points.push({ step, value: number });
+        }
+      }
+    }
+  }
+  for (const points of scalars.values()) points.sort((a, b) => a.step - b.step);
+  return { scalars, firstImages, images, histograms, texts, eventFiles };
+}
+
+/**
+ * Curves from run.json's evaluation history, for the tags the event files do
+ * not have (a run logged with --summaries minimal, or before logging existed).
+ */
+function addHistoryCurves(scalars: Map<string, ScalarPoint[]>, summary: RunSummary): void {
+  const fromHistory: Record<string, keyof RunSummary["history"][number]> = {
+    "loss/test": "testLoss", "accuracy/test": "testAccuracy", "loss/train": "trainLoss", "accuracy/train": "trainAccuracy",
+  };
+  for (const [tag, field] of Object.entries(fromHistory)) {
+    if (scalars.has(tag)) continue;
+    const points = summary.history.filter((r) => typeof r[field] === "number").map((r) => ({ step: r.iteration, value: r[field] as number }));
+    if (points.length > 0) scalars.set(tag, points);
+  }
+}
+
+/** The runs of a logdir: its direct subdirectories holding a run.json or event files, sorted by name. */
+export function readLogdir(logdir: string): LogdirData {
+  const root = resolve(logdir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new Error(`${root} is not a directory; give the logdir that holds the run directories (default: runs)`);
+  }
+  const runs: RunRecord[] = [];
+  const unfinished: UnfinishedRun[] = [];
+  const names = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  for (const name of names) {
+    const dir = join(root, name);
+    const hasRunFile = existsSync(join(dir, RUN_FILE));
+    if (!hasRunFile) {
+      if (listEventFiles(dir).length > 0) unfinished.push({ name, dir, state: "event files but no run.json: still training, failed or interrupted" });
+      continue;
+    }
+    let summary: RunSummary;
+    try {
+      summary = readRunSummary(dir);
+    } catch (error) {
+      unfinished.push({ name, dir, state: (error as Error).message });
+      continue;
+    }
+    if (!isFinished(summary)) {
+      const problem = summary.problem ? `: ${summary.problem.message}` : "";
+      unfinished.push({ name, dir, state: `${summary.status ?? "unknown status"} after ${summary.iterations} of ${summary.config.iterations} iterations${problem}` });
+      continue;
+    }
+    const events = readRunEvents(dir);
+    addHistoryCurves(events.scalars, summary);
+    runs.push({ name: summary.run ?? name, dir, summary, ...events });
+  }
+  return { logdir: root, runs, unfinished };
+}

@@ -1,0 +1,197 @@
+// `LOGDIR/report/`: index.html and report.md with every figure as a file in
+// report/img/, so the directory stands alone (opens from disk, offline).
+// Reads the logdir (run-data.ts), makes the fc2 maps of runs that lack them
+// and the cross-run figures (src/figures), renders the charts, computes the
+// findings, and writes the two documents. Can be run again at any time.
+
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CLASS_NAMES } from "../data/datasets.js";
+import { ColormapName } from "../figures/colormaps.js";
+import {
+  ALL_DIGITS_PNG, CLASS_MEANS_PNG, CLASS_SIMILARITY_PNG, COMPARE_DIR, CROSS_RUN_ALL_PNG, FC2_DIR, crossRunPngName,
+  digitPngName, hasFc2Directory, readFc2Directory,
+} from "../figures/fc2-files.js";
+import { classMeans, cosineSimilarity, meanOffDiagonal } from "../figures/fc2-matrices.js";
+import { Fc2MapOptions, classNamer, computeRunsFc2, writeLogdirCrossRun, writeRunsFc2 } from "../figures/fc2-runs.js";
+import { renderVegaLite } from "../figures/render.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
+import { loadRun } from "../train/load-run.js";
+import { MODEL_FILE } from "../train/run-directory.js";
+import type { TopLevelSpec } from "vega-lite";
+import { ParameterValues, curvesChart, gradientNormChart, unitHealthChart, weightDistributionChart } from "./charts.js";
+import { Fc2Stats, computeFindings } from "./findings.js";
+import { reportHtml } from "./html.js";
+import { ReportContent, RunFigures, reportMarkdown } from "./markdown.js";
+import { LogdirData, readLogdir } from "./run-data.js";
+
+export const REPORT_DIR = "report";
+export const REPORT_HTML = "index.html";
+export const REPORT_MARKDOWN = "report.md";
+
+/** TensorBoard images shown per run, in order; kernels also show their first logged state. */
+const LOGGED_TAGS = ["kernels/conv1", "kernels/conv2", "weights/fc1", "weights/fc2", "weights/fc3", "feature_maps/conv1", "feature_maps/conv2"];
+const SHOW_FIRST = new Set(["kernels/conv1", "kernels/conv2"]);
+
+/** Charts are rendered at this zoom and shown at their natural size, for sharp text. */
+const CHART_ZOOM = 2;
+
+export interface ReportOptions {
+  colormap?: ColormapName;
+  /** How to make the fc2 maps of runs that have none (default: first 100 per digit, min–max, viridis). */
+  fc2?: Fc2MapOptions;
+  /** Printed as the report is made; default: nothing. */
+  log?: (line: string) => void;
+}
+
+export interface WrittenReport {
+  dir: string;
+  html: string;
+  markdown: string;
+  runs: string[];
+  notes: string[];
+}
+
+/** Makes fc2 maps for finished runs that have a model but no fc2 directory; returns notes on failures. */
+async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions): Promise<string[]> {
+  const notes: string[] = [];
+  for (const run of data.runs) {
+    if (hasFc2Directory(run.dir) || !existsSync(join(run.dir, MODEL_FILE))) continue;
+    try {
+      await writeRunsFc2(computeRunsFc2([run.dir], options), options);
+    } catch (error) {
+      notes.push(`fc2 maps of ${run.name} could not be made: ${(error as Error).message}`);
+    }
+  }
+  return notes;
+}
+
+function fc2Stats(runDir: string): Fc2Stats {
+  const { byDigit } = readFc2Directory(runDir);
+  let zeros = 0;
+  let total = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const m of byDigit) {
+    for (const v of m) {
+      total++;
+      if (v === 0) zeros++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { meanCosine: meanOffDiagonal(cosineSimilarity(classMeans(byDigit))), zeroFraction: zeros / total, min, max };
+}
+
+/** Writes the report of `logdir` into logdir/report; returns the paths. */
+export async function writeReport(logdir: string, options: ReportOptions = {}): Promise<WrittenReport> {
+  const log = options.log ?? (() => {});
+  const colormap = options.colormap ?? options.fc2?.colormap ?? "viridis";
+  const fc2Options: Fc2MapOptions = options.fc2 ?? { pick: "first", seed: null, scale: "minmax", colormap };
+  let data = readLogdir(logdir);
+  const notes = await ensureFc2Maps(data, fc2Options);
+  data = readLogdir(logdir);
+  const runs = data.runs;
+
+  const withFc2 = runs.filter((r) => hasFc2Directory(r.dir));
+  let crossRun: ReportContent["crossRun"];
+  if (withFc2.length > 0) {
+    const first = withFc2[0].summary.config.dataset;
+    try {
+      await writeLogdirCrossRun(data.logdir, withFc2.map((r) => ({ runDir: r.dir, runName: r.name })),
+        { colormap, className: classNamer({ name: first, classNames: CLASS_NAMES[first] }) });
+      log(`cross-run fc2 figures → ${join(data.logdir, COMPARE_DIR)}`);
+    } catch (error) {
+      notes.push(`cross-run fc2 figures not made: ${(error as Error).message}`);
+    }
+  }
+
+  const dir = join(data.logdir, REPORT_DIR);
+  const imageDir = join(dir, "img");
+  rmSync(imageDir, { recursive: true, force: true });
+  mkdirSync(imageDir, { recursive: true });
+  const displayWidths = new Map<string, number>();
+  const place = (relative: string, bytes: Uint8Array) => {
+    mkdirSync(join(dir, relative, ".."), { recursive: true });
+    writeFileSync(join(dir, relative), bytes);
+    return relative;
+  };
+  const copy = (source: string, relative: string) => {
+    if (!existsSync(source)) return undefined;
+    mkdirSync(join(dir, relative, ".."), { recursive: true });
+    copyFileSync(source, join(dir, relative));
+    return relative;
+  };
+  const chart = async (name: string, spec: TopLevelSpec | null) => {
+    if (!spec) return undefined;
+    const rendered = await renderVegaLite(spec, CHART_ZOOM);
+    const relative = place(`img/${name}.png`, rendered.png);
+    displayWidths.set(relative, Math.round(rendered.width / CHART_ZOOM));
+    return relative;
+  };
+
+  const charts: ReportContent["charts"] = {};
+  if (runs.length > 0) {
+    charts.loss = await chart("loss", curvesChart(runs, "loss"));
+    charts.accuracy = await chart("accuracy", curvesChart(runs, "accuracy"));
+    charts.gradients = await chart("gradient-norms", gradientNormChart(runs));
+    charts.units = await chart("dead-and-saturated-units", unitHealthChart(runs));
+    const parameters: ParameterValues[] = [];
+    for (const run of runs) {
+      try {
+        for (const p of loadRun(run.dir).network.params.list) parameters.push({ run: run.name, parameter: p.name, values: p.value });
+      } catch (error) {
+        notes.push(`weights of ${run.name} not shown: ${(error as Error).message}`);
+      }
+    }
+    if (parameters.length > 0) charts.weights = await chart("weight-distributions", weightDistributionChart(parameters, runs.map((r) => r.name)));
+  }
+
+  const figures = new Map<string, RunFigures>();
+  let inputs: string | undefined;
+  for (const run of runs) {
+    const logged: RunFigures["logged"] = [];
+    for (const tag of LOGGED_TAGS) {
+      const last = run.images.get(tag);
+      if (!last) continue;
+      const file = tag.replace(/\//g, "-");
+      const first = run.firstImages.get(tag);
+      const showFirst = SHOW_FIRST.has(tag) && first && first.step !== last.step;
+      logged.push({
+        tag, step: last.step, path: place(`img/logged/${run.name}/${file}.png`, last.png),
+        ...(showFirst ? { firstStep: first.step, firstPath: place(`img/logged/${run.name}/${file}-first.png`, first.png) } : {}),
+      });
+    }
+    const input = run.images.get("inputs");
+    if (!inputs && input) inputs = place("img/logged/inputs.png", input.png);
+    const fc2Dir = join(run.dir, FC2_DIR);
+    const fc2 = hasFc2Directory(run.dir) ? {
+      allDigits: copy(join(fc2Dir, ALL_DIGITS_PNG), `img/fc2/${run.name}/${ALL_DIGITS_PNG}`)!,
+      classMeans: copy(join(fc2Dir, CLASS_MEANS_PNG), `img/fc2/${run.name}/${CLASS_MEANS_PNG}`)!,
+      similarity: copy(join(fc2Dir, CLASS_SIMILARITY_PNG), `img/fc2/${run.name}/${CLASS_SIMILARITY_PNG}`)!,
+      digits: Array.from({ length: 10 }, (_, d) => copy(join(fc2Dir, digitPngName(d)), `img/fc2/${run.name}/${digitPngName(d)}`)!),
+    } : undefined;
+    figures.set(run.name, { logged, fc2: fc2 && [fc2.allDigits, fc2.classMeans, fc2.similarity, ...fc2.digits].every(Boolean) ? fc2 : undefined });
+  }
+  const compareDir = join(data.logdir, COMPARE_DIR);
+  if (withFc2.length > 0 && existsSync(join(compareDir, CROSS_RUN_ALL_PNG))) {
+    crossRun = {
+      all: copy(join(compareDir, CROSS_RUN_ALL_PNG), `img/compare/${CROSS_RUN_ALL_PNG}`)!,
+      digits: Array.from({ length: 10 }, (_, d) => copy(join(compareDir, crossRunPngName(d)), `img/compare/${crossRunPngName(d)}`)!),
+    };
+  }
+
+  const stats = new Map<string, Fc2Stats>();
+  for (const run of withFc2) stats.set(run.name, fc2Stats(run.dir));
+  const findings = [...computeFindings(runs, stats, data.unfinished), ...notes];
+  const markdown = reportMarkdown({
+    logdir: data.logdir, generatedAt: new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"),
+    runs, unfinished: data.unfinished, findings, charts, figures, crossRun, inputs,
+    fc2Ranges: withFc2.map((r) => ({ run: r.name, min: stats.get(r.name)!.min, max: stats.get(r.name)!.max })),
+  });
+  const html = reportHtml(markdown, { title: `lenet-lab report: ${runs.map((r) => r.name).join(", ") || data.logdir}`, displayWidths });
+  writeFileAtomic(join(dir, REPORT_MARKDOWN), markdown);
+  writeFileAtomic(join(dir, REPORT_HTML), html);
+  log(`report → ${join(dir, REPORT_HTML)}`);
+  return { dir, html: join(dir, REPORT_HTML), markdown: join(dir, REPORT_MARKDOWN), runs: runs.map((r) => r.name), notes };
+}

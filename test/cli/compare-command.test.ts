@@ -1,0 +1,106 @@
+// `lenet-lab compare` as a user runs it: the built CLI in a child process,
+// training tiny runs on the real MNIST in parallel child processes, then the
+// fc2 maps, the cross-run figures and the report.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { decodePng } from "../../src/figures/png.js";
+import { tempDir } from "../idx-files.js";
+
+const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+
+function lenetLab(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const TINY = ["--iterations", "4", "--eval-every", "2", "--jobs", "2"];
+
+describe("lenet-lab compare", () => {
+  it("trains relu and sigmoid in parallel and writes every run file, fc2 map, cross-run figure and the report", () => {
+    const logdir = join(tempDir(), "runs");
+    const { code, stdout, stderr } = lenetLab("compare", ...TINY, "--logdir", logdir);
+    expect(code, stderr).toBe(0);
+    const runs = ["relu-adam-lr0.01", "sigmoid-adam-lr0.01"];
+    expect(stderr).toContain(`2 runs (${runs.join(", ")}), 2 at a time`);
+    for (const run of runs) {
+      expect(stderr).toMatch(new RegExp(`\\] ${run}: started`));
+      expect(stderr).toMatch(new RegExp(`${run}  iter 4/4 .*test acc`));
+      expect(stderr).toMatch(new RegExp(`\\] ${run}: finished — test accuracy`));
+      expect(stdout).toMatch(new RegExp(`${run} +\\d+\\.\\d\\d% +\\d\\.\\d{4}`));
+      const dir = join(logdir, run);
+      const runJson = JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
+      expect(runJson).toMatchObject({ status: "finished", iterations: 4, config: { activation: run.split("-")[0], optimizer: "adam", lr: 0.01 } });
+      expect(readdirSync(dir).some((name) => name.includes("tfevents"))).toBe(true);
+      expect(existsSync(join(dir, "model.safetensors"))).toBe(true);
+      for (let d = 0; d < 10; d++) {
+        expect(decodePng(readFileSync(join(dir, "fc2", `digit-${d}.png`))).width).toBeGreaterThan(504);
+        expect(readFileSync(join(dir, "fc2", `digit-${d}.csv`), "utf8").trim().split("\n")).toHaveLength(100);
+      }
+      for (const file of ["indices.json", "all-digits.png", "class-means.png", "class-similarity.png"]) {
+        expect(existsSync(join(dir, "fc2", file)), `${run}/fc2/${file}`).toBe(true);
+      }
+    }
+    for (let d = 0; d < 10; d++) expect(existsSync(join(logdir, "compare", `fc2-${d}.png`))).toBe(true);
+    expect(existsSync(join(logdir, "compare", "fc2-all-digits.png"))).toBe(true);
+    const markdown = readFileSync(join(logdir, "report", "report.md"), "utf8");
+    const html = readFileSync(join(logdir, "report", "index.html"), "utf8");
+    for (const run of runs) {
+      expect(markdown).toContain(run);
+      expect(html).toContain(run);
+    }
+    expect(stdout).toContain(`report → ${join(logdir, "report", "index.html")}`);
+  });
+
+  it("reports a run that fails (diverges), still finishes the other, and exits 1 naming the failure", () => {
+    const logdir = tempDir();
+    const { code, stdout, stderr } = lenetLab("compare", ...TINY, "--activation", "relu", "--optimizer", "sgd", "--lr", "0.01,1e30",
+      "--logdir", logdir);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/relu-sgd-lr1e\+30: FAILED — training diverged at iteration \d/);
+    expect(stderr).toMatch(/1 of 2 runs failed: relu-sgd-lr1e\+30 \(training diverged/);
+    expect(stdout).toMatch(/relu-sgd-lr1e\+30 +FAILED: training diverged/);
+    const finished = JSON.parse(readFileSync(join(logdir, "relu-sgd-lr0.01", "run.json"), "utf8"));
+    expect(finished.status).toBe("finished");
+    expect(existsSync(join(logdir, "relu-sgd-lr0.01", "fc2", "all-digits.png"))).toBe(true);
+    const markdown = readFileSync(join(logdir, "report", "report.md"), "utf8");
+    expect(markdown).toMatch(/relu-sgd-lr1e\+30: diverged after/);
+  });
+
+  it.each([
+    [["--activation", "relu,foo"], /valid activations: relu, sigmoid/],
+    [["--lr", "0.01,,0.1"], /--lr "0\.01,,0\.1" has an empty item/],
+    [["--lr", "0.01,0.010"], /two grid points are the same run \(relu-adam-lr0\.01\)/],
+    [["--jobs", "0"], /--jobs must be an integer ≥ 1/],
+    [["--batch-size", "0"], /--batch-size must be an integer ≥ 1/],
+  ])("rejects %j with exit code 2 before anything is written", (args, message) => {
+    const logdir = join(tempDir(), "runs");
+    const { code, stderr } = lenetLab("compare", "--logdir", logdir, ...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(existsSync(logdir)).toBe(false);
+  });
+
+  it("refuses existing run directories unless --overwrite is given", () => {
+    const logdir = tempDir();
+    mkdirSync(join(logdir, "sigmoid-adam-lr0.01"));
+    writeFileSync(join(logdir, "sigmoid-adam-lr0.01", "run.json"), "{}");
+    const { code, stderr } = lenetLab("compare", "--logdir", logdir, "--iterations", "2");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/run directories already exist: .*sigmoid-adam-lr0\.01; pass --overwrite/);
+    expect(readFileSync(join(logdir, "sigmoid-adam-lr0.01", "run.json"), "utf8")).toBe("{}");
+  });
+
+  it("lists the grid options and every train option in --help", () => {
+    const { code, stdout } = lenetLab("compare", "--help");
+    expect(code).toBe(0);
+    for (const option of ["--activation <list>", "--optimizer <list>", "--lr <list>", "--jobs", "--batch-size", "--iterations",
+      "--eval-every", "--logdir", "--pick", "--scale", "--colormap", "--overwrite"]) {
+      expect(stdout).toContain(option);
+    }
+    expect(stdout).toContain('(default: "relu,sigmoid")');
+  });
+});

@@ -1,0 +1,60 @@
+// A logdir as `lenet-lab compare` leaves it, made without training: two runs
+// (relu and sigmoid, Adam, lr 0.01) with run.json, model.safetensors and
+// event files written through the SummaryWriter with the tags that training
+// logs, holding numbers chosen so that the findings are known:
+//   relu reaches 90% test accuracy at iteration 20 and ends at 97%;
+//   sigmoid never passes 60% and ends at 60%;
+//   conv1's gradient norm is 0.5 with relu and 0.005 with sigmoid (100×);
+//   relu has 25% dead fc1 units at the end, sigmoid 80% saturated conv2 units.
+// `swap` exchanges the two runs' numbers (the findings must follow the data).
+
+import { join } from "node:path";
+import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
+import { writeFakeRun } from "../figures/fake-run.js";
+
+export const RELU = "relu-adam-lr0.01-seed5";
+export const SIGMOID = "sigmoid-adam-lr0.01-seed5";
+
+const LAYERS = ["conv1", "conv2", "fc1", "fc2", "fc3"];
+
+export function writeFixtureLogdir(logdir: string, options: { swap?: boolean; withEvents?: boolean } = {}): string[] {
+  const good = [0.5, 0.95, 0.96, 0.97];
+  const poor = [0.1, 0.3, 0.5, 0.6];
+  const runs = [
+    { activation: "relu", accuracies: options.swap ? poor : good, conv1: options.swap ? 0.005 : 0.5, seconds: 30 },
+    { activation: "sigmoid", accuracies: options.swap ? good : poor, conv1: options.swap ? 0.5 : 0.005, seconds: 60 },
+  ];
+  return runs.map((r) => {
+    const { runDir } = writeFakeRun(logdir, { activation: r.activation, iterations: "40", testAccuracies: r.accuracies, seconds: r.seconds });
+    if (options.withEvents === false) return runDir;
+    const writer = new SummaryWriter(runDir);
+    const gray = (seed: number, width: number, height: number) => Uint8Array.from({ length: width * height }, (_, i) => (i * 37 + seed * 11) % 256);
+    for (let step = 10; step <= 40; step += 10) {
+      const accuracy = r.accuracies[step / 10 - 1];
+      writer.addScalar("loss/train", 1.1 - accuracy, step);
+      writer.addScalar("accuracy/train", accuracy - 0.01, step);
+      writer.addScalar("loss/test", 1 - accuracy, step);
+      writer.addScalar("accuracy/test", accuracy, step);
+      writer.addScalar("learning_rate", 0.01, step);
+      for (const layer of LAYERS) writer.addScalar(`gradient_norm/${layer}`, layer === "conv1" ? r.conv1 : 0.4, step);
+      for (const layer of ["conv1", "conv2", "fc1", "fc2"]) {
+        if (r.activation === "relu") writer.addScalar(`dead_fraction/${layer}`, layer === "fc1" ? 0.25 : 0.05, step);
+        else writer.addScalar(`saturated_fraction/${layer}`, layer === "conv2" ? 0.8 : 0.1, step);
+      }
+      writer.addImage("kernels/conv1", gray(step, 40, 5), { width: 40, height: 5, channels: 1 }, step);
+      writer.addImage("kernels/conv2", gray(step, 30, 80), { width: 30, height: 80, channels: 1 }, step);
+      for (const [tag, w, h] of [["weights/fc1", 120, 400], ["weights/fc2", 84, 120], ["weights/fc3", 10, 84]] as const) {
+        writer.addImage(tag, gray(step, w, h), { width: w, height: h, channels: 1 }, step);
+      }
+      writer.addImage("feature_maps/conv1", gray(step, 84, 56), { width: 84, height: 56, channels: 1 }, step);
+      writer.addImage("feature_maps/conv2", gray(step, 80, 20), { width: 80, height: 20, channels: 1 }, step);
+      writer.addHistogram("conv1/weight", [0.1, -0.2, 0.3], step);
+    }
+    writer.addImage("inputs", gray(0, 84, 28), { width: 84, height: 28, channels: 1 }, 0);
+    writer.addText("config", `activation ${r.activation}`, 0);
+    writer.close();
+    return runDir;
+  });
+}
+
+export const fixtureRunDir = (logdir: string, name: string) => join(logdir, name);

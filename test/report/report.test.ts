@@ -1,0 +1,101 @@
+// The report of a logdir (runs written through the SummaryWriter with the
+// tags training logs, and real checkpoints): every file is written, every
+// image it names exists, and the page, opened from disk in Debian's
+// Chromium (driven by playwright-core), shows every run and has no broken
+// image and no request beyond its own files.
+// The browser part skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
+
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { decodePng } from "../../src/figures/png.js";
+import { writeReport, WrittenReport } from "../../src/report/write-report.js";
+import { tempDir } from "../idx-files.js";
+import { writeFakeRun } from "../figures/fake-run.js";
+import { RELU, SIGMOID, writeFixtureLogdir } from "./logdir-fixture.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const required = process.env.LENET_LAB_REQUIRE_BROWSER === "1";
+const browserAvailable = existsSync(CHROMIUM);
+if (required && !browserAvailable) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (apt-get install -y chromium)`);
+
+let logdir: string;
+let report: WrittenReport;
+
+beforeAll(async () => {
+  logdir = tempDir();
+  writeFixtureLogdir(logdir);
+  writeFakeRun(logdir, { activation: "tanh", status: "diverged", runName: "tanh-diverged" });
+  report = await writeReport(logdir);
+});
+
+/** The relative paths of every image in the Markdown. */
+function imagePaths(markdown: string): string[] {
+  return [...markdown.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => decodeURI(m[1]));
+}
+
+describe("the report", () => {
+  it("writes index.html and report.md with every content item, and every image it names", () => {
+    expect(report.html).toBe(join(logdir, "report", "index.html"));
+    const markdown = readFileSync(report.markdown, "utf8");
+    for (const heading of ["## The question", "## Runs", "## Results", "## Findings", "## Learning curves", "## Diagnostics",
+      "## Weights", "### Conv kernels and fc weight matrices", "## Feature maps", "## fc2 feature maps", "## Runs without results"]) {
+      expect(markdown).toContain(heading);
+    }
+    expect(markdown).toContain("| **activation** (differs) | **relu** | **sigmoid** |");
+    expect(markdown).toMatch(/\| relu-adam-lr0\.01-seed5 \| \*\*97\.00%\*\* \| 0\.0300 \|/);
+    expect(markdown).toContain("tanh-diverged: diverged after");
+    const images = imagePaths(markdown);
+    for (const name of ["img/loss.png", "img/accuracy.png", "img/gradient-norms.png", "img/dead-and-saturated-units.png",
+      "img/weight-distributions.png", "img/compare/fc2-all-digits.png", "img/compare/fc2-3.png", "img/logged/inputs.png",
+      `img/fc2/${RELU}/all-digits.png`, `img/fc2/${SIGMOID}/class-similarity.png`, `img/logged/${RELU}/kernels-conv1-first.png`,
+      `img/logged/${SIGMOID}/feature_maps-conv2.png`, `img/logged/${RELU}/weights-fc1.png`]) {
+      expect(images).toContain(name);
+    }
+    for (const image of images) expect(existsSync(join(logdir, "report", image)), image).toBe(true);
+    // Charts are real pictures: rendered at twice their size, with axes and legends around the plot.
+    const loss = decodePng(readFileSync(join(logdir, "report", "img", "loss.png")));
+    expect(loss.width).toBeGreaterThan(2 * 620);
+    expect(loss.height).toBeGreaterThan(2 * 300);
+  });
+
+  it("made the fc2 maps of runs that had none, and the cross-run figures", () => {
+    for (const run of [RELU, SIGMOID]) {
+      for (const file of ["digit-0.png", "digit-9.csv", "indices.json", "all-digits.png", "class-means.png", "class-similarity.png"]) {
+        expect(existsSync(join(logdir, run, "fc2", file)), `${run}/fc2/${file}`).toBe(true);
+      }
+    }
+    for (let d = 0; d < 10; d++) expect(existsSync(join(logdir, "compare", `fc2-${d}.png`))).toBe(true);
+    expect(existsSync(join(logdir, "compare", "fc2-all-digits.png"))).toBe(true);
+  });
+
+  it.skipIf(!browserAvailable)("opens from disk in Chromium: every run appears, no image is broken, nothing is fetched", async () => {
+    const context = await chromium.launchPersistentContext(tempDir("lenet-lab-chromium-"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"],
+    });
+    try {
+      const page = await context.newPage();
+      const requests: string[] = [];
+      page.on("request", (request) => requests.push(request.url()));
+      await page.goto(pathToFileURL(report.html).href, { waitUntil: "load" });
+      const images = await page.$$eval("img", (elements) => elements.map((img) => ({
+        src: img.getAttribute("src"), complete: img.complete, width: img.naturalWidth, height: img.naturalHeight,
+      })));
+      expect(images.length).toBeGreaterThan(30);
+      const broken = images.filter((img) => !img.complete || img.width === 0 || img.height === 0);
+      expect(broken).toEqual([]);
+      const text = await page.innerText("body");
+      for (const run of [RELU, SIGMOID, "tanh-diverged"]) expect(text).toContain(run);
+      const headers = await page.$$eval("table:first-of-type th", (cells) => cells.map((c) => c.textContent));
+      expect(headers).toEqual(["setting", RELU, SIGMOID]);
+      expect(requests.filter((url) => !url.startsWith("file://"))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
