@@ -1,0 +1,168 @@
+// The Scalars tab: settings (smoothing, x axis, log scale, tag filter) and one
+// chart per tag, grouped by the tag's prefix (loss/…, accuracy/…). A chart
+// loads its data only when it scrolls into view, and asks for at most a few
+// hundred points per run (the server keeps every k-th, aligned across runs);
+// a note says so, and the CSV/JSON buttons download every point.
+
+import { api, apiUrl, type ScalarPoints } from "./api.js";
+import { clear, download, h } from "./dom.js";
+import { ScalarChart } from "./scalar-chart.js";
+import { store, type DataChange, type XAxis } from "./state.js";
+import type { View } from "./view.js";
+
+/** Points per run to ask for: fewer when many runs share a chart. */
+function samplesPerRun(runs: number): number {
+  return Math.max(100, Math.min(1000, Math.floor(50_000 / Math.max(1, runs))));
+}
+
+class TagCard {
+  readonly element: HTMLElement;
+  private readonly chartBox = h("div", { class: "chart" });
+  private readonly note = h("div", { class: "chart-note" });
+  readonly chart: ScalarChart;
+  data: Record<string, ScalarPoints> | undefined;
+  visible = false;
+  private loading = false;
+  private stale = true;
+
+  constructor(readonly tag: string) {
+    this.chart = new ScalarChart(this.chartBox);
+    const exportUrl = (format: string) => apiUrl("scalars/export", { tag, format, run: store.visibleRuns() });
+    const file = tag.replace(/[^A-Za-z0-9._-]/g, "_");
+    this.element = h("div", { class: "card chart-card", "data-tag": tag },
+      h("div", { class: "card-title" },
+        h("span", {}, tag),
+        h("span", { class: "card-actions" },
+          h("button", { type: "button", title: "every point of the visible runs as CSV", onclick: () => download(`${file}.csv`, exportUrl("csv")) }, "CSV"),
+          h("button", { type: "button", title: "every point of the visible runs as JSON", onclick: () => download(`${file}.json`, exportUrl("json")) }, "JSON"))),
+      h("div", { class: "chart-wrap" }, this.chartBox, this.chart.tooltip),
+      this.note);
+  }
+
+  markStale(): void {
+    this.stale = true;
+    if (this.visible) void this.load();
+  }
+
+  async load(): Promise<void> {
+    if (this.loading || !this.stale) return;
+    this.loading = true;
+    this.stale = false;
+    try {
+      const runs = store.visibleRuns().filter((run) => (store.tags.scalars[this.tag] ?? []).includes(run));
+      this.data = runs.length > 0 ? await api.scalars(this.tag, runs, samplesPerRun(runs.length)) : {};
+      this.draw();
+    } catch (error) {
+      this.note.textContent = `could not load: ${(error as Error).message}`;
+    } finally {
+      this.loading = false;
+      if (this.stale && this.visible) void this.load();
+    }
+  }
+
+  draw(): void {
+    if (!this.data) return;
+    const runs = store.visibleRuns();
+    this.chart.draw(this.data, runs);
+    const thinned = Object.values(this.data).filter((p) => p.total > p.steps.length);
+    this.note.textContent = thinned.length > 0
+      ? `showing ${thinned[0]!.steps.length} of ${thinned[0]!.total} points per run (every k-th step); CSV/JSON have them all`
+      : "";
+    this.element.dataset.drawn = String(Date.now());
+  }
+}
+
+export function createScalarsView(): View {
+  const cards = new Map<string, TagCard>();
+  const groups = h("div", { class: "tag-groups" });
+  const smoothingValue = h("output", {}, store.smoothing.toFixed(3));
+  const smoothing = h("input", {
+    type: "range", min: 0, max: 0.999, step: 0.001, value: String(store.smoothing), "aria-label": "smoothing",
+    oninput: () => {
+      store.smoothing = Number(smoothing.value);
+      smoothingValue.textContent = store.smoothing.toFixed(3);
+      store.emit("settings");
+    },
+  });
+  const xAxis = h("select", { "aria-label": "x axis", onchange: () => { store.xAxis = xAxis.value as XAxis; store.emit("settings"); } },
+    h("option", { value: "step" }, "step"), h("option", { value: "relative" }, "relative (hours)"), h("option", { value: "wall" }, "wall time"));
+  xAxis.value = store.xAxis;
+  const logScale = h("input", { type: "checkbox", checked: store.logScale, onchange: () => { store.logScale = logScale.checked; store.emit("settings"); } });
+  let tagFilter = "";
+  const tagFilterInput = h("input", { type: "search", placeholder: "filter tags (regex)", oninput: () => { tagFilter = tagFilterInput.value; view.render(); } });
+  const toolbar = h("div", { class: "toolbar" },
+    h("label", {}, "smoothing ", smoothing, smoothingValue),
+    h("label", {}, "x axis ", xAxis),
+    h("label", {}, logScale, " log scale"),
+    tagFilterInput);
+
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const card = cards.get((entry.target as HTMLElement).dataset.tag ?? "");
+      if (!card) continue;
+      card.visible = entry.isIntersecting;
+      if (card.visible) void card.load();
+    }
+  }, { rootMargin: "200px" });
+  const resizeObserver = new ResizeObserver(() => cards.forEach((card) => card.chart.resize()));
+  resizeObserver.observe(groups);
+
+  store.on("settings", () => cards.forEach((card) => card.draw()));
+
+  const view: View = {
+    title: "Scalars",
+    id: "scalars",
+    element: h("section", { class: "view", "data-view": "scalars" }, toolbar, groups),
+    render() {
+      let pattern: RegExp | undefined;
+      try {
+        pattern = tagFilter ? new RegExp(tagFilter, "i") : undefined;
+        tagFilterInput.classList.remove("invalid");
+      } catch {
+        tagFilterInput.classList.add("invalid");
+      }
+      const visible = new Set(store.visibleRuns());
+      const tags = Object.entries(store.tags.scalars)
+        .filter(([tag, runs]) => (!pattern || pattern.test(tag)) && runs.some((run) => visible.has(run)))
+        .map(([tag]) => tag);
+      for (const [tag, card] of cards) {
+        if (!tags.includes(tag)) {
+          observer.unobserve(card.element);
+          card.chart.destroy();
+          cards.delete(tag);
+        }
+      }
+      clear(groups);
+      const byGroup = new Map<string, string[]>();
+      for (const tag of tags) {
+        const group = tag.includes("/") ? tag.slice(0, tag.indexOf("/")) : tag;
+        byGroup.set(group, [...(byGroup.get(group) ?? []), tag]);
+      }
+      for (const [group, groupTags] of byGroup) {
+        const grid = h("div", { class: "card-grid" });
+        for (const tag of groupTags) {
+          let card = cards.get(tag);
+          if (!card) {
+            card = new TagCard(tag);
+            cards.set(tag, card);
+            observer.observe(card.element);
+          }
+          card.markStale();
+          grid.appendChild(card.element);
+        }
+        groups.appendChild(h("details", { class: "tag-group", open: true }, h("summary", {}, `${group} (${groupTags.length})`), grid));
+      }
+      if (tags.length === 0) groups.appendChild(h("p", { class: "empty" }, store.runs.length === 0 ? "No runs yet." : "No scalar tags in the visible runs."));
+    },
+    update(changes: DataChange[]) {
+      if (!changes.some((c) => c.kinds.includes("scalars"))) return;
+      const known = Object.keys(store.tags.scalars).filter((t) => !cards.has(t));
+      if (known.length > 0) view.render();
+      else cards.forEach((card) => card.markStale());
+    },
+    hide() {
+      cards.forEach((card) => { card.visible = false; });
+    },
+  };
+  return view;
+}

@@ -1,0 +1,117 @@
+// The page's state and its change notifications: the runs and their colours,
+// which are switched on and which the regex filter lets through, the tags,
+// and the scalar settings. Runs are on unless switched off, so a run that
+// appears while the page is open is shown at once; what is switched off, the
+// filter and the settings survive a reload (localStorage).
+
+import { api, type RunInfo, type Status, type Tags } from "./api.js";
+import { assignRunColors } from "./colors.js";
+
+export type XAxis = "step" | "relative" | "wall";
+export type Topic = "runs" | "selection" | "settings" | "data" | "status";
+export interface DataChange {
+  run: string;
+  kinds: string[];
+}
+
+const STORAGE_KEY = "lenet-lab-board";
+
+class Store {
+  status: Status = { loading: true, runs: 0, runsLoaded: 0, events: 0 };
+  runs: RunInfo[] = [];
+  colors = new Map<string, string>();
+  tags: Tags = { scalars: {}, histograms: {}, images: {}, text: {} };
+  switchedOff = new Set<string>();
+  filter = "";
+  filterError: string | undefined;
+  smoothing = 0.6;
+  xAxis: XAxis = "step";
+  logScale = false;
+  private listeners = new Map<Topic, Set<(detail?: unknown) => void>>();
+
+  constructor() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "{}") as Partial<{ off: string[]; filter: string; smoothing: number; xAxis: XAxis; logScale: boolean }>;
+      this.switchedOff = new Set(saved.off ?? []);
+      this.filter = saved.filter ?? "";
+      if (typeof saved.smoothing === "number") this.smoothing = saved.smoothing;
+      if (saved.xAxis) this.xAxis = saved.xAxis;
+      this.logScale = saved.logScale ?? false;
+    } catch {
+      // A broken saved state is ignored.
+    }
+  }
+
+  on(topic: Topic, listener: (detail?: unknown) => void): () => void {
+    if (!this.listeners.has(topic)) this.listeners.set(topic, new Set());
+    this.listeners.get(topic)!.add(listener);
+    return () => this.listeners.get(topic)!.delete(listener);
+  }
+
+  emit(topic: Topic, detail?: unknown): void {
+    for (const listener of this.listeners.get(topic) ?? []) listener(detail);
+    if (topic === "selection" || topic === "settings") this.save();
+  }
+
+  private save(): void {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({
+      off: [...this.switchedOff], filter: this.filter, smoothing: this.smoothing, xAxis: this.xAxis, logScale: this.logScale,
+    }));
+  }
+
+  /** Reloads the run list and the tags from the server. */
+  async refreshRuns(): Promise<void> {
+    const [runs, tags] = await Promise.all([api.runs(), api.tags()]);
+    this.runs = runs;
+    this.tags = tags;
+    this.colors = assignRunColors(runs);
+    this.emit("runs");
+  }
+
+  /** The filter as a RegExp (case-insensitive), or undefined when it is empty or invalid. */
+  filterRegExp(): RegExp | undefined {
+    if (!this.filter) return undefined;
+    try {
+      return new RegExp(this.filter, "i");
+    } catch {
+      return undefined;
+    }
+  }
+
+  setFilter(text: string): void {
+    this.filter = text;
+    try {
+      if (text) new RegExp(text, "i");
+      this.filterError = undefined;
+    } catch (error) {
+      this.filterError = (error as Error).message;
+    }
+    this.emit("selection");
+  }
+
+  passesFilter(name: string): boolean {
+    if (this.filterError) return true;
+    return this.filterRegExp()?.test(name) ?? true;
+  }
+
+  /** Runs drawn in every view: switched on and let through by the filter, by name. */
+  visibleRuns(): string[] {
+    return this.runs.map((r) => r.name).filter((name) => !this.switchedOff.has(name) && this.passesFilter(name));
+  }
+
+  setRunOn(name: string, on: boolean): void {
+    if (on) this.switchedOff.delete(name);
+    else this.switchedOff.add(name);
+    this.emit("selection");
+  }
+
+  color(name: string): string {
+    return this.colors.get(name) ?? "#888";
+  }
+
+  run(name: string): RunInfo | undefined {
+    return this.runs.find((r) => r.name === name);
+  }
+}
+
+export const store = new Store();

@@ -1,0 +1,15 @@
+// Vite build of the dashboard's front end: src/board/web → dist/board-web.
+// Paths are relative to the package root, where `npm run build` runs.
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  root: "src/board/web",
+  base: "./",
+  logLevel: "warn",
+  build: {
+    outDir: "../../../dist/board-web",
+    emptyOutDir: true,
+    target: "es2022",
+    chunkSizeWarningLimit: 1024,
+  },
+});

@@ -1,0 +1,46 @@
+// `lenet-lab board` as a user runs it: the built CLI in a child process,
+// serving until SIGINT; and its refusals of bad options (exit code 2).
+
+import { spawn, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { removeTempDirs, tempDir, writeSyntheticRun } from "./fixtures.js";
+
+const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+
+afterAll(removeTempDirs);
+
+describe("lenet-lab board", () => {
+  it("serves LOGDIR on 127.0.0.1 until interrupted", async () => {
+    const logdir = tempDir();
+    writeSyntheticRun(logdir, "run-a", { steps: 20, every: 10 });
+    const child = spawn(process.execPath, [CLI, "board", logdir, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/http:\/\/127\.0\.0\.1:\d+\//.test(stdout)) {
+        if (Date.now() > deadline) throw new Error(`no address printed: ${stdout}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(stdout)![0];
+      const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: { name: string }[] };
+      expect(runs.runs.map((r) => r.name)).toEqual(["run-a"]);
+      const page = await (await fetch(url)).text();
+      expect(page).toMatch(/<title>lenet-lab board<\/title>/);
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it("refuses a bad port and a missing logdir with exit code 2", () => {
+    const badPort = spawnSync(process.execPath, [CLI, "board", tempDir(), "--port", "http"], { encoding: "utf8" });
+    expect(badPort.status).toBe(2);
+    expect(badPort.stderr).toMatch(/--port must be an integer from 0 to 65535, got "http"/);
+    const missing = spawnSync(process.execPath, [CLI, "board", "/nonexistent/logdir"], { encoding: "utf8" });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/logdir \/nonexistent\/logdir is not a directory/);
+  });
+});

@@ -1,0 +1,127 @@
+// Logdirs for the dashboard's tests: runs written by the real `lenet-lab
+// train` (a child process on the real MNIST), runs written directly with our
+// SummaryWriter using the same tags, runs in the shapes TensorFlow 2 and
+// PyTorch write (tensors with plugin metadata, classic summaries), stand-in
+// fc2 maps, and damaged event files. Nothing here is under test itself.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { encodePng } from "../../src/figures/png.js";
+import { EventFileWriter } from "../../src/tensorboard/event-file-writer.js";
+import { DataClass, DataType, type SummaryValue } from "../../src/tensorboard/messages.js";
+import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
+
+const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
+
+const made: string[] = [];
+
+/** A fresh temporary directory; `removeTempDirs` deletes them all. */
+export function tempDir(prefix = "lenet-lab-board-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Trains for real with the built CLI (`lenet-lab train --iterations 20 --eval-every 10`). */
+export function trainRealRun(logdir: string, runName: string, ...extra: string[]): string {
+  const result = spawnSync(process.execPath, [CLI, "train", "--iterations", "20", "--eval-every", "10", "--logdir", logdir, "--run-name", runName, ...extra], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`lenet-lab train failed (${result.status}): ${result.stderr}`);
+  return join(logdir, runName);
+}
+
+/** A gray test pattern of width × height whose pixels depend on `seed`. */
+export function pattern(width: number, height: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length: width * height }, (_, i) => ((i * 37 + seed * 101) ^ (i >> 3)) & 255);
+}
+
+/** Stand-ins for the fc2 maps of issue 5: fc2/digit-<d>.png (84 wide, 100 high) for every digit. */
+export function writeFc2Maps(runDir: string, seed = 0): void {
+  mkdirSync(join(runDir, "fc2"), { recursive: true });
+  for (let digit = 0; digit < 10; digit++) {
+    writeFileSync(join(runDir, "fc2", `digit-${digit}.png`), encodePng({ width: 84, height: 100, channels: 1, data: pattern(84, 100, seed * 10 + digit) }));
+  }
+}
+
+export interface SyntheticRunOptions {
+  steps?: number;
+  /** Training iterations between scalar points. */
+  every?: number;
+  seed?: number;
+  activation?: "relu" | "sigmoid";
+  /** Also write a projector embedding: 20 points per digit, 84 values each, with labels and a sprite. */
+  embedding?: boolean;
+}
+
+/**
+ * A run written with our SummaryWriter using the tags `lenet-lab train` logs
+ * (a subset: losses, accuracies, one gradient norm, two histograms, the conv1
+ * kernels, text, hparams), plus a run.json.
+ */
+export function writeSyntheticRun(logdir: string, name: string, options: SyntheticRunOptions = {}): string {
+  const { steps = 100, every = 10, seed = 1, activation = "relu" } = options;
+  const runDir = join(logdir, name);
+  const writer = new SummaryWriter(runDir, { flushIntervalMs: 0 });
+  writer.addText("config", `| activation | ${activation} |`, 0);
+  for (let step = every; step <= steps; step += every) {
+    const t = step / steps;
+    writer.addScalar("loss/train", 2.3 * Math.exp(-3 * t * seed) + 0.05 * Math.sin(step * seed), step, 1_700_000_000 + step);
+    writer.addScalar("accuracy/train", 1 - Math.exp(-3 * t * seed), step, 1_700_000_000 + step);
+    writer.addScalar("gradient_norm/conv1", 0.5 + 0.1 * Math.cos(step), step, 1_700_000_000 + step);
+    if (step % (every * 5) === 0) {
+      writer.addScalar("loss/test", 2.2 * Math.exp(-3 * t * seed), step, 1_700_000_000 + step);
+      const values = Float32Array.from({ length: 150 }, (_, i) => Math.sin(i * 1.3 + seed) * (1 + t));
+      writer.addHistogram("conv1/weight", values, step);
+      writer.addHistogram("logits", values.map((v) => v * 3), step);
+      writer.addImage("kernels/conv1", pattern(5, 5, step + seed), { width: 5, height: 5, channels: 1 }, step);
+    }
+  }
+  writer.addHparams({ activation, optimizer: "adam", lr: 0.01 }, { "loss/test": null });
+  if (options.embedding) {
+    const labels = Array.from({ length: 200 }, (_, i) => i % 10);
+    const data = Float32Array.from({ length: 200 * 84 }, (_, k) => {
+      const [i, j] = [Math.floor(k / 84), k % 84];
+      return Math.max(0, Math.sin(labels[i]! * 0.7 + j * 0.3) * 2 + Math.cos(i * 13.1 + j) * 0.3);
+    });
+    writer.addEmbedding("fc2", { data, rows: 200, cols: 84 }, {
+      metadata: { header: ["label", "name"], rows: labels.map((l) => [l, `digit ${l}`]) },
+      labelImages: { pixels: Uint8Array.from({ length: 200 * 28 * 28 }, (_, k) => ((k % 784) * (1 + labels[Math.floor(k / 784)]!)) & 255), width: 28, height: 28, channels: 1 },
+      step: steps,
+    });
+  }
+  writer.close();
+  writeFileSync(join(runDir, "run.json"), JSON.stringify({ run: name, config: { activation, optimizer: "adam", lr: 0.01, seed }, final: { testAccuracy: 0.9 }, history: [] }));
+  return runDir;
+}
+
+/**
+ * A run as TensorFlow 2 writes it: scalars, histograms and images as tensors
+ * whose kind is declared by plugin metadata on the first value of each tag
+ * only, text as a string tensor; plus PyTorch-style classic values.
+ */
+export function writeForeignRun(runDir: string): void {
+  const file = new EventFileWriter(runDir, { flushIntervalMs: 0 });
+  const meta = (plugin: string, dataClass: number) => ({ pluginData: { pluginName: plugin, content: new Uint8Array(0) }, dataClass });
+  for (let step = 0; step < 3; step++) {
+    const first = step === 0;
+    const triples = new Float64Array([-1, 0, 2 + step, 0, 1, 5, 1, 2, 1]);
+    const png = encodePng({ width: 3, height: 2, channels: 1, data: pattern(3, 2, step) });
+    const values: SummaryValue[] = [
+      { tag: "tf2/loss", ...(first ? { metadata: meta("scalars", DataClass.SCALAR) } : {}), tensor: { dtype: DataType.DT_FLOAT, tensorShape: {}, floatVal: [1 / (step + 1)] } },
+      { tag: "tf2/weights", ...(first ? { metadata: meta("histograms", DataClass.TENSOR) } : {}),
+        tensor: { dtype: DataType.DT_DOUBLE, tensorShape: { dim: [{ size: 3 }, { size: 3 }] }, tensorContent: new Uint8Array(triples.buffer) } },
+      { tag: "tf2/images", ...(first ? { metadata: meta("images", DataClass.BLOB_SEQUENCE) } : {}),
+        tensor: { dtype: DataType.DT_STRING, tensorShape: { dim: [{ size: 4 }] }, stringVal: [new TextEncoder().encode("3"), new TextEncoder().encode("2"), png, png] } },
+      { tag: "tf2/notes", ...(first ? { metadata: meta("text", DataClass.TENSOR) } : {}), tensor: { dtype: DataType.DT_STRING, tensorShape: {}, stringVal: [new TextEncoder().encode(`note ${step}`)] } },
+      { tag: "torch/value", simpleValue: 10 + step },
+    ];
+    file.write({ wallTime: 1_700_000_000 + step, step, summary: { value: values } });
+  }
+  file.close();
+}

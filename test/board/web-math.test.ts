@@ -1,0 +1,87 @@
+// The front end's pure arithmetic: TensorBoard's debiased smoothing,
+// histogram re-binning and percentiles, PCA, and the run colours.
+
+import { describe, expect, it } from "vitest";
+import { assignRunColors, colorDistance, RUN_PALETTE } from "../../src/board/web/src/colors.js";
+import { percentiles, rebin } from "../../src/board/web/src/histogram-math.js";
+import { pca2d } from "../../src/board/web/src/pca.js";
+import { smoothDebiasedEma } from "../../src/board/web/src/smoothing.js";
+
+describe("smoothDebiasedEma", () => {
+  it("is TensorBoard's EMA divided by 1 − w^n", () => {
+    const w = 0.6;
+    const smoothed = smoothDebiasedEma([1, 2, 4], w);
+    // last: 0.4, 0.4·0.6 + 0.8 = 1.04, 1.04·0.6 + 1.6 = 2.224; debias: 0.4, 0.64, 0.784
+    expect(smoothed[0]).toBeCloseTo(1, 12);
+    expect(smoothed[1]).toBeCloseTo(1.04 / 0.64, 12);
+    expect(smoothed[2]).toBeCloseTo(2.224 / 0.784, 12);
+  });
+
+  it("leaves weight 0, constant series and missing points alone", () => {
+    expect(smoothDebiasedEma([3, 1, 2], 0)).toEqual([3, 1, 2]);
+    expect(smoothDebiasedEma([5, 5, 5], 0.9)).toEqual([5, 5, 5]);
+    const withGap = smoothDebiasedEma([1, null, NaN, 3], 0.5);
+    expect(withGap[1]).toBeNull();
+    expect(withGap[2]).toBeNaN();
+    // The gap does not count: second finite point → debias 1 − 0.25.
+    expect(withGap[3]).toBeCloseTo((0.5 * 0.5 + 1.5) / 0.75, 12);
+  });
+});
+
+describe("histogram arithmetic", () => {
+  const h = { min: 0, max: 4, limits: [1, 2, 4], counts: [2, 0, 6] };
+
+  it("re-bins counts in proportion to overlap, keeping the total", () => {
+    expect(Array.from(rebin(h, 0, 4, 4))).toEqual([2, 0, 3, 3]);
+    expect(Array.from(rebin(h, 0, 4, 2))).toEqual([2, 6]);
+  });
+
+  it("interpolates percentiles inside buckets and clamps to min and max", () => {
+    expect(percentiles(h, [0, 0.125, 0.25, 0.625, 1])).toEqual([0, 0.5, 1, 3, 4]);
+  });
+
+  it("clips TensorFlow's open-ended buckets to [min, max]", () => {
+    const open = { min: -0.5, max: 0.5, limits: [-1e12, 0, 1.7976931348623157e308], counts: [0, 4, 4] };
+    expect(percentiles(open, [0.5])[0]).toBeCloseTo(0, 12);
+    expect(Array.from(rebin(open, -0.5, 0.5, 2))).toEqual([4, 4]);
+  });
+});
+
+describe("pca2d", () => {
+  it("finds the directions of largest variance and their share of it", () => {
+    // Points along (1, 1, 0) with spread 10 and along (1, −1, 0) with spread 1.
+    const vectors: number[][] = [];
+    for (let i = -5; i <= 5; i++) for (const j of [-1, 1]) vectors.push([10 * i + j, 10 * i - j, 3]);
+    const { points, explained } = pca2d(vectors);
+    const first = vectors.map((_, k) => points[2 * k]!);
+    const second = vectors.map((_, k) => points[2 * k + 1]!);
+    // Centred, point (10i + j, 10i − j, 3) projects to 10√2·i and √2·j (up to sign).
+    first.forEach((p, k) => expect(Math.abs(p)).toBeCloseTo(10 * Math.SQRT2 * Math.abs(Math.floor(k / 2) - 5), 6));
+    second.forEach((p) => expect(Math.abs(p)).toBeCloseTo(Math.SQRT2, 6));
+    expect(explained[0] + explained[1]).toBeCloseTo(1, 9);
+    expect(explained[0]).toBeGreaterThan(0.99);
+  });
+});
+
+describe("run colours", () => {
+  const runs = (names: string[], from = 0) => names.map((name, i) => ({ name, createdAt: 1_700_000_000 + from + i }));
+
+  it("are stable per run when later runs appear, and distinct for up to eight runs", () => {
+    const names = ["relu-adam-lr0.01", "sigmoid-adam-lr0.01", "relu-sgd-lr0.01", "sigmoid-sgd-lr0.01"];
+    const colors = assignRunColors(runs(names));
+    expect(new Set(colors.values()).size).toBe(4);
+    for (const [a, ca] of colors) for (const [b, cb] of colors) if (a !== b) expect(colorDistance(ca, cb)).toBeGreaterThanOrEqual(150);
+    const more = assignRunColors([...runs(names), ...runs(["tanh-adam-lr0.01", "relu-adam-lr0.001"], 100)]);
+    for (const name of names) expect(more.get(name)).toBe(colors.get(name));
+    expect(assignRunColors(runs(names).reverse()).get(names[0]!)).toBe(colors.get(names[0]!));
+    const eight = assignRunColors(runs(Array.from({ length: 8 }, (_, i) => `run-${i}`)));
+    expect(new Set(eight.values()).size).toBe(8);
+  });
+
+  it("still gives every run a colour beyond the palette's size", () => {
+    const colors = assignRunColors(Array.from({ length: 45 }, (_, i) => ({ name: `r${i}`, createdAt: null })));
+    expect(colors.size).toBe(45);
+    expect(new Set(colors.values()).size).toBe(45);
+    expect(RUN_PALETTE).toHaveLength(20);
+  });
+});
