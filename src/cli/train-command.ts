@@ -1,98 +1,160 @@
 // `lenet-lab train`: one run, from options to files. Validates everything
-// before writing anything, then trains with a progress display and leaves
-// run.json and model.safetensors in <logdir>/<run-name>.
+// before writing anything, then trains (src/train/run.ts) with a progress
+// display; Ctrl-C and SIGTERM stop it with a checkpoint, and --resume
+// continues it from there.
 
 import { Command, Option } from "commander";
 import { loadDataset } from "../data/datasets.js";
 import { ACTIVATIONS } from "../engine/layers/activations.js";
-import { summarizeModel } from "../engine/model-summary.js";
 import { OPTIMIZERS } from "../optim/optimizers.js";
-import { DEFAULT_CONFIG, RunOptions, SUMMARY_LEVELS, iterationsForEpochs, resolveRunConfig } from "../train/config.js";
-import { prepareRunDirectory, writeModel, writeRunSummary, RunSummary } from "../train/run-directory.js";
-import { train } from "../train/trainer.js";
-import { closeEventFilesOnSignals } from "../tensorboard/event-file-writer.js";
-import { SummaryWriter } from "../tensorboard/summary-writer.js";
-import { RunLogger } from "../train/run-logger.js";
+import { defaultThreads } from "../engine/backend.js";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { Dataset } from "../data/datasets.js";
+import { flushAllEventFiles } from "../tensorboard/event-file-writer.js";
+import { CHECKPOINT_FILE, Checkpoint, readCheckpoint } from "../train/checkpoint.js";
+import {
+  ConfigError, DEFAULT_CONFIG, RunConfig, RunOptions, SUMMARY_LEVELS, iterationsForEpochs, parseNumber, resolveRunConfig,
+} from "../train/config.js";
+import { RUN_FILE, RunSummary, prepareRunDirectory } from "../train/run-directory.js";
+import { executeRun } from "../train/run.js";
+import { DivergenceError, InterruptedError } from "../train/trainer.js";
+import { CommandStop } from "./command-stop.js";
 import { createProgressDisplay, formatPercent } from "./progress.js";
 
 export interface TrainCommandOptions extends RunOptions {
   json?: boolean;
   overwrite?: boolean;
+  resume?: string;
 }
 
-export async function trainCommand(options: TrainCommandOptions): Promise<RunSummary> {
-  const config = resolveRunConfig(options);
-  const dataset = loadDataset({ name: config.dataset, dataDir: config.dataDir ?? undefined });
-  if (config.epochs !== null) config.iterations = iterationsForEpochs(config.epochs, dataset.train.count, config.batchSize);
-  const runDir = prepareRunDirectory(config, { overwrite: options.overwrite });
+/** The options a resumed run takes from the command line; every other one comes from its checkpoint. */
+const RESUME_OVERRIDES = new Set(["iterations", "resume", "json"]);
+
+export async function trainCommand(options: TrainCommandOptions, command?: Command): Promise<RunSummary> {
+  const { config, dataset, runDir, resume, previous } = options.resume !== undefined
+    ? prepareResume(options, command)
+    : prepareFreshRun(options);
 
   const progress = createProgressDisplay(config.runName, config.iterations, config.batchSize);
-  const writer = new SummaryWriter(runDir);
-  const stopClosingOnSignals = closeEventFilesOnSignals();
-  const logger = new RunLogger(writer, config, dataset);
-  let result;
+  const signals = stopOnSignals();
+  let summary: RunSummary;
   try {
-    logger.start();
-    result = await train(config, dataset, {
-      onStep(step, network) {
-        progress.step(step);
-        logger.step(step, network);
-      },
-      onEval(record) {
-        progress.evaluated(record);
-        logger.evaluated(record);
-      },
+    summary = await executeRun({
+      config, dataset, runDir, resume, previous,
+      progress: { step: progress.step, evaluated: progress.evaluated },
+      shouldStop: signals.requested,
     });
-    logger.finish(result.model, result.final);
+  } catch (error) {
+    if (error instanceof InterruptedError) {
+      const signal = signals.received() ?? "SIGINT";
+      throw new CommandStop(signal === "SIGTERM" ? 143 : 130,
+        `${signal}: stopped after iteration ${error.iteration} with a checkpoint; event files flushed. ` +
+        `Resume with: npx lenet-lab train --resume ${runDir}`);
+    }
+    if (error instanceof DivergenceError) {
+      const kept = existsSync(join(runDir, CHECKPOINT_FILE)) ? "The last good checkpoint and all logs are" : "All logs are";
+      throw new CommandStop(3, `${error.message}. ${kept} in ${runDir} (run.json says "diverged").`);
+    }
+    throw error;
   } finally {
     progress.stop();
-    writer.close();
-    stopClosingOnSignals();
+    signals.dispose();
   }
 
-  const summary: RunSummary = {
-    run: config.runName,
-    runDir,
-    config,
-    status: "finished",
-    final: {
-      trainLoss: result.final.trainLoss,
-      trainAccuracy: result.final.trainAccuracy,
-      testLoss: result.final.testLoss,
-      testAccuracy: result.final.testAccuracy,
-    },
-    iterations: config.iterations,
-    epochs: (config.iterations * config.batchSize) / dataset.train.count,
-    seconds: result.seconds,
-    trainSeconds: result.trainSeconds,
-    trainImagesPerSecond: result.trainImagesPerSecond,
-    loggingSeconds: logger.seconds,
-    parameterCount: result.model.params.count,
-    model: summarizeModel(config.activation),
-    history: result.history,
-    finishedAt: new Date().toISOString(),
-  };
-  writeModel(runDir, result.model.params, { format: "pt", run: config.runName, activation: config.activation });
-  writeRunSummary(runDir, summary);
-
-  const line = `${config.runName}: test accuracy ${formatPercent(summary.final.testAccuracy)}, ` +
-    `test loss ${summary.final.testLoss.toFixed(4)} after ${config.iterations} iterations ` +
-    `(${summary.seconds.toFixed(1)} s, ${Math.round(summary.trainImagesPerSecond)} train img/s) → ${runDir}`;
-  console.log(line);
+  const final = summary.final!;
+  console.log(`${config.runName}: test accuracy ${formatPercent(final.testAccuracy)}, ` +
+    `test loss ${final.testLoss.toFixed(4)} after ${config.iterations} iterations ` +
+    `(${summary.seconds.toFixed(1)} s, ${Math.round(summary.trainImagesPerSecond)} train img/s) → ${runDir}`);
   if (options.json) {
     console.log(JSON.stringify({
       run: summary.run,
       runDir,
-      testAccuracy: summary.final.testAccuracy,
-      testLoss: summary.final.testLoss,
-      trainAccuracy: summary.final.trainAccuracy,
-      trainLoss: summary.final.trainLoss,
+      testAccuracy: final.testAccuracy,
+      testLoss: final.testLoss,
+      trainAccuracy: final.trainAccuracy,
+      trainLoss: final.trainLoss,
       trainImagesPerSecond: summary.trainImagesPerSecond,
       iterations: summary.iterations,
       seconds: summary.seconds,
     }));
   }
   return summary;
+}
+
+interface PreparedRun {
+  config: RunConfig;
+  dataset: Dataset;
+  runDir: string;
+  resume?: Checkpoint;
+  previous?: RunSummary;
+}
+
+/** A new run: every value validated and the data read before the run directory is made. */
+function prepareFreshRun(options: TrainCommandOptions): PreparedRun {
+  const config = resolveRunConfig(options);
+  const dataset = loadDataset({ name: config.dataset, dataDir: config.dataDir ?? undefined });
+  if (config.epochs !== null) config.iterations = iterationsForEpochs(config.epochs, dataset.train.count, config.batchSize);
+  return { config, dataset, runDir: prepareRunDirectory(config, { overwrite: options.overwrite }) };
+}
+
+/** A run continued from its checkpoint, with its saved config (and, optionally, more iterations). */
+function prepareResume(options: TrainCommandOptions, command?: Command): PreparedRun {
+  const given = command ? Object.keys(options).filter((key) => command.getOptionValueSource(key) === "cli") : [];
+  const conflicting = given.filter((key) => !RESUME_OVERRIDES.has(key));
+  if (conflicting.length > 0) {
+    const flags = conflicting.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
+    throw new ConfigError(`--resume continues a run with the config it was started with; remove ${flags} ` +
+      "(only --iterations may be given, to train longer)");
+  }
+  const runDir = resolve(options.resume!);
+  if (!existsSync(runDir) || !statSync(runDir).isDirectory()) {
+    throw new ConfigError(`--resume ${options.resume}: no such run directory`);
+  }
+  const checkpoint = readCheckpoint(runDir);
+  const config: RunConfig = { ...checkpoint.config, logdir: dirname(runDir), runName: basename(runDir) };
+  if (options.iterations !== undefined) {
+    config.iterations = parseNumber("--iterations", options.iterations, { min: checkpoint.state.iteration, integer: true });
+  }
+  if (checkpoint.state.iteration >= config.iterations) {
+    throw new ConfigError(`${runDir} already finished its ${config.iterations} iterations; give --iterations N ` +
+      `(more than ${checkpoint.state.iteration}) to train it longer`);
+  }
+  const dataset = loadDataset({ name: config.dataset, dataDir: config.dataDir ?? undefined });
+  let previous: RunSummary | undefined;
+  try {
+    previous = JSON.parse(readFileSync(join(runDir, RUN_FILE), "utf8")) as RunSummary;
+  } catch {
+    previous = undefined; // run.json is rewritten from the checkpoint
+  }
+  return { config, dataset, runDir, resume: checkpoint, previous };
+}
+
+/**
+ * SIGINT and SIGTERM ask the run to stop: it finishes the iteration, saves a
+ * checkpoint, flushes its event files and exits with a message. A second
+ * signal exits at once (what was flushed stays readable).
+ */
+function stopOnSignals(): { requested: () => boolean; received: () => NodeJS.Signals | undefined; dispose: () => void } {
+  let received: NodeJS.Signals | undefined;
+  const handler = (signal: NodeJS.Signals) => {
+    if (received) {
+      flushAllEventFiles();
+      process.exit(signal === "SIGTERM" ? 143 : 130);
+    }
+    received = signal;
+    process.stderr.write(`\nlenet-lab: ${signal} received: stopping after this iteration (again to quit at once)\n`);
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return {
+    requested: () => received !== undefined,
+    received: () => received,
+    dispose: () => {
+      process.removeListener("SIGINT", handler);
+      process.removeListener("SIGTERM", handler);
+    },
+  };
 }
 
 /**
@@ -118,18 +180,23 @@ export function addRunOptions(command: Command): Command {
       "diagnostics, embedding; + gradient and activation histograms)", DEFAULT_CONFIG.summaries)
     .option("--summary-every <n>", "histograms, images and diagnostics every n iterations (default: --eval-every)")
     .option("--scalar-every <n>", "train loss/accuracy, learning rate and gradient norms every n iterations",
-      String(DEFAULT_CONFIG.scalarEvery));
+      String(DEFAULT_CONFIG.scalarEvery))
+    .option("--checkpoint-every <n>", "save a checkpoint every n iterations (0: only at the end)", String(DEFAULT_CONFIG.checkpointEvery))
+    .option("--on-nan <what>", "when the loss blows up (above 23, NaN or infinite) or a gradient is NaN/infinite: stop the run, or continue to watch", DEFAULT_CONFIG.onNan)
+    .option("--backend <name>", "wasm (WebAssembly SIMD kernels) or js (the plain TypeScript reference kernels)", DEFAULT_CONFIG.backend)
+    .option("--threads <n>", `threads for training and evaluation with --backend wasm (default: every core, here ${defaultThreads()})`);
 }
 
 /** Adds `train` to the program. */
 export function registerTrainCommand(program: Command): void {
   addRunOptions(program
     .command("train")
-    .description("train one LeNet-5 run: TensorBoard event files, run.json and model.safetensors in <logdir>/<run-name>"))
+    .description("train one LeNet-5 run: TensorBoard event files, run.json, checkpoints and model.safetensors in <logdir>/<run-name>"))
     .option("--run-name <name>", "name of the run directory (default: derived from the config, e.g. relu-adam-lr0.01)")
     .option("--overwrite", "replace an existing run directory of the same name")
+    .option("--resume <run-dir>", "continue an interrupted run from its last checkpoint (with its own config)")
     .option("--json", "print a JSON summary as the last line of stdout")
-    .action(async (options) => {
-      await trainCommand(options);
+    .action(async (options, command: Command) => {
+      await trainCommand(options, command);
     });
 }

@@ -6,6 +6,8 @@
 import { ACTIVATIONS, ActivationName, isActivationName } from "../engine/layers/activations.js";
 import { DATASET_NAMES, DatasetName } from "../data/datasets.js";
 import { OPTIMIZERS, OptimizerName, isOptimizerName } from "../optim/optimizers.js";
+import { BACKENDS, BackendName, DEFAULT_BACKEND, defaultThreads, isBackendName } from "../engine/backend.js";
+import { MAX_THREADS } from "../engine/wasm/memory-layout.js";
 
 export interface RunConfig {
   activation: ActivationName;
@@ -31,12 +33,20 @@ export interface RunConfig {
   summaryEvery: number;
   /** Train loss/accuracy, learning rate and gradient norms every this many iterations. */
   scalarEvery: number;
+  /** Save a checkpoint every this many iterations (0: only at the end). */
+  checkpointEvery: number;
+  /** A blow-up (a huge, NaN or infinite loss, a NaN or infinite gradient) stops the run (default) or is only watched. */
+  onNan: "stop" | "continue";
+  /** The engine: WebAssembly SIMD kernels (default) or the plain TypeScript reference. */
+  backend: BackendName;
+  /** Threads for training and evaluation (wasm; js always uses 1). Default: every core. */
+  threads: number;
 }
 
 export const SUMMARY_LEVELS = ["minimal", "standard", "full"] as const;
 export type SummaryLevel = (typeof SUMMARY_LEVELS)[number];
 
-export const DEFAULT_CONFIG: Omit<RunConfig, "runName" | "summaryEvery"> = {
+export const DEFAULT_CONFIG: Omit<RunConfig, "runName" | "summaryEvery" | "threads"> = {
   activation: "relu",
   optimizer: "adam",
   lr: 0.01,
@@ -52,6 +62,9 @@ export const DEFAULT_CONFIG: Omit<RunConfig, "runName" | "summaryEvery"> = {
   logdir: "runs",
   summaries: "full",
   scalarEvery: 10,
+  checkpointEvery: 200,
+  onNan: "stop",
+  backend: DEFAULT_BACKEND,
 };
 
 /** A value the user gave that cannot be used; the message names the valid values. */
@@ -111,6 +124,27 @@ function describeRule(rule: NumberRule): string {
   return [rule.integer ? "an integer" : "a number", bounds.join(" and ")].filter(Boolean).join(" ");
 }
 
+export function parseOnNan(value: string): "stop" | "continue" {
+  const choice = value.trim().toLowerCase();
+  if (choice === "stop" || choice === "continue") return choice;
+  throw new ConfigError(`--on-nan must be stop or continue, got "${value}"`);
+}
+
+export function parseBackend(value: string): BackendName {
+  const name = value.trim().toLowerCase();
+  if (isBackendName(name)) return name;
+  throw new ConfigError(`unknown backend "${value}"; valid backends: ${BACKENDS.join(", ")}`);
+}
+
+/** --threads: 1 … MAX_THREADS; the js backend runs on one thread only. */
+export function parseThreads(value: string, backend: BackendName): number {
+  const threads = parseNumber("--threads", value, { min: 1, integer: true, max: MAX_THREADS });
+  if (backend === "js" && threads > 1) {
+    throw new ConfigError(`--backend js runs on one thread; --threads ${threads} needs --backend wasm`);
+  }
+  return threads;
+}
+
 export function parseSummaryLevel(value: string): SummaryLevel {
   const level = value.trim().toLowerCase();
   if ((SUMMARY_LEVELS as readonly string[]).includes(level)) return level as SummaryLevel;
@@ -160,6 +194,11 @@ export interface RunOptions {
   /** Default: evalEvery. */
   summaryEvery?: string;
   scalarEvery?: string;
+  checkpointEvery?: string;
+  onNan?: string;
+  backend?: string;
+  /** Default: every core for wasm, 1 for js. */
+  threads?: string;
 }
 
 /** Validates options into a full config; throws ConfigError naming the first bad value. */
@@ -167,6 +206,7 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
   if (options.iterations !== undefined && options.epochs !== undefined) {
     throw new ConfigError("give either --iterations or --epochs, not both");
   }
+  const backend = options.backend !== undefined ? parseBackend(options.backend) : DEFAULT_CONFIG.backend;
   const base: Omit<RunConfig, "runName"> = {
     activation: options.activation !== undefined ? parseActivation(options.activation) : DEFAULT_CONFIG.activation,
     optimizer: options.optimizer !== undefined ? parseOptimizer(options.optimizer) : DEFAULT_CONFIG.optimizer,
@@ -194,6 +234,12 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
     scalarEvery: options.scalarEvery !== undefined
       ? parseNumber("--scalar-every", options.scalarEvery, { min: 1, integer: true })
       : DEFAULT_CONFIG.scalarEvery,
+    checkpointEvery: options.checkpointEvery !== undefined
+      ? parseNumber("--checkpoint-every", options.checkpointEvery, { min: 0, integer: true })
+      : DEFAULT_CONFIG.checkpointEvery,
+    onNan: options.onNan !== undefined ? parseOnNan(options.onNan) : DEFAULT_CONFIG.onNan,
+    backend,
+    threads: options.threads !== undefined ? parseThreads(options.threads, backend) : backend === "js" ? 1 : defaultThreads(),
   };
   base.summaryEvery = options.summaryEvery !== undefined
     ? parseNumber("--summary-every", options.summaryEvery, { min: 1, integer: true })

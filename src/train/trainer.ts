@@ -3,11 +3,11 @@
 // after the last. It reports through callbacks and returns the run's result;
 // it writes no files (see run-directory.ts) and prints nothing (see the CLI).
 
-import { BatchSampler, fillBatch } from "../data/batches.js";
+import { BatchSampler, SamplerState, fillBatch } from "../data/batches.js";
 import { Dataset } from "../data/datasets.js";
-import { LeNet5 } from "../engine/lenet.js";
+import { createNetwork, createNetworkOptimizer } from "../engine/backend.js";
 import { Network } from "../engine/network.js";
-import { Optimizer, createOptimizer } from "../optim/optimizers.js";
+import { Optimizer, OptimizerState } from "../optim/optimizers.js";
 import { RunConfig } from "./config.js";
 import { EvalBuffers, evaluateImageSet } from "./evaluate.js";
 
@@ -57,54 +57,131 @@ export interface TrainingResult {
   trainImagesPerSecond: number;
 }
 
-/** The error a run stops with when the loss stops being a finite number. */
+/**
+ * A batch loss above this means the network has blown up: 10 × ln 10, ten
+ * times the loss of guessing uniformly among the 10 classes (a healthy run
+ * starts near ln 10 ≈ 2.3 and goes down). Softmax cross-entropy is computed
+ * stably, so a blow-up shows as a huge loss long before it shows as NaN.
+ */
+export const DIVERGED_LOSS = 10 * Math.log(10);
+
+/**
+ * The error a run stops with when it has blown up: a loss above DIVERGED_LOSS,
+ * or a loss or gradient that is not a finite number. The run's last
+ * checkpoint (before the blow-up) stays as it was.
+ */
 export class DivergenceError extends Error {
-  constructor(readonly iteration: number, readonly loss: number, lr: number) {
-    super(`training diverged at iteration ${iteration}: the loss is ${loss}. ` +
-      `The learning rate (${lr}) is probably too high for this activation and optimizer; try a smaller --lr`);
+  constructor(readonly iteration: number, readonly what: string, lr: number) {
+    super(`training diverged at iteration ${iteration}: ${what}. ` +
+      `The learning rate (${lr}) is probably too high for this activation and optimizer; try a smaller --lr ` +
+      "(or --on-nan continue to watch the blow-up)");
     this.name = "DivergenceError";
   }
 }
 
-/** Runs config.iterations training steps on dataset. Yields to the event loop regularly so that timers and signals run. */
-export async function train(config: RunConfig, dataset: Dataset, callbacks: TrainingCallbacks = {}): Promise<TrainingResult> {
-  const model = new LeNet5({
+/** The error a run stops with when asked to (Ctrl-C, SIGTERM) after saving a checkpoint of where it is. */
+export class InterruptedError extends Error {
+  constructor(readonly iteration: number, readonly state: TrainingState) {
+    super(`training interrupted after iteration ${iteration}`);
+    this.name = "InterruptedError";
+  }
+}
+
+/** Everything needed to continue training exactly where it stood after `iteration` steps. */
+export interface TrainingState {
+  iteration: number;
+  /** A copy of the parameter values. */
+  parameters: Float32Array;
+  optimizer: OptimizerState;
+  sampler: SamplerState;
+  history: EvalRecord[];
+  /** Sums over the training batches since the last evaluation. */
+  window: { loss: number; correct: number; steps: number };
+  trainMilliseconds: number;
+  elapsedMilliseconds: number;
+}
+
+export interface TrainOptions {
+  callbacks?: TrainingCallbacks;
+  /** Continue from this state instead of starting afresh. */
+  resume?: TrainingState;
+  /** Take a checkpoint every this many iterations (0: never) and after the last. */
+  checkpointEvery?: number;
+  /** Receives each checkpoint; called synchronously, so it may write files before training goes on. */
+  onCheckpoint?(state: TrainingState): void;
+  /** Checked after every iteration: when it says so, a checkpoint is taken and InterruptedError thrown. */
+  shouldStop?(): boolean;
+}
+
+/**
+ * Runs config.iterations training steps on dataset (continuing from
+ * options.resume when given). Yields to the event loop regularly so that
+ * timers and signals run.
+ */
+export async function train(config: RunConfig, dataset: Dataset, options: TrainOptions = {}): Promise<TrainingResult> {
+  const callbacks = options.callbacks ?? {};
+  const model = await createNetwork({
+    backend: config.backend,
+    threads: config.threads,
     activation: config.activation,
     initMean: config.initMean,
     initStd: config.initStd,
     seed: config.seed,
   });
-  const optimizer = createOptimizer(config.optimizer, model.params);
+  const optimizer = createNetworkOptimizer(config.optimizer, model);
   const sampler = new BatchSampler(dataset.train.count, config.seed, DATA_ORDER_STREAM);
   const B = config.batchSize;
   const input = new Float32Array(B * 32 * 32);
   const labels = new Int32Array(B);
   const indices = new Int32Array(B);
   const evalBuffers = new EvalBuffers();
-  const history: EvalRecord[] = [];
 
-  const started = performance.now();
-  let trainMilliseconds = 0;
-  let lastYield = started;
-  let windowLoss = 0;
-  let windowCorrect = 0;
-  let windowSteps = 0;
+  const resume = options.resume;
+  if (resume) {
+    model.params.values.set(resume.parameters);
+    optimizer.setState(resume.optimizer);
+    sampler.setState(resume.sampler);
+  }
+  const history: EvalRecord[] = resume ? [...resume.history] : [];
+  let window = resume ? { ...resume.window } : { loss: 0, correct: 0, steps: 0 };
+  let trainMilliseconds = resume?.trainMilliseconds ?? 0;
+  const started = performance.now() - (resume?.elapsedMilliseconds ?? 0);
+  let lastYield = performance.now();
 
-  for (let iteration = 1; iteration <= config.iterations; iteration++) {
+  const snapshot = (iteration: number): TrainingState => ({
+    iteration,
+    parameters: model.params.values.slice(),
+    optimizer: optimizer.getState(),
+    sampler: sampler.getState(),
+    history: [...history],
+    window: { ...window },
+    trainMilliseconds,
+    elapsedMilliseconds: performance.now() - started,
+  });
+
+  for (let iteration = (resume?.iteration ?? 0) + 1; iteration <= config.iterations; iteration++) {
     const stepStart = performance.now();
     sampler.next(indices);
     fillBatch(input, labels, dataset.train, indices);
     model.forward(input, B);
     const { loss, correct } = model.loss(labels);
-    if (!Number.isFinite(loss)) throw new DivergenceError(iteration, loss, config.lr);
     model.backward(labels);
+    if (config.onNan === "stop") {
+      if (!Number.isFinite(loss)) throw new DivergenceError(iteration, `the loss is ${loss}`, config.lr);
+      if (loss > DIVERGED_LOSS) {
+        throw new DivergenceError(iteration, `the loss is ${loss.toPrecision(4)}, more than ${DIVERGED_LOSS.toFixed(2)} ` +
+          "(10 × the loss of guessing at random among 10 classes)", config.lr);
+      }
+      const bad = firstNonFiniteGradient(model);
+      if (bad) throw new DivergenceError(iteration, `the gradient of ${bad} is not finite`, config.lr);
+    }
     optimizer.step(config.lr);
     const stepEnd = performance.now();
     trainMilliseconds += stepEnd - stepStart;
 
-    windowLoss += loss;
-    windowCorrect += correct;
-    windowSteps++;
+    window.loss += loss;
+    window.correct += correct;
+    window.steps++;
     callbacks.onStep?.({ iteration, loss, accuracy: correct / B, lr: config.lr }, model);
 
     if (iteration % config.evalEvery === 0 || iteration === config.iterations) {
@@ -113,15 +190,22 @@ export async function train(config: RunConfig, dataset: Dataset, callbacks: Trai
         iteration,
         images: iteration * B,
         epoch: (iteration * B) / dataset.train.count,
-        trainLoss: windowLoss / windowSteps,
-        trainAccuracy: windowCorrect / (windowSteps * B),
+        trainLoss: window.loss / window.steps,
+        trainAccuracy: window.correct / (window.steps * B),
         testLoss: test.loss,
         testAccuracy: test.accuracy,
         seconds: (performance.now() - started) / 1000,
       };
       history.push(record);
       callbacks.onEval?.(record, model);
-      windowLoss = windowCorrect = windowSteps = 0;
+      window = { loss: 0, correct: 0, steps: 0 };
+    }
+    const every = options.checkpointEvery ?? 0;
+    if ((every > 0 && iteration % every === 0) || iteration === config.iterations) options.onCheckpoint?.(snapshot(iteration));
+    if (options.shouldStop?.() && iteration < config.iterations) {
+      const state = snapshot(iteration);
+      options.onCheckpoint?.(state);
+      throw new InterruptedError(iteration, state);
     }
     if (performance.now() - lastYield > 50) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -139,4 +223,15 @@ export async function train(config: RunConfig, dataset: Dataset, callbacks: Trai
     trainSeconds,
     trainImagesPerSecond: (config.iterations * B) / trainSeconds,
   };
+}
+
+/** The name of the first parameter whose gradient holds a NaN or an infinity, if any. */
+export function firstNonFiniteGradient(network: Network): string | undefined {
+  for (const p of network.params.list) {
+    let sum = 0;
+    for (let i = 0; i < p.grad.length; i++) sum += p.grad[i] * 0;
+    // x·0 is 0 for every finite x and NaN for NaN and ±Infinity, so the sum is NaN exactly when one is not finite.
+    if (sum !== 0) return p.name;
+  }
+  return undefined;
 }
