@@ -17,7 +17,8 @@ import { computeRunsFc2, writeRunsFc2 } from "../figures/fc2-runs.js";
 import { writeReport } from "../report/write-report.js";
 import { ConfigError, RunConfig, RunOptions, parseNumber, resolveRunConfig } from "../train/config.js";
 import { addRunOptions } from "./train-command.js";
-import { addFc2Options, exitWithFailure, resolveFc2Options } from "./features-command.js";
+import { CommandStop } from "./command-stop.js";
+import { addFc2Options, resolveFc2Options } from "./features-command.js";
 import { createGridProgress, GridProgress } from "./compare-progress.js";
 import { formatPercent } from "./progress.js";
 
@@ -193,7 +194,7 @@ export async function compareCommand(command: Command, options: Record<string, u
   }
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {
-    exitWithFailure(`${failed.length} of ${outcomes.length} runs failed: ${failed.map((o) => `${o.run} (${o.error})`).join("; ")}`);
+    throw new CommandStop(1, `${failed.length} of ${outcomes.length} runs failed: ${failed.map((o) => `${o.run} (${o.error})`).join("; ")}`);
   }
 }
 

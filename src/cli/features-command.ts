@@ -10,6 +10,7 @@ import { DEFAULT_PER_DIGIT, PICKS, PickRule } from "../figures/fc2-matrices.js";
 import { Fc2MapOptions, computeRunsFc2, writeRunsFc2 } from "../figures/fc2-runs.js";
 import { ConfigError, parseNumber } from "../train/config.js";
 import { RunLoadError } from "../train/load-run.js";
+import { CommandStop } from "./command-stop.js";
 
 export interface FeaturesCommandOptions {
   pick?: string;
@@ -49,22 +50,13 @@ export function addFc2Options(command: Command, seedOption = true): Command {
     .addOption(new Option("--colormap <name>", "colormap of the maps").choices(COLORMAPS).default("viridis"));
 }
 
-/**
- * Prints a failure that is not a bad argument (a damaged run, a failed
- * training) and ends the process with `code`, as main.ts does for its own errors.
- */
-export function exitWithFailure(message: string, code = 1): never {
-  process.stderr.write(`lenet-lab: ${message}\n`);
-  process.exit(code);
-}
-
 export async function featuresCommand(runDirs: string[], options: FeaturesCommandOptions): Promise<string[]> {
   const fc2Options = resolveFc2Options(options);
   let runs;
   try {
     runs = computeRunsFc2(runDirs, fc2Options);
   } catch (error) {
-    if (error instanceof RunLoadError) exitWithFailure(error.message);
+    if (error instanceof RunLoadError) throw new CommandStop(1, error.message);
     throw error;
   }
   const written = await writeRunsFc2(runs, fc2Options);

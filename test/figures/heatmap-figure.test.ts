@@ -83,6 +83,21 @@ describe("heat-map figures", () => {
     }
   });
 
+  it("draws its text with the bundled font (no system font is consulted): the title's glyphs are dark pixels above the plot", async () => {
+    const render = (title: string) => renderHeatmapFigure([{ title: "", values: [0, 1], rows: 1, cols: 2, domain: [0, 1] }],
+      { title, colormap: "viridis", cellWidth: 40, cellHeight: 40, ...axes(1, 2), colorbarTitle: "value" });
+    const darkAbove = (figure: HeatmapFigure) => {
+      const image = decodePng(figure.png);
+      let dark = 0;
+      for (let y = 0; y < figure.panels[0].y - 4; y++) {
+        for (let x = 0; x < image.width; x++) if (image.data[(y * image.width + x) * image.channels] < 100) dark++;
+      }
+      return dark;
+    };
+    expect(darkAbove(await render("Title with glyphs"))).toBeGreaterThan(100);
+    expect(darkAbove(await render(" "))).toBe(0);
+  });
+
   it("refuses NaN instead of drawing a diverged model as if it were fine", async () => {
     await expect(renderHeatmapFigure([{ title: "", values: [0, NaN], rows: 1, cols: 2, domain: [0, 1] }],
       { title: "nan", colormap: "viridis", cellWidth: 4, cellHeight: 4, ...axes(1, 2), colorbarTitle: "v" })).rejects.toThrow(/NaN/);
