@@ -5,9 +5,11 @@
 // figures and the report (src/report). Defaults are the classic experiment:
 // relu and sigmoid, Adam, lr 0.01, batch 64, 2000 iterations, eval every 50.
 // A failing run does not stop the others; it is reported and the exit code is 1.
+// --resume continues a grid that was stopped: finished runs are kept, runs
+// with a checkpoint continue from it, the others start (again).
 
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -15,7 +17,9 @@ import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { computeRunsFc2, writeRunsFc2 } from "../figures/fc2-runs.js";
 import { writeReport } from "../report/write-report.js";
+import { CHECKPOINT_FILE } from "../train/checkpoint.js";
 import { ConfigError, RunConfig, RunOptions, parseNumber, resolveRunConfig } from "../train/config.js";
+import { RUN_FILE, RunSummary } from "../train/run-directory.js";
 import { addRunOptions } from "./train-command.js";
 import { CommandStop } from "./command-stop.js";
 import { addFc2Options, resolveFc2Options } from "./features-command.js";
@@ -109,14 +113,41 @@ function runChild(run: GridRun, progress: GridProgress): Promise<RunOutcome> {
   });
 }
 
+/**
+ * How --resume treats a grid point whose directory exists: a finished run is
+ * kept as it is, a run with a checkpoint continues from it, anything else
+ * (stopped before its first checkpoint) starts again.
+ */
+export function resumePlan(run: GridRun, runDir: string): { keep: RunOutcome } | { args: string[] } {
+  let summary: RunSummary | undefined;
+  try {
+    summary = JSON.parse(readFileSync(join(runDir, RUN_FILE), "utf8")) as RunSummary;
+  } catch {
+    summary = undefined;
+  }
+  if (summary?.status === "finished" && summary.final) {
+    const { testAccuracy, testLoss } = summary.final;
+    return { keep: { run: run.config.runName, ok: true, result: { testAccuracy, testLoss, seconds: summary.seconds, runDir } } };
+  }
+  if (existsSync(join(runDir, CHECKPOINT_FILE))) return { args: ["train", "--resume", runDir, "--json"] };
+  return { args: [...run.args.filter((arg) => arg !== "--overwrite"), "--overwrite"] };
+}
+
 /** Runs every grid point, `jobs` at a time; outcomes in grid order. */
-export async function runGrid(runs: readonly GridRun[], jobs: number, progress: GridProgress): Promise<RunOutcome[]> {
+export async function runGrid(runs: readonly GridRun[], jobs: number, progress: GridProgress,
+  kept: ReadonlyMap<number, RunOutcome> = new Map()): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = new Array(runs.length);
   let next = 0;
   const worker = async () => {
     while (next < runs.length) {
       const index = next++;
-      outcomes[index] = await runChild(runs[index], progress);
+      const keep = kept.get(index);
+      if (keep) {
+        progress.finished(keep.run, { testAccuracy: formatPercent(keep.result!.testAccuracy), seconds: keep.result!.seconds });
+        outcomes[index] = keep;
+      } else {
+        outcomes[index] = await runChild(runs[index], progress);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
@@ -159,10 +190,21 @@ export async function compareCommand(command: Command, options: Record<string, u
   if (existsSync(logdir) && !statSync(logdir).isDirectory()) {
     throw new ConfigError(`logdir ${logdir} is a file, not a directory; give --logdir a directory path`);
   }
+  if (options.resume && options.overwrite) throw new ConfigError("give either --resume or --overwrite, not both");
   const existing = runs.map((r) => join(logdir, r.config.runName)).filter((dir) => existsSync(dir) && readdirSync(dir).length > 0);
-  if (existing.length > 0 && !options.overwrite) {
-    throw new ConfigError(`run directories already exist: ${existing.join(", ")}; pass --overwrite to train them again, ` +
-      "or --logdir another directory (lenet-lab report LOGDIR remakes the report without training)");
+  if (existing.length > 0 && !options.overwrite && !options.resume) {
+    throw new ConfigError(`run directories already exist: ${existing.join(", ")}; pass --resume to continue the grid, ` +
+      "--overwrite to train them again, or --logdir another directory (lenet-lab report LOGDIR remakes the report without training)");
+  }
+  const kept = new Map<number, RunOutcome>();
+  if (options.resume) {
+    runs.forEach((run, index) => {
+      const runDir = join(logdir, run.config.runName);
+      if (!existsSync(runDir) || readdirSync(runDir).length === 0) return;
+      const plan = resumePlan(run, runDir);
+      if ("keep" in plan) kept.set(index, plan.keep);
+      else run.args = plan.args;
+    });
   }
 
   const progress = createGridProgress(runs.map((r) => ({ name: r.config.runName, iterations: r.config.iterations })));
@@ -171,7 +213,7 @@ export async function compareCommand(command: Command, options: Record<string, u
   const started = performance.now();
   let outcomes: RunOutcome[];
   try {
-    outcomes = await runGrid(runs, jobs, progress);
+    outcomes = await runGrid(runs, jobs, progress, kept);
   } finally {
     progress.stop();
   }
@@ -194,7 +236,8 @@ export async function compareCommand(command: Command, options: Record<string, u
   }
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {
-    throw new CommandStop(1, `${failed.length} of ${outcomes.length} runs failed: ${failed.map((o) => `${o.run} (${o.error})`).join("; ")}`);
+    throw new CommandStop(1, `${failed.length} of ${outcomes.length} runs failed: ${failed.map((o) => `${o.run} (${o.error})`).join("; ")}. ` +
+      "Runs stopped with a checkpoint continue with the same command and --resume");
   }
 }
 
@@ -213,6 +256,7 @@ export function registerCompareCommand(program: Command): void {
   addFc2Options(command, false)
     .option("--pick-seed <n>", "seed of the fc2 maps' --pick random")
     .option("--overwrite", "train runs again whose directories already exist")
+    .option("--resume", "continue a stopped grid: keep finished runs, resume the others from their checkpoints")
     .action(async (options: Record<string, unknown>) => {
       await compareCommand(command, options);
     });

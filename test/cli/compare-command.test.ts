@@ -2,7 +2,7 @@
 // training tiny runs on the real MNIST in parallel child processes, then the
 // fc2 maps, the cross-run figures and the report.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,15 +90,39 @@ describe("lenet-lab compare", () => {
     writeFileSync(join(logdir, "sigmoid-adam-lr0.01", "run.json"), "{}");
     const { code, stderr } = lenetLab("compare", "--logdir", logdir, "--iterations", "2");
     expect(code).toBe(2);
-    expect(stderr).toMatch(/run directories already exist: .*sigmoid-adam-lr0\.01; pass --overwrite/);
+    expect(stderr).toMatch(/run directories already exist: .*sigmoid-adam-lr0\.01; pass --resume to continue the grid, --overwrite to train them again/);
     expect(readFileSync(join(logdir, "sigmoid-adam-lr0.01", "run.json"), "utf8")).toBe("{}");
+  });
+
+  it("--resume keeps finished runs, continues interrupted ones from their checkpoints, and writes the report", async () => {
+    const logdir = tempDir();
+    const grid = ["--iterations", "40", "--eval-every", "10", "--checkpoint-every", "10", "--batch-size", "16", "--summaries", "minimal"];
+    // relu finished; sigmoid stopped by Ctrl-C after its first checkpoint, as a stopped grid leaves them.
+    expect(lenetLab("train", ...grid, "--logdir", logdir, "--run-name", "relu-adam-lr0.01-b16").code).toBe(0);
+    const sigmoidDir = join(logdir, "sigmoid-adam-lr0.01-b16");
+    const child = spawn(process.execPath, [CLI, "train", ...grid, "--activation", "sigmoid", "--logdir", logdir, "--run-name", "sigmoid-adam-lr0.01-b16"]);
+    const ended = new Promise<number | null>((resolveEnd) => child.on("exit", (code) => resolveEnd(code)));
+    while (!existsSync(join(sigmoidDir, "checkpoint.safetensors"))) await new Promise((r) => setTimeout(r, 20));
+    child.kill("SIGINT");
+    expect(await ended).toBe(130);
+    const reluEvents = readdirSync(join(logdir, "relu-adam-lr0.01-b16")).filter((f) => f.includes("tfevents"));
+
+    const { code, stdout, stderr } = lenetLab("compare", ...grid, "--jobs", "2", "--logdir", logdir, "--resume");
+    expect(code, stderr).toBe(0);
+    // The finished run was not trained again (no new event file); the stopped one resumed and finished.
+    expect(readdirSync(join(logdir, "relu-adam-lr0.01-b16")).filter((f) => f.includes("tfevents"))).toEqual(reluEvents);
+    const sigmoid = JSON.parse(readFileSync(join(sigmoidDir, "run.json"), "utf8"));
+    expect(sigmoid).toMatchObject({ status: "finished", iterations: 40 });
+    expect(sigmoid.resumedAt).toHaveLength(1);
+    expect(stdout).toMatch(/relu-adam-lr0\.01-b16 +\d+\.\d\d%/);
+    expect(existsSync(join(logdir, "report", "index.html"))).toBe(true);
   });
 
   it("lists the grid options and every train option in --help", () => {
     const { code, stdout } = lenetLab("compare", "--help");
     expect(code).toBe(0);
     for (const option of ["--activation <list>", "--optimizer <list>", "--lr <list>", "--jobs", "--batch-size", "--iterations",
-      "--eval-every", "--logdir", "--pick", "--scale", "--colormap", "--overwrite"]) {
+      "--eval-every", "--logdir", "--pick", "--scale", "--colormap", "--overwrite", "--resume"]) {
       expect(stdout).toContain(option);
     }
     expect(stdout).toContain('(default: "relu,sigmoid")');
