@@ -46,7 +46,7 @@ export interface IndexStatus {
 export interface LogdirIndexOptions {
   /** Pause between two polls of the logdir, in milliseconds (default 1000). */
   pollIntervalMs?: number;
-  /** Worker threads decoding event files (default: the cores, at most 4; 0 decodes in this thread). */
+  /** Worker threads decoding event files (default: one per core but one, at least 1, at most 4; 0 decodes in this thread). */
   parseWorkers?: number;
   /** The compiled parse-worker.js to run (default: the one next to this file, when there is one). */
   parseWorkerScript?: URL;
@@ -71,7 +71,7 @@ export class LogdirIndex extends EventEmitter {
     if (!statSync(this.logdir).isDirectory()) throw new Error(`logdir ${this.logdir} is not a directory`);
     this.logdirReal = realpathSync(this.logdir);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
-    this.pool = createParsePool(options.parseWorkers ?? Math.min(4, availableParallelism()), options.parseWorkerScript);
+    this.pool = createParsePool(options.parseWorkers ?? Math.max(1, Math.min(4, availableParallelism() - 1)), options.parseWorkerScript);
   }
 
   /** Threads decoding event files besides this one (0 when decoding here). */

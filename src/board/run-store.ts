@@ -1,8 +1,9 @@
-// Everything the dashboard holds of one run, fed event by event: scalar
+// Everything the dashboard holds of one run, fed chunk by chunk (the scalar
+// columns of event-batch.ts, then the other events one by one): scalar
 // series in growable typed columns, histograms, images (PNG bytes, every
 // step kept), text, hyperparameters, and the plugin each tag was declared
 // with. No sampling happens here: every point read is kept.
-// Not here: reading files (event-scanner.ts), serving (api.ts).
+// Not here: reading files (event-scanner.ts, event-batch.ts), serving (api.ts).
 
 import type { EventBatch } from "./event-batch.js";
 import type { RawEvent } from "./event-scanner.js";

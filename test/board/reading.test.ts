@@ -8,6 +8,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { LogdirIndex, type LogdirIndexOptions } from "../../src/board/logdir-index.js";
 import { listEventFiles, readEventFile } from "../../src/tensorboard/reader.js";
+import { decodeRecordAt, encodeRecord } from "../../src/tensorboard/record.js";
+import { readRecordAt } from "../../src/board/event-scanner.js";
 import { removeTempDirs, tempDir, writeForeignRun, writeSyntheticRun } from "./fixtures.js";
 import { join } from "node:path";
 
@@ -27,6 +29,26 @@ async function openIndex(logdir: string, options: LogdirIndexOptions = {}): Prom
   await until(() => !index.status().loading, "the first read");
   return index;
 }
+
+describe("readRecordAt (native CRC-32C)", () => {
+  it("frames records exactly as record.ts does, and refuses the same damage", () => {
+    const payloads = [new Uint8Array(0), new TextEncoder().encode("\x1a\x11CRC test, one two"), Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) & 255)];
+    const bytes = Buffer.concat(payloads.map((p) => encodeRecord(p)));
+    let offset = 0;
+    for (const payload of payloads) {
+      const ours = readRecordAt(bytes, offset, "test");
+      expect(ours).toEqual(decodeRecordAt(bytes, offset, "test"));
+      expect(ours.kind === "record" && Buffer.from(ours.data).equals(Buffer.from(payload))).toBe(true);
+      offset = (ours as { end: number }).end;
+    }
+    expect(readRecordAt(bytes.subarray(0, 20), 0, "test")).toEqual(decodeRecordAt(bytes.subarray(0, 20), 0, "test"));
+    const damaged = Buffer.from(bytes);
+    damaged[12 + 16 + 3] ^= 1;
+    expect(() => readRecordAt(damaged, 16, "test")).toThrow(/data CRC mismatch in the record at byte 16/);
+    damaged[16 + 1] ^= 1;
+    expect(() => readRecordAt(damaged, 16, "test")).toThrow(/length CRC mismatch/);
+  });
+});
 
 describe("reading summaries written by other tools", () => {
   it("reads TF2 tensors with plugin metadata (only on a tag's first value) and PyTorch's classic values", async () => {

@@ -1,7 +1,8 @@
 // The dashboard page: header with the loading state, the runs sidebar, a
 // banner listing every file that could not be read completely, the tabs, and
 // the live connection (server-sent events from /api/events): new data re-draws
-// the open tab at most once a second, a new run shows up in the list.
+// the open tab at most once a second (every 3 s during the first read of the
+// logdir), a new run shows up in the list.
 
 import "uplot/dist/uPlot.min.css";
 import "./style.css";
@@ -71,10 +72,15 @@ let runsChanged = false;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let lastFlush = 0;
 
-/** Applies the changes gathered since the last call: at most once a second. */
+/**
+ * Applies the changes gathered since the last call: at most once a second,
+ * or every 3 s while the server is still reading the logdir for the first
+ * time (redrawing every chart each second would slow that reading down).
+ */
 function scheduleFlush(): void {
   if (timer) return;
-  timer = setTimeout(() => void flush(), Math.max(0, 1000 - (Date.now() - lastFlush)));
+  const period = store.status.loading ? 3000 : 1000;
+  timer = setTimeout(() => void flush(), Math.max(0, period - (Date.now() - lastFlush)));
 }
 
 async function flush(): Promise<void> {

@@ -2,7 +2,8 @@
 // chart per tag, grouped by the tag's prefix (loss/…, accuracy/…). A chart
 // loads its data only when it scrolls into view, and asks for at most a few
 // hundred points per run (the server keeps every k-th, aligned across runs);
-// a note says so, and the CSV/JSON buttons download every point.
+// a note says so, and the CSV/JSON buttons download every point. New points
+// fetch again only the runs that got them.
 
 import { api, apiUrl, type ScalarPoints } from "./api.js";
 import { clear, download, h } from "./dom.js";
@@ -23,7 +24,8 @@ class TagCard {
   data: Record<string, ScalarPoints> | undefined;
   visible = false;
   private loading = false;
-  private stale = true;
+  /** What must be fetched again: nothing, some runs, or everything. */
+  private stale: false | Set<string> | "all" = "all";
 
   constructor(readonly tag: string) {
     this.chart = new ScalarChart(this.chartBox);
@@ -39,18 +41,31 @@ class TagCard {
       this.note);
   }
 
-  markStale(): void {
-    this.stale = true;
+  /** Marks the card's data out of date: of some runs (fetched alone and merged), or of all. */
+  markStale(runs?: readonly string[]): void {
+    if (runs === undefined || !this.data) this.stale = "all";
+    else if (this.stale !== "all") {
+      this.stale = this.stale || new Set();
+      for (const run of runs) this.stale.add(run);
+    }
     if (this.visible) void this.load();
   }
 
   async load(): Promise<void> {
     if (this.loading || !this.stale) return;
+    const stale = this.stale;
     this.loading = true;
     this.stale = false;
     try {
       const runs = store.visibleRuns().filter((run) => (store.tags.scalars[this.tag] ?? []).includes(run));
-      this.data = runs.length > 0 ? await api.scalars(this.tag, runs, samplesPerRun(runs.length)) : {};
+      const samples = samplesPerRun(runs.length);
+      if (stale === "all" || !this.data) {
+        this.data = runs.length > 0 ? await api.scalars(this.tag, runs, samples) : {};
+      } else {
+        // Live updates: only the runs that got new points are fetched again.
+        const changed = runs.filter((run) => stale.has(run));
+        if (changed.length > 0) Object.assign(this.data, await api.scalars(this.tag, changed, samples));
+      }
       this.draw();
     } catch (error) {
       this.note.textContent = `could not load: ${(error as Error).message}`;
@@ -96,6 +111,21 @@ export function createScalarsView(): View {
     h("label", {}, logScale, " log scale"),
     tagFilterInput);
 
+  /** The tags to show: let through by the tag filter and logged by a visible run. */
+  function shownTags(): string[] {
+    let pattern: RegExp | undefined;
+    try {
+      pattern = tagFilter ? new RegExp(tagFilter, "i") : undefined;
+      tagFilterInput.classList.remove("invalid");
+    } catch {
+      tagFilterInput.classList.add("invalid");
+    }
+    const visible = new Set(store.visibleRuns());
+    return Object.entries(store.tags.scalars)
+      .filter(([tag, runs]) => (!pattern || pattern.test(tag)) && runs.some((run) => visible.has(run)))
+      .map(([tag]) => tag);
+  }
+
   const observer = new IntersectionObserver((entries) => {
     for (const entry of entries) {
       const card = cards.get((entry.target as HTMLElement).dataset.tag ?? "");
@@ -114,17 +144,7 @@ export function createScalarsView(): View {
     id: "scalars",
     element: h("section", { class: "view", "data-view": "scalars" }, toolbar, groups),
     render() {
-      let pattern: RegExp | undefined;
-      try {
-        pattern = tagFilter ? new RegExp(tagFilter, "i") : undefined;
-        tagFilterInput.classList.remove("invalid");
-      } catch {
-        tagFilterInput.classList.add("invalid");
-      }
-      const visible = new Set(store.visibleRuns());
-      const tags = Object.entries(store.tags.scalars)
-        .filter(([tag, runs]) => (!pattern || pattern.test(tag)) && runs.some((run) => visible.has(run)))
-        .map(([tag]) => tag);
+      const tags = shownTags();
       for (const [tag, card] of cards) {
         if (!tags.includes(tag)) {
           observer.unobserve(card.element);
@@ -155,10 +175,11 @@ export function createScalarsView(): View {
       if (tags.length === 0) groups.appendChild(h("p", { class: "empty" }, store.runs.length === 0 ? "No runs yet." : "No scalar tags in the visible runs."));
     },
     update(changes: DataChange[]) {
-      if (!changes.some((c) => c.kinds.includes("scalars"))) return;
-      const known = Object.keys(store.tags.scalars).filter((t) => !cards.has(t));
-      if (known.length > 0) view.render();
-      else cards.forEach((card) => card.markStale());
+      const runs = [...new Set(changes.filter((c) => c.kinds.includes("scalars")).map((c) => c.run))];
+      if (runs.length === 0) return;
+      const tags = shownTags();
+      if (tags.length !== cards.size || tags.some((tag) => !cards.has(tag))) view.render();
+      else cards.forEach((card) => card.markStale(runs));
     },
     hide() {
       cards.forEach((card) => { card.visible = false; });

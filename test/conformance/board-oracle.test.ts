@@ -7,8 +7,8 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBoard, type Board } from "../../src/board/server.js";
-import { oracleMissing, runOracle, type OracleReport } from "../conformance/oracle.js";
-import { removeTempDirs, tempDir, trainRealRun, writeForeignRun } from "./fixtures.js";
+import { oracleMissing, runOracle, type OracleReport } from "./oracle.js";
+import { removeTempDirs, tempDir, trainRealRun, writeForeignRun } from "../board/fixtures.js";
 
 const missing = oracleMissing();
 if (missing && process.env.LENET_LAB_REQUIRE_ORACLE === "1") throw new Error(`LENET_LAB_REQUIRE_ORACLE=1 but ${missing}`);
