@@ -2,20 +2,13 @@
 // training tiny runs on the real MNIST in parallel child processes, then the
 // fc2 maps, the cross-run figures and the report.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { decodePng } from "../../src/figures/png.js";
 import { tempDir } from "../idx-files.js";
-
-const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
-
-function lenetLab(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { CLI, lenetLab } from "../cli-process.js";
 
 const TINY = ["--iterations", "4", "--eval-every", "2", "--jobs", "2"];
 

@@ -2,20 +2,12 @@
 // on run directories with real checkpoints (seeded random weights, no
 // training) and the real MNIST.
 
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../idx-files.js";
 import { writeFakeRun } from "../figures/fake-run.js";
-
-const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
-
-function lenetLab(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { lenetLab } from "../cli-process.js";
 
 describe("lenet-lab report", () => {
   it("writes the report of a logdir, making the fc2 maps it needs", () => {

@@ -1,20 +1,12 @@
 // The `lenet-lab train` command as a user runs it: the built CLI in a child
 // process, on the real embedded MNIST.
 
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { decodeSafetensors } from "../../src/io/safetensors.js";
 import { tempDir } from "../idx-files.js";
-
-const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
-
-function lenetLab(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { lenetLab } from "../cli-process.js";
 
 describe("lenet-lab train", () => {
   it("trains, prints a JSON summary as the last stdout line, and writes run.json and a PyTorch-layout model.safetensors", () => {

@@ -4,22 +4,19 @@
 // weight/bias histograms, the images, hparams, the projector and the graph,
 // and no problems.
 
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { lenetLab } from "../cli-process.js";
 import { tempDir } from "../idx-files.js";
 import { requireOracle, runOracle } from "./oracle.js";
 
-const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
 const LAYERS = ["conv1", "conv2", "fc1", "fc2", "fc3"];
 
 describe("a training run read by TensorBoard's own loader", () => {
   test("shows every expected tag under the right plugin, and no problems", (context) => {
     requireOracle(context);
     const logdir = tempDir();
-    const train = spawnSync(process.execPath, [CLI, "train", "--iterations", "200", "--eval-every", "50", "--logdir", logdir],
-      { encoding: "utf8" });
-    expect(train.status, train.stderr).toBe(0);
+    const train = lenetLab("train", "--iterations", "200", "--eval-every", "50", "--logdir", logdir);
+    expect(train.code, train.stderr).toBe(0);
 
     const report = runOracle(logdir);
     expect(report.problems).toEqual([]);

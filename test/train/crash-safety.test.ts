@@ -3,7 +3,7 @@
 // resumed to the very result an uninterrupted run gives. Real processes of the
 // built CLI on the real MNIST.
 
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, truncateSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,17 +14,10 @@ import { readEventFile } from "../../src/tensorboard/reader.js";
 import { CHECKPOINT_FILE } from "../../src/train/checkpoint.js";
 import { resolveRunConfig } from "../../src/train/config.js";
 import { DIVERGED_LOSS, train } from "../../src/train/trainer.js";
+import { CLI, lenetLab, lenetLabAfter } from "../cli-process.js";
 import { tempDir } from "../idx-files.js";
 
-const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
 const SMALL_RUN = ["--iterations", "60", "--eval-every", "20", "--checkpoint-every", "20", "--batch-size", "16", "--summaries", "standard"];
-
-function lenetLab(args: string[], options: { shell?: string } = {}) {
-  const result = options.shell
-    ? spawnSync("bash", ["-c", `${options.shell}; exec "$0" "$@"`, process.execPath, CLI, ...args], { encoding: "utf8" })
-    : spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** Starts the CLI and resolves once `ready()` holds, polling every 20 ms. */
 async function startUntil(args: string[], ready: () => boolean): Promise<ChildProcess> {
@@ -56,7 +49,7 @@ const eventFiles = (runDir: string) => readdirSync(runDir).filter((f) => f.start
 describe("crash safety", () => {
   it("SIGKILL mid-run: the files stay readable and --resume finishes with the weights of an uninterrupted run", async () => {
     const logdir = tempDir();
-    const straight = lenetLab(["train", ...SMALL_RUN, "--logdir", logdir, "--run-name", "straight"]);
+    const straight = lenetLab("train", ...SMALL_RUN, "--logdir", logdir, "--run-name", "straight");
     expect(straight.code, straight.stderr).toBe(0);
 
     const runDir = join(logdir, "killed");
@@ -71,7 +64,7 @@ describe("crash safety", () => {
     const [killedFile] = eventFiles(runDir);
     expect(readEventFile(join(runDir, killedFile)).events.length).toBeGreaterThan(1); // readable, last record possibly cut
 
-    const resumed = lenetLab(["train", "--resume", runDir]);
+    const resumed = lenetLab("train", "--resume", runDir);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(weights(runDir).equals(weights(join(logdir, "straight")))).toBe(true);
     const after = runJson(runDir);
@@ -102,7 +95,7 @@ describe("crash safety", () => {
     expect(runJson(runDir)).toMatchObject({ status: "interrupted", iterations: stoppedAt });
     expect(existsSync(join(runDir, CHECKPOINT_FILE))).toBe(true);
 
-    const resumed = lenetLab(["train", "--resume", runDir, "--iterations", String(stoppedAt + 5)]);
+    const resumed = lenetLab("train", "--resume", runDir, "--iterations", String(stoppedAt + 5));
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(runJson(runDir)).toMatchObject({ status: "finished", iterations: stoppedAt + 5, resumedAt: [stoppedAt] });
   });
@@ -116,8 +109,8 @@ describe("crash safety", () => {
     expect(expected).toBeGreaterThan(0);
 
     const logdir = tempDir();
-    const run = lenetLab(["train", "--activation", "sigmoid", "--optimizer", "sgd", "--lr", "100", "--batch-size", "16",
-      "--iterations", "30", "--eval-every", "10", "--logdir", logdir, "--run-name", "blowup"]);
+    const run = lenetLab("train", "--activation", "sigmoid", "--optimizer", "sgd", "--lr", "100", "--batch-size", "16",
+      "--iterations", "30", "--eval-every", "10", "--logdir", logdir, "--run-name", "blowup");
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(new RegExp(`training diverged at iteration ${expected}: the loss is .*learning rate \\(100\\) is probably too high`));
     const runDir = join(logdir, "blowup");
@@ -130,8 +123,8 @@ describe("crash safety", () => {
     const runDir = join(logdir, "full");
     // ulimit -f caps every file this process writes at 1,200 KiB: the checkpoint (~1 MB) fits, the event file
     // with full summaries outgrows it within a few dozen iterations, and its write fails with EFBIG.
-    const run = lenetLab(["train", "--iterations", "400", "--eval-every", "10", "--checkpoint-every", "10", "--batch-size", "16",
-      "--logdir", logdir, "--run-name", "full"], { shell: "ulimit -f 1200" });
+    const run = lenetLabAfter("ulimit -f 1200", "train", "--iterations", "400", "--eval-every", "10", "--checkpoint-every", "10",
+      "--batch-size", "16", "--logdir", logdir, "--run-name", "full");
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/writing .*full\/events\.out\.tfevents\.\S+ failed: EFBIG: file too large, write\. The file outgrew the size limit/);
     expect(run.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
@@ -148,8 +141,8 @@ describe("bad input to --resume and the run directory", () => {
   /** A finished small run to break in various ways. */
   function finishedRun(): string {
     const logdir = tempDir();
-    const run = lenetLab(["train", "--iterations", "4", "--eval-every", "2", "--batch-size", "8", "--summaries", "minimal",
-      "--logdir", logdir, "--run-name", "base"]);
+    const run = lenetLab("train", "--iterations", "4", "--eval-every", "2", "--batch-size", "8", "--summaries", "minimal",
+      "--logdir", logdir, "--run-name", "base");
     expect(run.code, run.stderr).toBe(0);
     return join(logdir, "base");
   }
@@ -160,7 +153,7 @@ describe("bad input to --resume and the run directory", () => {
     const decoded = decodeSafetensors(readFileSync(path));
     const tensors = decoded.tensors.map((t) => (t.name === "model.conv1.weight" ? { ...t, shape: [6, 1, 3, 3], data: t.data.subarray(0, 54) } : t));
     writeFileSync(path, encodeSafetensors(tensors, decoded.metadata));
-    const run = lenetLab(["train", "--resume", runDir, "--iterations", "8"]);
+    const run = lenetLab("train", "--resume", runDir, "--iterations", "8");
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/checkpoint\.safetensors: holds a different network: model\.conv1\.weight is \[6,1,3,3\], this LeNet-5 needs \[6,1,5,5\]/);
   });
@@ -170,7 +163,7 @@ describe("bad input to --resume and the run directory", () => {
     const path = join(runDir, CHECKPOINT_FILE);
     truncateSync(path, 5000);
     const before = readdirSync(runDir).sort();
-    const run = lenetLab(["train", "--resume", runDir, "--iterations", "8"]);
+    const run = lenetLab("train", "--resume", runDir, "--iterations", "8");
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/checkpoint\.safetensors: cannot be read .*it may be truncated/);
     expect(readdirSync(runDir).sort()).toEqual(before);
@@ -179,15 +172,15 @@ describe("bad input to --resume and the run directory", () => {
 
   it("refuses to resume a finished run without more iterations, and other options with --resume", () => {
     const runDir = finishedRun();
-    expect(lenetLab(["train", "--resume", runDir]).stderr).toMatch(/already finished its 4 iterations; give --iterations N/);
-    const run = lenetLab(["train", "--resume", runDir, "--lr", "0.5"]);
+    expect(lenetLab("train", "--resume", runDir).stderr).toMatch(/already finished its 4 iterations; give --iterations N/);
+    const run = lenetLab("train", "--resume", runDir, "--lr", "0.5");
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--resume continues a run with the config it was started with; remove --lr/);
   });
 
   it("points an existing run directory to --resume or --overwrite", () => {
     const runDir = finishedRun();
-    const run = lenetLab(["train", "--logdir", join(runDir, ".."), "--run-name", "base"]);
+    const run = lenetLab("train", "--logdir", join(runDir, ".."), "--run-name", "base");
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/already exists; continue it with --resume .*base, choose another --run-name, or pass --overwrite/);
   });
@@ -196,7 +189,7 @@ describe("bad input to --resume and the run directory", () => {
     const parent = tempDir();
     const file = join(parent, "file");
     writeFileSync(file, "x");
-    const run = lenetLab(["train", "--logdir", join(file, "runs"), "--iterations", "2"]);
+    const run = lenetLab("train", "--logdir", join(file, "runs"), "--iterations", "2");
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/cannot create run directory .*file\/runs\/relu-adam-lr0\.01: .*ENOTDIR/);
     expect(readFileSync(file, "utf8")).toBe("x");
@@ -208,7 +201,7 @@ describe("bad input to --resume and the run directory", () => {
     mkdirSync(dir, { recursive: true });
     for (const name of ["train-images-idx3-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]) copyFileSync(join(mnist, name), join(dir, name));
     copyFileSync(join(mnist, "t10k-images-idx3-ubyte"), join(dir, "train-labels-idx1-ubyte"));
-    const run = lenetLab(["train", "--data-dir", dir, "--logdir", join(dir, "runs")]);
+    const run = lenetLab("train", "--data-dir", dir, "--logdir", join(dir, "runs"));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/train-labels-idx1-ubyte: wrong magic number 2051 \(an images file\); an IDX labels file starts with 2049/);
     expect(existsSync(join(dir, "runs"))).toBe(false);
