@@ -27,7 +27,7 @@ export interface PytorchOutput {
 interface RawOutput {
   torch: string;
   threads: number;
-  results: Record<string, { name: string; imagesPerSecond: number; seconds: number; images: number }[]>;
+  results: Record<string, { name: string; imagesPerSecond: number; seconds: number; images: number; cpuSeconds: number }[]>;
   classic: PytorchOutput["classic"];
   peakRssMB: number;
 }

@@ -83,7 +83,13 @@ if (!quick && !flag("--no-soak")) {
 }
 const loadAfter = loadavg()[0];
 
-interface Summary { name: string; backend: string; threads: number; median: number; min: number; max: number; cpuCores: number | null }
+interface Summary {
+  name: string; backend: string; threads: number; median: number; min: number; max: number;
+  /** Cores the measurement actually had on average (CPU seconds / wall seconds): < threads when the CPU was shared. */
+  cpuCores: number | null;
+  /** Images per CPU-second (median): what one core does when it is not shared; for 1 thread the fairest comparison on a busy machine. */
+  imagesPerCpuSecond: number | null;
+}
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -100,17 +106,24 @@ const summaries: Summary[] = [...cases.values()].map((list) => {
   return {
     name: list[0].name, backend: list[0].backend, threads: list[0].threads,
     median: median(rates), min: Math.min(...rates), max: Math.max(...rates),
-    // Cores the measurement actually had on average (CPU seconds / wall seconds): < threads when the CPU was shared.
     cpuCores: cpu.length ? median(cpu.map((m) => m.cpuSeconds! / m.seconds)) : null,
+    imagesPerCpuSecond: cpu.length ? median(cpu.map((m) => m.images / m.cpuSeconds!)) : null,
   };
 });
 const rate = (name: string, backend: string, t: number) => summaries.find((s) => s.name === name && s.backend === backend && s.threads === t)?.median;
 
+function perCore(name: string): number {
+  const find = (backend: string) => summaries.find((s) => s.name === name && s.backend === backend && s.threads === 1)?.imagesPerCpuSecond;
+  return (find("wasm") ?? NaN) / (find("pytorch") ?? NaN);
+}
 const ratios = torch ? {
   trainReluAdam: (rate("train relu+adam b64", "wasm", threads) ?? NaN) / (rate("train relu+adam b64", "pytorch", threads) ?? NaN),
   trainSigmoidSgd: (rate("train sigmoid+sgd b64", "wasm", threads) ?? NaN) / (rate("train sigmoid+sgd b64", "pytorch", threads) ?? NaN),
   evalRelu: (rate("eval relu (test set)", "wasm", threads) ?? NaN) / (rate("eval relu (test set)", "pytorch", threads) ?? NaN),
   evalSigmoid: (rate("eval sigmoid (test set)", "wasm", threads) ?? NaN) / (rate("eval sigmoid (test set)", "pytorch", threads) ?? NaN),
+  /** One thread each, per CPU-second: how much more each core does, whatever else the machine was running. */
+  perCoreTrainReluAdam: perCore("train relu+adam b64"),
+  perCoreEvalRelu: perCore("eval relu (test set)"),
   classicTimeFraction: ours && theirs ? ours.seconds / theirs.seconds : null,
 } : null;
 const targets = ratios ? {
@@ -137,11 +150,12 @@ if (json) {
 } else {
   console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${torch ? `, PyTorch ${torch}` : ", no PyTorch"}; ` +
     `${rounds} round${rounds > 1 ? "s" : ""}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
-  console.log(`${"".padEnd(28)} ${"engine".padEnd(14)} ${"images/s".padStart(9)}  ${"spread".padEnd(17)} cores used`);
+  console.log(`${"".padEnd(28)} ${"engine".padEnd(14)} ${"images/s".padStart(9)}  ${"spread".padEnd(17)} cores used  images/CPU-s`);
   for (const s of summaries) {
     const spread = s.min === s.max ? "" : `${Math.round(s.min)}–${Math.round(s.max)}`;
     console.log(`${s.name.padEnd(28)} ${`${s.backend} ${s.threads}t`.padEnd(14)} ${Math.round(s.median).toString().padStart(9)}  ` +
-      `${spread.padEnd(17)} ${s.cpuCores === null ? "" : s.cpuCores.toFixed(2)}`);
+      `${spread.padEnd(17)} ${(s.cpuCores === null ? "" : s.cpuCores.toFixed(2)).padStart(10)}  ` +
+      `${s.imagesPerCpuSecond === null ? "" : Math.round(s.imagesPerCpuSecond).toString().padStart(12)}`);
   }
   if (ours) {
     const detail = ours.runs.map((r) => `${r.activation} ${r.seconds.toFixed(1)} s, ${(r.testAccuracy * 100).toFixed(2)} %`).join("; ");
@@ -159,6 +173,8 @@ if (json) {
       `eval relu ${ratios.evalRelu.toFixed(2)}× (target ≥ 3×: ${mark(targets.evalAtLeast3x)}), sigmoid ${ratios.evalSigmoid.toFixed(2)}×` +
       (ratios.classicTimeFraction === null ? "" : `; classic experiment ${ratios.classicTimeFraction.toFixed(2)} of PyTorch's time ` +
         `(target ≤ 0.33: ${mark(targets.classicAtMostOneThird)})`));
+    console.log(`per core (1 thread, images per CPU-second): train relu+adam ${ratios.perCoreTrainReluAdam.toFixed(2)}×, ` +
+      `eval relu ${ratios.perCoreEvalRelu.toFixed(2)}× PyTorch's`);
   }
   if (soak) {
     console.log(`memory over ${soak.iterations} iterations (wasm ${threads}t): RSS ` +

@@ -1,13 +1,13 @@
 // Throughput measurements of one engine configuration (backend × threads):
-// full training steps at a given batch size (fill batch, forward, loss,
-// backward, optimizer step; what the training loop does) and forward-only
+// full training steps at a given batch size (batch from the uint8 images,
+// forward, loss, backward, optimizer step; what the training loop does) and forward-only
 // evaluation of the whole test set (evaluateImageSet), each after a warm-up.
 // Wall-clock time, plus the process's CPU time over the same span, which
 // shows how much of a core the measurement actually got on a busy machine.
 
-import { BatchSampler, fillBatch } from "../src/data/batches.js";
+import { BatchSampler } from "../src/data/batches.js";
 import { Dataset } from "../src/data/datasets.js";
-import { BackendName, createNetwork, createNetworkOptimizer, disposeNetwork } from "../src/engine/backend.js";
+import { BackendName, createNetwork, createNetworkOptimizer, disposeNetwork, forwardImageSet } from "../src/engine/backend.js";
 import { ActivationName } from "../src/engine/layers/activations.js";
 import { OptimizerName } from "../src/optim/optimizers.js";
 import { EvalBuffers, evaluateImageSet } from "../src/train/evaluate.js";
@@ -46,8 +46,7 @@ export async function measureTraining(
     const indices = new Int32Array(batchSize);
     const step = () => {
       sampler.next(indices);
-      fillBatch(input, labels, mnist.train, indices);
-      model.forward(input, batchSize);
+      forwardImageSet(model, mnist.train, indices, batchSize, input, labels);
       model.loss(labels);
       model.backward(labels);
       opt.step(0.01);
@@ -122,8 +121,7 @@ export async function measureMemory(mnist: Dataset, engine: Engine, iterations: 
     const rssMB: MemorySoak["rssMB"] = [];
     for (let iteration = 1; iteration <= iterations; iteration++) {
       sampler.next(indices);
-      fillBatch(input, labels, mnist.train, indices);
-      model.forward(input, batchSize);
+      forwardImageSet(model, mnist.train, indices, batchSize, input, labels);
       model.loss(labels);
       model.backward(labels);
       opt.step(0.001);

@@ -1,7 +1,7 @@
 // Evaluation of a network on a whole image set (forward only, in large batches).
 
-import { fillBatch } from "../data/batches.js";
 import { ImageSet } from "../data/datasets.js";
+import { forwardImageSet } from "../engine/backend.js";
 import { Network } from "../engine/network.js";
 
 export const EVAL_BATCH_SIZE = 500;
@@ -28,8 +28,7 @@ export function evaluateImageSet(model: Network, set: ImageSet, buffers = new Ev
   for (let start = 0; start < set.count; start += EVAL_BATCH_SIZE) {
     const count = Math.min(EVAL_BATCH_SIZE, set.count - start);
     for (let k = 0; k < count; k++) buffers.indices[k] = start + k;
-    fillBatch(buffers.input, buffers.labels, set, buffers.indices, count);
-    model.forward(buffers.input, count);
+    forwardImageSet(model, set, buffers.indices, count, buffers.input, buffers.labels);
     const result = model.loss(buffers.labels);
     totalLoss += result.loss * count;
     correct += result.correct;

@@ -3,9 +3,9 @@
 // after the last. It reports through callbacks and returns the run's result;
 // it writes no files (see run-directory.ts) and prints nothing (see the CLI).
 
-import { BatchSampler, SamplerState, fillBatch } from "../data/batches.js";
+import { BatchSampler, SamplerState } from "../data/batches.js";
 import { Dataset } from "../data/datasets.js";
-import { createNetwork, createNetworkOptimizer } from "../engine/backend.js";
+import { createNetwork, createNetworkOptimizer, forwardImageSet } from "../engine/backend.js";
 import { Network } from "../engine/network.js";
 import { Optimizer, OptimizerState } from "../optim/optimizers.js";
 import { RunConfig } from "./config.js";
@@ -162,8 +162,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: TrainO
   for (let iteration = (resume?.iteration ?? 0) + 1; iteration <= config.iterations; iteration++) {
     const stepStart = performance.now();
     sampler.next(indices);
-    fillBatch(input, labels, dataset.train, indices);
-    model.forward(input, B);
+    forwardImageSet(model, dataset.train, indices, B, input, labels);
     const { loss, correct } = model.loss(labels);
     model.backward(labels);
     if (config.onNan === "stop") {

@@ -9,7 +9,9 @@ import { fillBatch } from "../../src/data/batches.js";
 import { loadDataset } from "../../src/data/datasets.js";
 import { splitBatch } from "../../src/engine/parallel/thread-pool.js";
 import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
-import { resolveRunConfig } from "../../src/train/config.js";
+import { defaultThreads, forwardImageSet } from "../../src/engine/backend.js";
+import { LeNet5 } from "../../src/engine/lenet.js";
+import { ConfigError, resolveRunConfig } from "../../src/train/config.js";
 import { train } from "../../src/train/trainer.js";
 import { relativeDifference } from "./wasm-helpers.js";
 
@@ -23,10 +25,30 @@ function batch(start: number, B: number) {
 }
 
 describe("splitBatch", () => {
-  it("splits a batch into contiguous near-equal ranges that cover it", () => {
-    expect(splitBatch(64, 2)).toEqual([[0, 32], [32, 64]]);
-    expect(splitBatch(7, 3)).toEqual([[0, 3], [3, 5], [5, 7]]);
+  it("splits a batch into contiguous ranges that cover it, the main thread's a little larger", () => {
+    expect(splitBatch(64, 2)).toEqual([[0, 34], [34, 64]]);
+    expect(splitBatch(500, 2)).toEqual([[0, 252], [252, 500]]);
+    expect(splitBatch(13, 3)).toEqual([[0, 7], [7, 10], [10, 13]]);
+    expect(splitBatch(8, 2, 0)).toEqual([[0, 4], [4, 8]]);
     expect(splitBatch(1, 2)).toEqual([[0, 1], [1, 1]]);
+  });
+});
+
+describe("--backend and --threads", () => {
+  it("default to wasm on every core; js runs on one thread", () => {
+    expect(resolveRunConfig({}).backend).toBe("wasm");
+    expect(resolveRunConfig({}).threads).toBe(defaultThreads());
+    expect(resolveRunConfig({ backend: "js" }).threads).toBe(1);
+    expect(resolveRunConfig({ backend: " WASM ", threads: "3" })).toMatchObject({ backend: "wasm", threads: 3 });
+  });
+
+  it("refuse what cannot run, naming the way out", () => {
+    expect(() => resolveRunConfig({ backend: "gpu" })).toThrow(ConfigError);
+    expect(() => resolveRunConfig({ backend: "gpu" })).toThrow(/valid backends: wasm, js/);
+    expect(() => resolveRunConfig({ threads: "0" })).toThrow(/--threads must be an integer ≥ 1/);
+    expect(() => resolveRunConfig({ threads: "2.5" })).toThrow(ConfigError);
+    expect(() => resolveRunConfig({ threads: "1000" })).toThrow(/≤ 30/);
+    expect(() => resolveRunConfig({ backend: "js", threads: "2" })).toThrow(/needs --backend wasm/);
   });
 });
 
@@ -60,6 +82,31 @@ describe("WasmLeNet5 on two threads", () => {
     // After dispose the network goes on alone on the main thread.
     const { input } = batch(0, 16);
     expect(two.forward(input, 16).length).toBe(160);
+  });
+
+  it("forwardImageSet: pixels scaled by the threads give the bits of fillBatch + forward", async () => {
+    const two = await WasmLeNet5.create({ activation: "relu", seed: 4, threads: 2 });
+    const js = new LeNet5({ activation: "relu", seed: 4 });
+    try {
+      for (const indices of [Int32Array.from({ length: 40 }, (_, k) => 300 + k), Int32Array.from({ length: 37 }, (_, k) => (k * 7919) % 10000)]) {
+        const B = indices.length;
+        const input = new Float32Array(B * 1024), labels = new Int32Array(B);
+        fillBatch(input, labels, mnist.test, indices);
+        const expected = Array.from(two.forward(input, B));
+        const viaPixels = new Int32Array(B);
+        expect(Array.from(forwardImageSet(two, mnist.test, indices, B, new Float32Array(0), viaPixels))).toEqual(expected);
+        expect(viaPixels).toEqual(labels);
+        const mapsViaPixels = Array.from(two.featureMaps().conv1);
+        two.forward(input, B);
+        expect(mapsViaPixels).toEqual(Array.from(two.featureMaps().conv1));
+        // The js backend goes through fillBatch.
+        const jsLabels = new Int32Array(B);
+        expect(Array.from(forwardImageSet(js, mnist.test, indices, B, new Float32Array(B * 1024), jsLabels))).toEqual(Array.from(js.forward(input, B)));
+        expect(jsLabels).toEqual(labels);
+      }
+    } finally {
+      await two.dispose();
+    }
   });
 
   it("training: reproducible for a fixed thread count, and the same curve as one thread", async () => {

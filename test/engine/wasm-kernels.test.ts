@@ -10,6 +10,7 @@ import { denseBackward, denseForward } from "../../src/engine/layers/dense.js";
 import { maxPoolBackward, maxPoolForward } from "../../src/engine/layers/maxpool.js";
 import { ParameterSet } from "../../src/engine/parameters.js";
 import { createOptimizer } from "../../src/optim/optimizers.js";
+import { fillBatch } from "../../src/data/batches.js";
 import { distinctArray, randomArray } from "../helpers.js";
 import { TestMemory, float32Values, relativeDifference } from "./wasm-helpers.js";
 
@@ -225,5 +226,22 @@ describe("wasm optimizer updates", () => {
     const pA = m.put(a), pB = m.put(b);
     m.kernels.addInto(pA, pB, 11);
     expect(Array.from(m.read(pA, 11))).toEqual(Array.from(Float32Array.from(a, (x, i) => Math.fround(Math.fround(x) + Math.fround(b[i])))));
+  });
+});
+
+describe("wasm padImages", () => {
+  it("gives exactly fillBatch's values for every byte value, with the zero border", () => {
+    const count = 3;
+    const images = new Uint8Array(count * 784);
+    for (let i = 0; i < images.length; i++) images[i] = (i * 7 + (i >> 8)) % 256; // every value, in every column
+    const set = { images, labels: new Uint8Array(count), count, rows: 28, cols: 28 };
+    const expected = new Float32Array(count * 1024).fill(NaN);
+    fillBatch(expected, new Int32Array(count), set, [0, 1, 2]);
+    const m = new TestMemory();
+    const src = m.alloc(images.length / 4);
+    new Uint8Array(m.memory.buffer, src, images.length).set(images);
+    const out = m.put(new Float32Array(count * 1024).fill(NaN));
+    m.kernels.padImages(out, src, count);
+    expect(Array.from(m.read(out, count * 1024))).toEqual(Array.from(expected));
   });
 });

@@ -10,3 +10,4 @@ export { denseForward, denseBackward } from "./dense";
 export { maxPoolForward, maxPoolBackward } from "./pool";
 export { activationForward, activationBackward } from "./activations";
 export { sgdStep, adamStep, addInto, zeroBytes } from "./optim";
+export { padImages } from "./pixels";

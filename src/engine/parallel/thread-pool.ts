@@ -2,7 +2,10 @@
 // shared WebAssembly memory as the main thread. The main thread is thread 0
 // and computes its own share while the workers compute theirs; then it waits
 // for them with Atomics.wait (sleeping, never spinning: the machine may have
-// only two cores). No message passing per step: each worker has eight int32
+// only two cores). An idle worker looks for its next command for up to 1 ms
+// before it sleeps (workerSpinMicroseconds): between the passes of a training
+// step the gap is shorter than that, and waking a sleeping thread costs
+// 100–300 µs on a virtual machine. No message passing per step: each worker has eight int32
 // control words in the shared memory (CONTROL_OFFSET):
 //
 //   0 sequence   bumped by the main thread to start a command (workers wait on it)
@@ -11,6 +14,7 @@
 //   3 b0, 4 b1   the worker's images [b0, b1)
 //   5 status     0, or 1 when the command threw (the message is on the worker's error port)
 //   6 activation kind (index in ACTIVATIONS)
+//   7 flags      FROM_PIXELS: the forward pass starts from the staged uint8 pixels
 //
 // The layout of the memory is in the memory too (memory-layout.ts). This file
 // knows nothing of LeNet beyond the op codes.
@@ -25,7 +29,8 @@ export const OP_EXIT = 0;
 export const OP_FORWARD = 1;
 export const OP_BACKWARD = 2;
 
-export const WORD = { sequence: 0, done: 1, op: 2, b0: 3, b1: 4, status: 5, activation: 6 } as const;
+export const WORD = { sequence: 0, done: 1, op: 2, b0: 3, b1: 4, status: 5, activation: 6, flags: 7 } as const;
+export const FROM_PIXELS = 1;
 
 /** Index of worker `thread`'s first control word in an Int32Array over the memory. */
 export function controlBase(thread: number): number {
@@ -69,7 +74,10 @@ export class ThreadPool {
     const ready: Promise<void>[] = [];
     for (let thread = 1; thread < threads; thread++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(script, { workerData: { memory, module, thread, errorPort: port2 }, transferList: [port2] });
+      const worker = new Worker(script, {
+        workerData: { memory, module, thread, errorPort: port2, spinMicroseconds: workerSpinMicroseconds() },
+        transferList: [port2],
+      });
       ready.push(new Promise((resolveReady, reject) => {
         worker.once("message", () => resolveReady());
         worker.once("error", reject);
@@ -94,7 +102,7 @@ export class ThreadPool {
   }
 
   /** Starts op on every worker thread (1 … threads − 1) whose range is not empty; returns at once. */
-  dispatch(op: number, activation: number, ranges: readonly (readonly [number, number])[]): void {
+  dispatch(op: number, activation: number, ranges: readonly (readonly [number, number])[], flags = 0): void {
     if (this.closed) throw new Error("the thread pool is closed");
     this.sequence = (this.sequence + 1) | 0;
     this.busy = [];
@@ -106,6 +114,7 @@ export class ThreadPool {
       this.words[base + WORD.b0] = b0;
       this.words[base + WORD.b1] = b1;
       this.words[base + WORD.activation] = activation;
+      this.words[base + WORD.flags] = flags;
       this.words[base + WORD.status] = 0;
       Atomics.store(this.words, base + WORD.sequence, this.sequence);
       Atomics.notify(this.words, base + WORD.sequence);
@@ -143,16 +152,35 @@ export class ThreadPool {
   }
 }
 
-/** Splits [0, B) into `threads` contiguous ranges of near-equal size (the first ones one larger). */
-export function splitBatch(B: number, threads: number): [number, number][] {
-  const ranges: [number, number][] = [];
-  const base = Math.floor(B / threads);
-  const extra = B % threads;
-  let start = 0;
-  for (let t = 0; t < threads; t++) {
-    const size = base + (t < extra ? 1 : 0);
+/**
+ * How long (µs) an idle worker looks for its next command before it sleeps.
+ * LENET_LAB_WORKER_SPIN_US overrides it (0: sleep at once).
+ */
+export function workerSpinMicroseconds(): number {
+  const fromEnvironment = Number(process.env.LENET_LAB_WORKER_SPIN_US);
+  return Number.isFinite(fromEnvironment) && fromEnvironment >= 0 ? fromEnvironment : DEFAULT_WORKER_SPIN_MICROSECONDS;
+}
+export const DEFAULT_WORKER_SPIN_MICROSECONDS = 1000;
+
+/**
+ * Splits [0, B) into `threads` contiguous ranges: the first (the main
+ * thread's) has `mainExtra` images more than an even share, the others share
+ * the rest evenly (the first ones one larger). The main thread should finish
+ * last: a worker that finishes first only waits, while a main thread that
+ * sleeps on a worker is woken late (hundreds of microseconds on a virtual machine).
+ */
+export function splitBatch(B: number, threads: number, mainExtra = MAIN_EXTRA_IMAGES): [number, number][] {
+  const main = Math.min(B, Math.ceil(B / threads) + mainExtra);
+  const ranges: [number, number][] = [[0, main]];
+  const rest = B - main;
+  const base = Math.floor(rest / (threads - 1 || 1));
+  const extra = rest % (threads - 1 || 1);
+  let start = main;
+  for (let t = 1; t < threads; t++) {
+    const size = base + (t - 1 < extra ? 1 : 0);
     ranges.push([start, start + size]);
     start += size;
   }
   return ranges;
 }
+export const MAIN_EXTRA_IMAGES = 2;

@@ -34,6 +34,8 @@ export interface WasmKernels {
     sqrtCorrection2: number, epsilon: number, decay: number): void;
   addInto(dst: Ptr, src: Ptr, n: number): void;
   zeroBytes(p: Ptr, bytes: number): void;
+  /** out[b] = src[b] (28×28 uint8) / 255, zero-padded to 32×32 f32, for b in [0, count). */
+  padImages(out: Ptr, src: Ptr, count: number): void;
 }
 
 /** Bytes the kernels may read past the end of a buffer (the last partial vector); every layout leaves this much slack. */

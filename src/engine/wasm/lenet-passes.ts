@@ -8,7 +8,7 @@
 
 import { LENET } from "../lenet.js";
 import { WasmKernels } from "./kernels.js";
-import { IMAGE_SIZES, LeNetLayout, BatchBuffer } from "./memory-layout.js";
+import { IMAGE_SIZES, LeNetLayout, BatchBuffer, PIXELS_PER_IMAGE } from "./memory-layout.js";
 
 const K = LENET.kernel;
 
@@ -17,13 +17,20 @@ export function imageOffset(layout: LeNetLayout, name: BatchBuffer, b: number): 
   return layout[name] + b * IMAGE_SIZES[name] * 4;
 }
 
-/** Forward for images [b0, b1): everything from conv1Pre to the logits. */
-export function forwardRange(k: WasmKernels, layout: LeNetLayout, activation: number, thread: number, b0: number, b1: number): void {
+/**
+ * Forward for images [b0, b1): everything from conv1Pre to the logits; first
+ * the input from the staged uint8 pixels when fromPixels.
+ */
+export function forwardRange(
+  k: WasmKernels, layout: LeNetLayout, activation: number, thread: number, b0: number, b1: number, fromPixels = false,
+): void {
   const n = b1 - b0;
   if (n <= 0) return;
   const at = (name: BatchBuffer) => imageOffset(layout, name, b0);
   const p = (offset: number) => layout.params + offset;
   const col = layout.scratch + thread * layout.scratchStride;
+
+  if (fromPixels) k.padImages(at("input"), layout.pixels + b0 * PIXELS_PER_IMAGE, n);
 
   k.conv2dForward(at("conv1Pre"), at("input"), p(layout.conv1w), p(layout.conv1b), col,
     n, 1, LENET.inputSide, LENET.inputSide, LENET.conv1Channels, K);

@@ -10,7 +10,7 @@
 //   optimizerState          two moment buffers                   [2, P] f32
 //   scratch + t·scratchStride  thread t's im2col matrix          [Q·P_out + 4] f32
 //   batch region            per image b, at base + b · (size·4):
-//     input [1,32,32] · conv1Pre, conv1 [6,28,28] · pool1 [6,14,14] · conv2Pre, conv2 [16,10,10]
+//     pixels [28,28] uint8 (staged for forwardPixels, in 196 float slots) · input [1,32,32] · conv1Pre, conv1 [6,28,28] · pool1 [6,14,14] · conv2Pre, conv2 [16,10,10]
 //     · pool2 [400] · fc1Pre, fc1 [120] · fc2Pre, fc2 [84] · logits, probabilities [10]
 //     gradients: dconv1 [6,28,28] · dpool1 [6,14,14] · dconv2 [16,10,10] · dpool2 [400]
 //     · dfc1 [120] · dfc2 [84] · dlogits [10]
@@ -29,10 +29,14 @@ export const CONTROL_OFFSET = 64;
 export const CONTROL_BYTES_PER_THREAD = 32;
 export const MAX_THREADS = (1024 - CONTROL_OFFSET) / CONTROL_BYTES_PER_THREAD;
 export const LAYOUT_OFFSET = 1024;
+/** Bytes of one staged MNIST-format image (28×28 uint8). */
+export const PIXELS_PER_IMAGE = 28 * 28;
 const FIXED_START = 4096;
 
 /** Floats per image of every batch buffer. */
 export const IMAGE_SIZES = {
+  /** 28×28 uint8 pixels (784 bytes), counted in float slots. */
+  pixels: PIXELS_PER_IMAGE / 4,
   input: LENET.inputSide * LENET.inputSide,
   conv1Pre: LENET.conv1Channels * LENET.conv1Side ** 2,
   conv1: LENET.conv1Channels * LENET.conv1Side ** 2,

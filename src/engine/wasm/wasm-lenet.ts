@@ -8,8 +8,10 @@
 // buffer is a view too (featureMaps(), fc2Features()), valid until the next
 // forward.
 //
-// Threads: the batch [0, B) is split into contiguous ranges (splitBatch); the
-// main thread computes the first while the workers compute theirs. A forward
+// Threads: the batch [0, B) is split into contiguous ranges (splitBatch, the
+// main thread's two images larger); the main thread computes the first while
+// the workers compute theirs, and each thread scales and pads its own images
+// when they come as uint8 pixels (forwardPixels). A forward
 // pass computes every image exactly as it would alone, so its results do not
 // depend on the thread count. In backward each thread sums its images'
 // gradients into its own block, and the main thread then adds the blocks in
@@ -26,11 +28,11 @@ import { LossResult, softmaxCrossEntropyBackward, softmaxCrossEntropyForward } f
 import { INIT_STREAM, LENET, LENET_PARAMETERS, LeNetOptions } from "../lenet.js";
 import { FeatureMaps, Network } from "../network.js";
 import { ParameterSet, initTruncatedNormal } from "../parameters.js";
-import { OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch } from "../parallel/thread-pool.js";
+import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch } from "../parallel/thread-pool.js";
 import { RandomStream } from "../random.js";
 import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels, kernelModule } from "./kernels.js";
 import { backwardRange, forwardRange } from "./lenet-passes.js";
-import { BatchBuffer, IMAGE_SIZES, LeNetLayout, lenetLayout, writeLayout } from "./memory-layout.js";
+import { BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, lenetLayout, writeLayout } from "./memory-layout.js";
 
 export interface WasmLeNetOptions extends LeNetOptions {
   /** Threads in all (the main thread included); 1 runs everything on the calling thread. */
@@ -53,6 +55,7 @@ export class WasmLeNet5 implements Network {
   private readonly words: Int32Array;
   private layoutValue: LeNetLayout;
   private views = {} as Record<BatchBuffer, Float32Array>;
+  private pixels: Uint8Array = new Uint8Array(0);
   private batchSize = 0;
   private ranges: [number, number][] = [];
 
@@ -95,15 +98,43 @@ export class WasmLeNet5 implements Network {
     if (input.length < B * inputSize) {
       throw new RangeError(`forward: input holds ${input.length} values, a batch of ${B} needs ${B * inputSize}`);
     }
+    this.reserve(B);
+    this.views.input.set(input.subarray(0, B * inputSize));
+    return this.forwardStaged(B, 0);
+  }
+
+  /**
+   * Where to put the uint8 pixels (28×28 each, as the IDX files hold them) of
+   * a batch of B images for forwardPixels: a view of the memory, valid until
+   * the next call of this or forward.
+   */
+  pixelBuffer(B: number): Uint8Array {
+    this.reserve(B);
+    return this.pixels.subarray(0, B * PIXELS_PER_IMAGE);
+  }
+
+  /**
+   * forward() for the B images staged in pixelBuffer(B): each thread scales and
+   * pads its own share (the same values as fillBatch), so the main thread does
+   * not have to. Returns the logits [B, 10].
+   */
+  forwardPixels(B: number): Float32Array {
+    if (B > this.layoutValue.capacity) throw new RangeError(`forwardPixels: ${B} images, but pixelBuffer was reserved for fewer`);
+    return this.forwardStaged(B, FROM_PIXELS);
+  }
+
+  private reserve(B: number): void {
     if (!(Number.isInteger(B) && B >= 1)) throw new RangeError(`forward: the batch size must be a positive integer, got ${B}`);
     if (B > this.layoutValue.capacity) {
       this.layoutValue = this.relayout(B);
       writeLayout(this.words, this.layoutValue);
     }
-    this.views.input.set(input.subarray(0, B * inputSize));
+  }
+
+  private forwardStaged(B: number, flags: number): Float32Array {
     this.batchSize = B;
     this.ranges = this.pool && B >= MIN_IMAGES_PER_THREAD * this.threads ? splitBatch(B, this.threads) : [[0, B]];
-    this.run(OP_FORWARD);
+    this.run(OP_FORWARD, flags);
     return this.views.logits.subarray(0, B * LENET.classes);
   }
 
@@ -147,18 +178,21 @@ export class WasmLeNet5 implements Network {
   }
 
   /** Runs op on every thread's range: the workers' in the background, the main thread's here. */
-  private run(op: number): void {
+  private run(op: number, flags = 0): void {
     const [b0, b1] = this.ranges[0];
-    const pass = op === OP_FORWARD ? forwardRange : backwardRange;
+    const fromPixels = (flags & FROM_PIXELS) !== 0;
+    const pass = () => op === OP_FORWARD
+      ? forwardRange(this.kernels, this.layoutValue, this.activationKind, 0, b0, b1, fromPixels)
+      : backwardRange(this.kernels, this.layoutValue, this.activationKind, 0, b0, b1);
     if (this.pool && this.ranges.length > 1) {
-      this.pool.dispatch(op, this.activationKind, this.ranges);
+      this.pool.dispatch(op, this.activationKind, this.ranges, flags);
       try {
-        pass(this.kernels, this.layoutValue, this.activationKind, 0, b0, b1);
+        pass();
       } finally {
         this.pool.join();
       }
     } else {
-      pass(this.kernels, this.layoutValue, this.activationKind, 0, b0, b1);
+      pass();
     }
   }
 
@@ -170,6 +204,7 @@ export class WasmLeNet5 implements Network {
     for (const name of Object.keys(IMAGE_SIZES) as BatchBuffer[]) {
       this.views[name] = new Float32Array(buffer, layout[name], capacity * IMAGE_SIZES[name]);
     }
+    this.pixels = new Uint8Array(buffer, layout.pixels, capacity * PIXELS_PER_IMAGE);
     return layout;
   }
 }
