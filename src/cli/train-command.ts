@@ -28,8 +28,12 @@ export interface TrainCommandOptions extends RunOptions {
   resume?: string;
 }
 
-/** The options a resumed run takes from the command line; every other one comes from its checkpoint. */
-const RESUME_OVERRIDES = new Set(["iterations", "resume", "json"]);
+/**
+ * The options a resumed run takes from the command line; every other one
+ * comes from its checkpoint. The engine may change (another machine), at the
+ * price of float32-rounding differences from an uninterrupted run.
+ */
+const RESUME_OVERRIDES = new Set(["iterations", "resume", "json", "threads", "backend"]);
 
 export async function trainCommand(options: TrainCommandOptions, command?: Command): Promise<RunSummary> {
   const { config, dataset, runDir, resume, previous } = options.resume !== undefined
@@ -105,7 +109,7 @@ function prepareResume(options: TrainCommandOptions, command?: Command): Prepare
   if (conflicting.length > 0) {
     const flags = conflicting.map((key) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
     throw new ConfigError(`--resume continues a run with the config it was started with; remove ${flags} ` +
-      "(only --iterations may be given, to train longer)");
+      "(only --iterations, to train longer, and --threads / --backend may be given)");
   }
   const runDir = resolve(options.resume!);
   if (!existsSync(runDir) || !statSync(runDir).isDirectory()) {
@@ -115,6 +119,11 @@ function prepareResume(options: TrainCommandOptions, command?: Command): Prepare
   const config: RunConfig = { ...checkpoint.config, logdir: dirname(runDir), runName: basename(runDir) };
   if (options.iterations !== undefined) {
     config.iterations = parseNumber("--iterations", options.iterations, { min: checkpoint.state.iteration, integer: true });
+  }
+  if (given.includes("backend") || given.includes("threads")) {
+    const engine = resolveRunConfig({ backend: options.backend ?? config.backend, threads: options.threads ?? (given.includes("backend") ? undefined : String(config.threads)) });
+    config.backend = engine.backend;
+    config.threads = engine.threads;
   }
   if (checkpoint.state.iteration >= config.iterations) {
     throw new ConfigError(`${runDir} already finished its ${config.iterations} iterations; give --iterations N ` +

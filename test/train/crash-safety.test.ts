@@ -170,12 +170,16 @@ describe("bad input to --resume and the run directory", () => {
     expect(runJson(runDir).status).toBe("finished");
   });
 
-  it("refuses to resume a finished run without more iterations, and other options with --resume", () => {
+  it("refuses to resume a finished run without more iterations, and options that would change the run", () => {
     const runDir = finishedRun();
     expect(lenetLab("train", "--resume", runDir).stderr).toMatch(/already finished its 4 iterations; give --iterations N/);
     const run = lenetLab("train", "--resume", runDir, "--lr", "0.5");
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--resume continues a run with the config it was started with; remove --lr/);
+    // The engine may change on resume (e.g. another machine): --threads and --backend are taken.
+    const elsewhere = lenetLab("train", "--resume", runDir, "--iterations", "6", "--backend", "js");
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    expect(runJson(runDir)).toMatchObject({ status: "finished", iterations: 6, config: { backend: "js", threads: 1 } });
   });
 
   it("points an existing run directory to --resume or --overwrite", () => {

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Takes the README's dashboard screenshot: starts `lenet-lab board` on a
+// logdir (default: runs, as `npx lenet-lab compare` leaves it), opens it in
+// Debian's Chromium through playwright-core, and saves the scalars view.
+//
+//   npm run build && node scripts/screenshot-board.mjs [LOGDIR=runs] [OUT=docs/dashboard.png]
+
+import { chromium } from "playwright-core";
+import { startBoard } from "../dist/src/board/server.js";
+
+const [logdir = "runs", out = "docs/dashboard.png"] = process.argv.slice(2);
+const board = await startBoard({ logdir, port: 0 });
+while (board.index.status().loading) await new Promise((resolve) => setTimeout(resolve, 50));
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(board.url);
+  await page.waitForSelector('.chart-card[data-tag="accuracy/test"] canvas');
+  await page.locator('input[placeholder*="filter"]').last().fill("^(loss|accuracy)/").catch(() => {});
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: out });
+  console.log(`dashboard of ${logdir} → ${out}`);
+} finally {
+  await browser.close();
+  await board.close();
+}
