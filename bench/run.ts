@@ -160,7 +160,8 @@ if (json) {
   if (ours) {
     const detail = ours.runs.map((r) => `${r.activation} ${r.seconds.toFixed(1)} s, ${(r.testAccuracy * 100).toFixed(2)} %`).join("; ");
     console.log(`classic experiment, lenet-lab (wasm ${threads}t, with logging): ${ours.seconds.toFixed(1)} s ` +
-      `(${detail}; processes ${ours.processSeconds.toFixed(1)} s), peak RSS ${ours.peakRssMB} MB`);
+      `(${detail}; processes ${ours.processSeconds.toFixed(1)} s), peak RSS ${ours.peakRssMB} MB; ` +
+      `logging ${(100 * ours.loggingOverhead).toFixed(1)} % of the training time (target ≤ 10 %)`);
   }
   if (theirs) {
     const detail = theirs.runs.map((r) => `${r.activation} ${r.seconds.toFixed(1)} s, ${(r.testAccuracy * 100).toFixed(2)} %`).join("; ");
