@@ -15,6 +15,11 @@ export interface RasterImage {
   channels: PngChannels;
   /** height × width × channels bytes, row by row. */
   data: Uint8Array;
+  /**
+   * With channels 1: the bytes are indices into these RGB colours (an indexed
+   * PNG, one byte per pixel however many colours appear).
+   */
+  palette?: readonly (readonly [number, number, number])[];
 }
 
 /** The 8 bytes every PNG file starts with. */
@@ -45,18 +50,27 @@ function checkShape(image: RasterImage): void {
   if (data.length !== width * height * channels) {
     throw new RangeError(`image of ${width}×${height}×${channels} needs ${width * height * channels} bytes, got ${data.length}`);
   }
+  if (image.palette && (channels !== 1 || image.palette.length < 1 || image.palette.length > 256)) {
+    throw new RangeError(`a palette needs channels 1 and 1 to 256 colours, got channels ${channels} and ${image.palette.length} colours`);
+  }
 }
 
-/** Encodes an 8-bit gray / RGB / RGBA image as PNG. */
+/** Encodes an 8-bit gray / RGB / RGBA (or indexed, with a palette) image as PNG. */
 export function encodePng(image: RasterImage): Uint8Array {
   checkShape(image);
-  return encode({ width: image.width, height: image.height, channels: image.channels, depth: 8, data: image.data });
+  const palette = image.palette?.map((color) => [...color]);
+  return encode({ width: image.width, height: image.height, channels: image.channels, depth: 8, data: image.data, palette });
 }
 
-/** Decodes an 8-bit PNG (gray, RGB or RGBA, without palette) into a RasterImage. */
+/** Decodes an 8-bit PNG (gray, RGB or RGBA; an indexed one comes out as RGB) into a RasterImage. */
 export function decodePng(png: Uint8Array): RasterImage {
   const decoded = decode(png);
-  if (decoded.depth !== 8 || decoded.palette) throw new RangeError("only 8-bit non-palette PNGs are supported");
+  if (decoded.palette && decoded.depth === 8) {
+    const rgb = new Uint8Array(decoded.width * decoded.height * 3);
+    decoded.data.forEach((index, k) => rgb.set(decoded.palette![index].slice(0, 3), 3 * k));
+    return { width: decoded.width, height: decoded.height, channels: 3, data: rgb };
+  }
+  if (decoded.depth !== 8 || decoded.palette) throw new RangeError("only 8-bit PNGs are supported");
   const channels = decoded.channels;
   if (channels !== 1 && channels !== 3 && channels !== 4) throw new RangeError(`unsupported PNG channel count ${channels}`);
   return { width: decoded.width, height: decoded.height, channels, data: decoded.data as Uint8Array };

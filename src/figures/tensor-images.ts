@@ -1,9 +1,9 @@
 // Tensors as grayscale pictures for TensorBoard's Images tab: conv kernels as
 // tile grids, weight matrices, feature maps, input digits. Pure functions from
-// Float32Arrays to 8-bit pixels (row-major): values are gray; pictures with
-// several tiles are RGB, with the gaps between tiles a muted blue so that
-// tiles stay apart whatever their values, and single matrices are plain
-// grayscale (a third of the bytes to compress). Values are
+// Float32Arrays to one byte per pixel (row-major), ready for a compact PNG:
+// single matrices are plain grayscale; pictures with several tiles are indexed
+// (a palette of 255 grays and one muted blue for the gaps between tiles, so
+// that tiles stay apart whatever their values). Values are
 // min–max normalised over the whole picture (black = minimum, white =
 // maximum), so tiles within one picture are comparable. Each value becomes a
 // square block of `scale`×`scale` pixels so that 5×5 kernels stay visible.
@@ -12,14 +12,22 @@
 export interface TensorImage {
   width: number;
   height: number;
-  /** 1 (gray) or 3 (RGB). */
-  channels: 1 | 3;
-  /** width × height × channels bytes, row-major. */
+  /** width × height bytes, row-major: gray levels, or indices into the palette. */
   pixels: Uint8Array;
+  /** For tiled pictures: index v < 255 is the gray v·255/254, index 255 the gap colour. */
+  palette?: readonly (readonly [number, number, number])[];
 }
 
 /** Colour of the gaps between tiles: not a gray, so never mistaken for a value. */
 export const GAP_COLOR = [48, 84, 150] as const;
+const GAP_INDEX = 255;
+const TILE_PALETTE: readonly (readonly [number, number, number])[] = [
+  ...Array.from({ length: 255 }, (_, v) => {
+    const gray = Math.round((v * 255) / 254);
+    return [gray, gray, gray] as const;
+  }),
+  GAP_COLOR,
+];
 
 /** Minimum and maximum of values (0 and 0 for an empty array). */
 function range(values: ArrayLike<number>): { min: number; max: number } {
@@ -30,12 +38,6 @@ function range(values: ArrayLike<number>): { min: number; max: number } {
     if (values[i] > max) max = values[i];
   }
   return values.length === 0 ? { min: 0, max: 0 } : { min, max };
-}
-
-/** v in [min, max] → 0…255; a constant picture is mid-gray. */
-function toByte(v: number, min: number, max: number): number {
-  if (max === min) return 128;
-  return Math.round((255 * (v - min)) / (max - min));
 }
 
 /**
@@ -61,32 +63,33 @@ export function tileGrid(
   const { rows, cols, tileHeight, tileWidth, tileOffset } = layout;
   const scale = layout.scale ?? 1;
   const gap = layout.gap ?? 0;
-  const channels = gap > 0 ? 3 : 1;
   const width = cols * tileWidth * scale + (cols - 1) * gap;
   const height = rows * tileHeight * scale + (rows - 1) * gap;
-  const pixels = new Uint8Array(width * height * channels);
-  if (channels === 3) for (let k = 0; k < width * height; k++) pixels.set(GAP_COLOR, 3 * k);
+  const pixels = new Uint8Array(width * height).fill(GAP_INDEX);
+  // min → 0, max → top (255 gray levels beside the gap colour, or 256 without gaps); a constant picture is mid-gray.
+  const top = gap > 0 ? 254 : 255;
   const { min, max } = range(layout.rangeOf ?? values);
-  const rowBytes = width * channels;
+  const factor = max === min ? 0 : top / (max - min);
+  const offsetLevel = max === min ? Math.round(top / 2) + 0.5 : 0.5;
+  const tileRowWidth = tileWidth * scale;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const offset = tileOffset(r, c);
-      const x0 = c * (tileWidth * scale + gap) * channels;
+      const x0 = c * (tileRowWidth + gap);
       const y0 = r * (tileHeight * scale + gap);
       for (let ty = 0; ty < tileHeight; ty++) {
         // Draw one source row once, then copy it to the other scale − 1 pixel rows.
-        const first = (y0 + ty * scale) * rowBytes + x0;
+        const first = (y0 + ty * scale) * width + x0;
+        let p = first;
         for (let tx = 0; tx < tileWidth; tx++) {
-          const v = toByte(values[offset + ty * tileWidth + tx], min, max);
-          pixels.fill(v, first + tx * scale * channels, first + (tx + 1) * scale * channels);
+          const level = ((values[offset + ty * tileWidth + tx] - min) * factor + offsetLevel) | 0;
+          for (let k = 0; k < scale; k++) pixels[p++] = level;
         }
-        for (let copy = 1; copy < scale; copy++) {
-          pixels.copyWithin(first + copy * rowBytes, first, first + tileWidth * scale * channels);
-        }
+        for (let copy = 1; copy < scale; copy++) pixels.copyWithin(first + copy * width, first, first + tileRowWidth);
       }
     }
   }
-  return { width, height, channels, pixels };
+  return gap > 0 ? { width, height, pixels, palette: TILE_PALETTE } : { width, height, pixels };
 }
 
 /**

@@ -39,6 +39,8 @@ export interface ImageShape {
   height: number;
   /** 1 gray, 3 RGB (4 RGBA also works). */
   channels: PngChannels;
+  /** With channels 1: the bytes index these RGB colours (an indexed PNG). */
+  palette?: readonly (readonly [number, number, number])[];
 }
 
 /**
@@ -50,7 +52,7 @@ export function imageSummary(tag: string, pixels: ArrayLike<number>, shape: Imag
   const png = encodePng({ ...shape, data: toPixelBytes(pixels) });
   return {
     tag,
-    image: { width: shape.width, height: shape.height, colorspace: shape.channels, encodedImageString: png },
+    image: { width: shape.width, height: shape.height, colorspace: shape.palette ? 3 : shape.channels, encodedImageString: png },
   };
 }
 

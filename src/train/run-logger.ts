@@ -10,7 +10,7 @@
 //               saturated_fraction/<layer>        sigmoid, tanh: activations in the flat tails
 //   histograms  conv1/weight … fc3/bias           every summaryEvery iterations (standard and full)
 //               logits                            on the probe batch
-//               gradients/<param>, activations/<layer>   (full)
+//               gradients/<param>, activations/<layer> (on a fifth of the probe batch)   (full)
 //   images      kernels/conv1, kernels/conv2, weights/fc1…fc3,
 //               feature_maps/conv1, feature_maps/conv2 (probe image 0), inputs (once)
 //   graph       the network's GraphDef (once)
@@ -148,7 +148,12 @@ export class RunLogger {
     this.addImage("feature_maps/conv2", featureMapGrid(maps.conv2, 16, 10, 10, 8, 6), step);
     w.addHistogram("logits", maps.logits, step);
     if (this.config.summaries === "full") {
-      for (const layer of ACTIVATED_LAYERS) w.addHistogram(`activations/${layer}`, maps[layer], step);
+      // A fifth of the probe batch shows the distribution as well and costs a fifth (conv1 alone is 4,704 values an image).
+      const images = Math.ceil(this.probe.labels.length / 5);
+      for (const layer of ACTIVATED_LAYERS) {
+        const values = maps[layer];
+        w.addHistogram(`activations/${layer}`, values.subarray(0, (values.length / this.probe.labels.length) * images), step);
+      }
     }
     this.addUnitDiagnostics(step, maps);
   }
@@ -226,7 +231,7 @@ export class RunLogger {
   }
 
   private addImage(tag: string, image: TensorImage, step: number): void {
-    this.writer.addImage(tag, image.pixels, { width: image.width, height: image.height, channels: image.channels }, step);
+    this.writer.addImage(tag, image.pixels, { width: image.width, height: image.height, channels: 1, palette: image.palette }, step);
   }
 }
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { GAP_COLOR, featureMapGrid, kernelGrid, matrixImage } from "../../src/figures/tensor-images.js";
+import { decodePng, encodePng } from "../../src/figures/png.js";
+import { GAP_COLOR, TensorImage, featureMapGrid, kernelGrid, matrixImage } from "../../src/figures/tensor-images.js";
 
-/** The channel values at (x, y). */
-const at = (image: { width: number; channels: number; pixels: Uint8Array }, x: number, y: number) => {
-  const start = image.channels * (y * image.width + x);
-  return Array.from(image.pixels.subarray(start, start + image.channels));
+/** The colour at (x, y) of the image as its PNG shows it: [gray] or [r, g, b]. */
+const at = (image: TensorImage, x: number, y: number) => {
+  const png = decodePng(encodePng({ width: image.width, height: image.height, channels: 1, data: image.pixels, palette: image.palette }));
+  const start = png.channels * (y * png.width + x);
+  return Array.from(png.data.subarray(start, start + png.channels));
 };
 
 describe("tensor images", () => {
@@ -12,7 +14,8 @@ describe("tensor images", () => {
     // 2 output channels × 3 input channels of 2×2 kernels; the value is its flat index.
     const weight = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
     const image = kernelGrid(weight, 2, 3, 2, 2); // scale 2 → tiles 4×4, gap 1
-    expect([image.width, image.height, image.channels]).toEqual([3 * 4 + 2, 2 * 4 + 1, 3]);
+    expect([image.width, image.height, image.pixels.length]).toEqual([3 * 4 + 2, 2 * 4 + 1, (3 * 4 + 2) * (2 * 4 + 1)]);
+    expect(image.palette).toHaveLength(256); // indexed: 255 grays and the gap colour
     expect(at(image, 0, 0)).toEqual([0, 0, 0]); // kernel (0,0), element 0 = the minimum
     expect(at(image, 4, 0)).toEqual([...GAP_COLOR]); // the gap after the first column
     // Kernel (1, 2) (second row, third column) at x = 10…13, y = 5…8; its last element (index 23) is the maximum.
@@ -31,7 +34,7 @@ describe("tensor images", () => {
     // 2 outputs × 3 inputs: weight[o][i] = 10·o + i.
     const weight = Float32Array.from([0, 1, 2, 10, 11, 12]);
     const image = matrixImage(weight, 2, 3, 1);
-    expect([image.width, image.height, image.channels]).toEqual([2, 3, 1]);
+    expect([image.width, image.height, image.palette]).toEqual([2, 3, undefined]); // plain grayscale
     expect(at(image, 1, 2)[0]).toBe(255); // output 1, input 2 = 12, the maximum
     expect(at(image, 1, 0)[0]).toBe(Math.round((255 * 10) / 12)); // output 1, input 0
     expect(at(image, 0, 0)[0]).toBe(0);
@@ -41,7 +44,7 @@ describe("tensor images", () => {
     const maps = Float32Array.from([0, 0, 0, 0, 4, 4, 4, 4, 8, 8, 8, 8]); // 3 maps 2×2
     const image = featureMapGrid(maps, 3, 2, 2, 2, 1); // 2 columns → 2 rows, the last cell empty
     expect(at(image, 0, 0)[0]).toBe(0);
-    expect(at(image, 3, 0)[0]).toBe(128);
+    expect(at(image, 3, 0)).toEqual([128, 128, 128]);
     expect(at(image, 0, 3)[0]).toBe(255);
     expect(at(image, 3, 3)[0]).toBe(0);
   });
