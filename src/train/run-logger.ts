@@ -46,7 +46,7 @@ const SATURATION: Partial<Record<ActivationName, (y: number) => boolean>> = {
 
 export class RunLogger {
   private readonly probe: { input: Float32Array; labels: Int32Array; indices: number[] };
-  private window = { loss: 0, correct: 0, steps: 0 };
+  private window = { loss: 0, accuracy: 0, steps: 0 };
   private milliseconds = 0;
 
   constructor(
@@ -62,7 +62,7 @@ export class RunLogger {
   }
 
   /** The running means a checkpoint must carry to continue the curves exactly. */
-  getState(): { window: { loss: number; correct: number; steps: number } } {
+  getState(): { window: { loss: number; accuracy: number; steps: number } } {
     return { window: { ...this.window } };
   }
 
@@ -73,7 +73,7 @@ export class RunLogger {
    * the interrupted run wrote after its checkpoint are superseded.
    */
   resume(iteration: number, state: unknown): void {
-    const saved = state as { window?: { loss: number; correct: number; steps: number } } | undefined;
+    const saved = state as { window?: { loss: number; accuracy: number; steps: number } } | undefined;
     if (saved?.window) this.window = { ...saved.window };
     this.writer.addSessionStart(iteration + 1);
   }
@@ -99,15 +99,15 @@ export class RunLogger {
 
   private stepUntimed(info: StepInfo, network: Network): void {
     this.window.loss += info.loss;
-    this.window.correct += info.accuracy;
+    this.window.accuracy += info.accuracy;
     this.window.steps++;
     const last = info.iteration === this.config.iterations;
     if (info.iteration % this.config.scalarEvery === 0 || last) {
       const w = this.writer;
       w.addScalar("loss/train", this.window.loss / this.window.steps, info.iteration);
-      w.addScalar("accuracy/train", this.window.correct / this.window.steps, info.iteration);
+      w.addScalar("accuracy/train", this.window.accuracy / this.window.steps, info.iteration);
       w.addScalar("learning_rate", info.lr, info.iteration);
-      this.window = { loss: 0, correct: 0, steps: 0 };
+      this.window = { loss: 0, accuracy: 0, steps: 0 };
       if (this.config.summaries !== "minimal") {
         for (const [layer, norm] of gradientNorms(network)) w.addScalar(`gradient_norm/${layer}`, norm, info.iteration);
       }

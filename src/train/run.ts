@@ -49,6 +49,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
   let iteration = resume?.state.iteration ?? 0;
   const history: EvalRecord[] = [...(resume?.state.history ?? [])];
   const started = performance.now() - (resume?.state.elapsedMilliseconds ?? 0);
+  const model = summarizeModel(config.activation);
+  const writer = new SummaryWriter(runDir);
+  const logger = new RunLogger(writer, config, dataset);
   const record = (status: RunSummary["status"], extra: Partial<RunSummary> = {}): RunSummary => {
     const last = history[history.length - 1];
     const summary: RunSummary = {
@@ -63,20 +66,17 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
       trainSeconds: (state?.trainMilliseconds ?? 0) / 1000,
       trainImagesPerSecond: state && state.trainMilliseconds > 0 ? (state.iteration * config.batchSize) / (state.trainMilliseconds / 1000) : 0,
       loggingSeconds: logger.seconds,
-      parameterCount: 0,
-      model: summarizeModel(config.activation),
+      parameterCount: model.totalParameters,
+      model,
       history,
       ...(resumedAt.length > 0 ? { resumedAt } : {}),
       updatedAt: new Date().toISOString(),
       ...extra,
     };
-    summary.parameterCount = summary.model!.totalParameters;
     writeRunSummary(runDir, summary);
     return summary;
   };
 
-  const writer = new SummaryWriter(runDir);
-  const logger = new RunLogger(writer, config, dataset);
   try {
     record("running");
     if (resume) logger.resume(resume.state.iteration, resume.logger);
