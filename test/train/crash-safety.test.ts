@@ -19,23 +19,27 @@ import { tempDir } from "../idx-files.js";
 
 const SMALL_RUN = ["--iterations", "60", "--eval-every", "20", "--checkpoint-every", "20", "--batch-size", "16", "--summaries", "standard"];
 
+interface Started {
+  child: ChildProcess;
+  /** Resolves when the process has exited, with its stderr (listened to from the start, so nothing is missed). */
+  ended: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
 /** Starts the CLI and resolves once `ready()` holds, polling every 20 ms. */
-async function startUntil(args: string[], ready: () => boolean): Promise<ChildProcess> {
+async function startUntil(args: string[], ready: () => boolean): Promise<Started> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stdout!.resume();
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal, stderr })));
   for (let waited = 0; !ready(); waited += 20) {
-    if (child.exitCode !== null) throw new Error(`the run ended (exit ${child.exitCode}) before it was ready to be stopped`);
+    if (child.exitCode !== null) throw new Error(`the run ended (exit ${child.exitCode}) before it was ready to be stopped:\n${stderr}`);
     if (waited > 120_000) throw new Error("timed out waiting for the run");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return child;
+  return { child, ended };
 }
-
-const exited = (child: ChildProcess) =>
-  new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
-    let stderr = "";
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    child.on("exit", (code, signal) => resolve({ code, signal, stderr }));
-  });
 
 /** The tensor bytes of a model.safetensors (its metadata names the run, so whole files differ). */
 function weights(runDir: string): Buffer {
@@ -53,11 +57,10 @@ describe("crash safety", () => {
     expect(straight.code, straight.stderr).toBe(0);
 
     const runDir = join(logdir, "killed");
-    const child = await startUntil(["train", ...SMALL_RUN, "--logdir", logdir, "--run-name", "killed"],
+    const { child, ended } = await startUntil(["train", ...SMALL_RUN, "--logdir", logdir, "--run-name", "killed"],
       () => existsSync(join(runDir, CHECKPOINT_FILE)));
-    const end = exited(child);
     child.kill("SIGKILL");
-    expect((await end).signal).toBe("SIGKILL");
+    expect((await ended).signal).toBe("SIGKILL");
 
     expect(runJson(runDir).status).toBe("running");
     expect(existsSync(join(runDir, "model.safetensors"))).toBe(false);
@@ -83,12 +86,11 @@ describe("crash safety", () => {
   it("SIGINT: stops with a checkpoint, says how to resume, and --resume continues", async () => {
     const logdir = tempDir();
     const runDir = join(logdir, "run");
-    const child = await startUntil(["train", "--iterations", "2000", "--eval-every", "1000", "--batch-size", "16",
+    const { child, ended } = await startUntil(["train", "--iterations", "2000", "--eval-every", "1000", "--batch-size", "16",
       "--logdir", logdir, "--run-name", "run", "--summaries", "minimal"], () => existsSync(join(runDir, "run.json")));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const end = exited(child);
     child.kill("SIGINT");
-    const { code, stderr } = await end;
+    const { code, stderr } = await ended;
     expect(code).toBe(130);
     expect(stderr).toMatch(new RegExp(`SIGINT: stopped after iteration \\d+ with a checkpoint; event files flushed\\. Resume with: npx lenet-lab train --resume ${runDir}`));
     const stoppedAt = Number(/after iteration (\d+)/.exec(stderr)![1]);
