@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const ORACLE = resolve(REPO_ROOT, "../shared/tools/tb-oracle/oracle.py");
 const PYTHON = "/usr/bin/python3";
+const ORACLE_TIMEOUT_MS = 10 * 60_000;
 
 /** Why the oracle cannot run here, or undefined if it can. */
 export function oracleMissing(): string | undefined {
@@ -39,7 +40,9 @@ export function requireOracle(context: { skip: (note?: string) => void }): void 
  */
 export function runOracle(logdir: string, options: { strict?: boolean } = {}): OracleReport {
   const args = [ORACLE, logdir, "--run-server-check", "--compact", ...(options.strict === false ? [] : ["--strict"])];
-  const run = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 256 << 20 });
+  // A synchronous child blocks vitest's own timeout, so the child gets one.
+  const run = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 256 << 20, timeout: ORACLE_TIMEOUT_MS });
+  if (run.error) throw new Error(`oracle did not finish: ${run.error.message}`);
   if (run.status !== 0) throw new Error(`oracle failed (exit ${run.status}):\n${run.stderr}\n${run.stdout.slice(0, 4000)}`);
   return JSON.parse(run.stdout) as OracleReport;
 }

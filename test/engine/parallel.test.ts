@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { fillBatch } from "../../src/data/batches.js";
 import { loadDataset } from "../../src/data/datasets.js";
-import { splitBatch } from "../../src/engine/parallel/thread-pool.js";
+import { ThreadPool, splitBatch } from "../../src/engine/parallel/thread-pool.js";
+import { createSharedMemory, kernelModule } from "../../src/engine/wasm/kernels.js";
 import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
 import { defaultThreads, forwardImageSet } from "../../src/engine/backend.js";
 import { LeNet5 } from "../../src/engine/lenet.js";
@@ -106,6 +107,23 @@ describe("WasmLeNet5 on two threads", () => {
       }
     } finally {
       await two.dispose();
+    }
+  });
+
+  it("runs a command dispatched the moment the workers say they are ready (a race that once hung CI)", async () => {
+    // The worker used to read its starting sequence after saying "ready", so a
+    // command dispatched at once could be slept through, the main thread then
+    // waiting for ever. Nothing here stands between ready and dispatch, and an
+    // unknown op makes the command cheap: each worker must run it and report it.
+    const module = kernelModule();
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const pool = await ThreadPool.start(3, createSharedMemory(1), module);
+      try {
+        pool.dispatch(99, 0, [[0, 1], [0, 1], [0, 1]]);
+        expect(() => pool.join()).toThrow(/worker thread 1 failed: .*unknown op 99/);
+      } finally {
+        await pool.close();
+      }
     }
   });
 

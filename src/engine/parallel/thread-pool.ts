@@ -12,7 +12,8 @@
 //   1 done       set to the sequence by the worker when finished (the main thread waits on it)
 //   2 op         FORWARD, BACKWARD or EXIT
 //   3 b0, 4 b1   the worker's images [b0, b1)
-//   5 status     0, or 1 when the command threw (the message is on the worker's error port)
+//   5 status     0; FAILED when the command threw (the message is on the worker's error port);
+//                DEAD when the worker stopped serving; EXITED after EXIT
 //   6 activation kind (index in ACTIVATIONS)
 //   7 flags      FROM_PIXELS: the forward pass starts from the staged uint8 pixels
 //
@@ -31,6 +32,18 @@ export const OP_BACKWARD = 2;
 
 export const WORD = { sequence: 0, done: 1, op: 2, b0: 3, b1: 4, status: 5, activation: 6, flags: 7 } as const;
 export const FROM_PIXELS = 1;
+export const STATUS_FAILED = 1;
+export const STATUS_DEAD = 2;
+export const STATUS_EXITED = 3;
+
+/**
+ * How long join() waits for a worker before it gives up with an error. No pass
+ * of LeNet on one thread's share of a batch comes near it; it is there so that
+ * a worker that can no longer answer stops the run with a message instead of
+ * leaving the process asleep for ever.
+ */
+export const JOIN_LIMIT_MS = 5 * 60_000;
+const JOIN_SLICE_MS = 1000;
 
 /** Index of worker `thread`'s first control word in an Int32Array over the memory. */
 export function controlBase(thread: number): number {
@@ -127,21 +140,46 @@ export class ThreadPool {
     return this.busy;
   }
 
-  /** Sleeps until every dispatched worker is done; throws the first worker error. */
+  /**
+   * Sleeps until every dispatched worker is done; throws the first worker
+   * error, and throws (closing the pool) if a worker has stopped serving or
+   * has not answered within JOIN_LIMIT_MS.
+   */
   join(): void {
-    for (const thread of this.busy) {
+    const busy = this.busy;
+    this.busy = [];
+    for (const thread of busy) {
       const index = controlBase(thread) + WORD.done;
+      const start = performance.now();
       for (;;) {
         const done = Atomics.load(this.words, index);
         if (done === this.sequence) break;
-        Atomics.wait(this.words, index, done);
+        if (performance.now() - start > JOIN_LIMIT_MS) {
+          const words = Array.from(this.words.subarray(controlBase(thread), controlBase(thread) + 8)).join(",");
+          this.abandon();
+          throw new Error(`worker thread ${thread} has not answered for ${JOIN_LIMIT_MS / 1000} s `
+            + `(command ${this.sequence}; its control words ${words}); `
+            + "the run cannot go on with it (try --threads 1, and please report this)");
+        }
+        Atomics.wait(this.words, index, done, JOIN_SLICE_MS);
       }
-      if (this.words[controlBase(thread) + WORD.status] !== 0) {
-        const message = receiveMessageOnPort(this.errorPorts[thread - 1])?.message;
-        throw new Error(`worker thread ${thread} failed: ${message ?? "unknown error"}`);
+      const status = this.words[controlBase(thread) + WORD.status];
+      if (status === STATUS_DEAD) {
+        this.abandon();
+        throw new Error(`worker thread ${thread} stopped: ${this.errorMessage(thread) ?? "no message"} (try --threads 1)`);
       }
+      if (status !== 0) throw new Error(`worker thread ${thread} failed: ${this.errorMessage(thread) ?? "unknown error"}`);
     }
-    this.busy = [];
+  }
+
+  private errorMessage(thread: number): string | undefined {
+    return receiveMessageOnPort(this.errorPorts[thread - 1])?.message as string | undefined;
+  }
+
+  /** Marks the pool closed and stops its workers in the background (join cannot await). */
+  private abandon(): void {
+    this.closed = true;
+    for (const worker of this.workers) void worker.terminate();
   }
 
   /** Stops the workers (idempotent). */

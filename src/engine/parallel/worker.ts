@@ -8,7 +8,9 @@ import { MessagePort, parentPort, workerData } from "node:worker_threads";
 import { instantiateKernels } from "../wasm/kernels.js";
 import { backwardRange, forwardRange } from "../wasm/lenet-passes.js";
 import { readLayout } from "../wasm/memory-layout.js";
-import { FROM_PIXELS, OP_BACKWARD, OP_EXIT, OP_FORWARD, WORD, controlBase } from "./thread-pool.js";
+import {
+  FROM_PIXELS, OP_BACKWARD, OP_EXIT, OP_FORWARD, STATUS_DEAD, STATUS_EXITED, STATUS_FAILED, WORD, controlBase,
+} from "./thread-pool.js";
 
 const { memory, module, thread, errorPort, spinMicroseconds } = workerData as {
   memory: WebAssembly.Memory;
@@ -18,35 +20,64 @@ const { memory, module, thread, errorPort, spinMicroseconds } = workerData as {
   spinMicroseconds: number;
 };
 
+/** The longest a sleeping worker goes without looking at its sequence word. */
+const WAIT_SLICE_MS = 50;
+
 const kernels = instantiateKernels(memory, module);
 const words = new Int32Array(memory.buffer, 0, 1024);
 const base = controlBase(thread);
+
+// The starting sequence is read before saying "ready": the main thread may
+// dispatch the first command the moment it hears it, and a worker that read
+// the sequence after that would take the command for its starting state and
+// sleep through it, leaving the main thread waiting for ever.
+const startSequence = Atomics.load(words, base + WORD.sequence);
 parentPort?.postMessage("ready");
 
-let seen = Atomics.load(words, base + WORD.sequence);
-for (;;) {
-  // The next command usually comes within microseconds (backward right after
-  // forward): look for it briefly before sleeping, since waking a sleeping
-  // thread can take a hundred microseconds or more on a virtual machine.
-  const spinUntil = performance.now() + spinMicroseconds / 1000;
-  while (Atomics.load(words, base + WORD.sequence) === seen && performance.now() < spinUntil);
-  Atomics.wait(words, base + WORD.sequence, seen);
-  const sequence = Atomics.load(words, base + WORD.sequence);
-  if (sequence === seen) continue;
-  seen = sequence;
-  const op = words[base + WORD.op];
-  if (op === OP_EXIT) break;
-  try {
-    const layout = readLayout(words);
-    const b0 = words[base + WORD.b0], b1 = words[base + WORD.b1], activation = words[base + WORD.activation];
-    const fromPixels = (words[base + WORD.flags] & FROM_PIXELS) !== 0;
-    if (op === OP_FORWARD) forwardRange(kernels, layout, activation, thread, b0, b1, fromPixels);
-    else if (op === OP_BACKWARD) backwardRange(kernels, layout, activation, thread, b0, b1);
-    else throw new Error(`unknown op ${op}`);
-  } catch (error) {
-    errorPort.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));
-    words[base + WORD.status] = 1;
+try {
+  serveCommands(startSequence);
+} catch (error) {
+  errorPort.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));
+  throw error;
+} finally {
+  // Anything but EXIT that ends the loop (an error outside a command) must not
+  // leave the main thread asleep on this worker: mark it dead and wake it.
+  if (Atomics.load(words, base + WORD.status) !== STATUS_EXITED) {
+    Atomics.store(words, base + WORD.status, STATUS_DEAD);
+    Atomics.store(words, base + WORD.done, Atomics.load(words, base + WORD.sequence));
+    Atomics.notify(words, base + WORD.done);
   }
-  Atomics.store(words, base + WORD.done, sequence);
-  Atomics.notify(words, base + WORD.done);
+}
+
+function serveCommands(seen: number): void {
+  for (;;) {
+    // The next command usually comes within microseconds (backward right after
+    // forward): look for it briefly before sleeping, since waking a sleeping
+    // thread can take a hundred microseconds or more on a virtual machine.
+    const spinUntil = performance.now() + spinMicroseconds / 1000;
+    while (Atomics.load(words, base + WORD.sequence) === seen && performance.now() < spinUntil);
+    // Sleep in slices, looking at the word after each: a wake-up that is lost
+    // (we have seen a worker sleep through one) then costs one slice, not the run.
+    while (Atomics.load(words, base + WORD.sequence) === seen) Atomics.wait(words, base + WORD.sequence, seen, WAIT_SLICE_MS);
+    const sequence = Atomics.load(words, base + WORD.sequence);
+    seen = sequence;
+    const op = words[base + WORD.op];
+    if (op === OP_EXIT) {
+      Atomics.store(words, base + WORD.status, STATUS_EXITED);
+      return;
+    }
+    try {
+      const layout = readLayout(words);
+      const b0 = words[base + WORD.b0], b1 = words[base + WORD.b1], activation = words[base + WORD.activation];
+      const fromPixels = (words[base + WORD.flags] & FROM_PIXELS) !== 0;
+      if (op === OP_FORWARD) forwardRange(kernels, layout, activation, thread, b0, b1, fromPixels);
+      else if (op === OP_BACKWARD) backwardRange(kernels, layout, activation, thread, b0, b1);
+      else throw new Error(`unknown op ${op}`);
+    } catch (error) {
+      errorPort.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));
+      words[base + WORD.status] = STATUS_FAILED;
+    }
+    Atomics.store(words, base + WORD.done, sequence);
+    Atomics.notify(words, base + WORD.done);
+  }
 }
