@@ -25,6 +25,12 @@ describe("wasm conv2d", () => {
     { name: "odd: 3×9×11, K 3, 5 filters", B: 3, C: 3, H: 9, W: 11, OC: 5, K: 3 },
     { name: "odd: one image, 2×7×6, K 5", B: 1, C: 2, H: 7, W: 6, OC: 3, K: 5 },
     { name: "odd: K 1, 7 filters", B: 2, C: 4, H: 5, W: 3, OC: 7, K: 1 },
+    // Output widths that are multiples of 4 take the direct forward (no im2col): 4, 3 and 1 vectors, an odd filter count.
+    { name: "direct: 3×6×30, K 3, 5 filters (width 28)", B: 2, C: 3, H: 6, W: 30, OC: 5, K: 3 },
+    { name: "direct: 2×9×12, K 5, 3 filters (width 8)", B: 2, C: 2, H: 9, W: 12, OC: 3, K: 5 },
+    { name: "direct: one image, 1×6×20, K 5, 1 filter (width 16)", B: 1, C: 1, H: 6, W: 20, OC: 1, K: 5 },
+    // 16k filters and an even number of outputs per map: the forward across filters (no im2col).
+    { name: "across filters: 2×8×7, K 3, 32 filters", B: 2, C: 2, H: 8, W: 7, OC: 32, K: 3 },
   ];
   for (const { name, B, C, H, W, OC, K } of shapes) {
     it(`forward and backward match the reference (${name})`, () => {
@@ -59,6 +65,38 @@ describe("wasm conv2d", () => {
       const pDw2 = m.put(dweight0);
       m.kernels.conv2dBackward(0, pDw2, m.put(dbias0), pDout, pInp, pW, pCol, B, C, H, W, OC, K);
       expect(relativeDifference(m.read(pDw2, dweight.length), dweight)).toBeLessThan(TOLERANCE);
+    });
+  }
+
+  // The forwards without im2col sum the same products in the same order as the matrix product.
+  const im2colShapes = [
+    { name: "conv1, direct", B: 2, C: 1, H: 32, W: 32, OC: 6, K: 5 },
+    { name: "conv2, across filters", B: 2, C: 6, H: 14, W: 14, OC: 16, K: 5 },
+  ];
+  for (const { name, B, C, H, W, OC, K } of im2colShapes) {
+    it(`forward gives the bits of bias + weight · im2col, summed in q order (${name})`, () => {
+      const OH = H - K + 1, OW = W - K + 1, P = OH * OW, Q = C * K * K;
+      const inp = random(B * C * H * W), weight = random(OC * Q, -0.3, 0.3), bias = random(OC);
+      const m = new TestMemory();
+      const pInp = m.put(inp), pW = m.put(weight), pB = m.put(bias), pOut = m.alloc(B * OC * P);
+      m.kernels.conv2dForward(pOut, pInp, pW, pB, m.alloc(Q * (P + OC) + 4), B, C, H, W, OC, K);
+      for (let b = 0; b < B; b++) {
+        const col = new Float32Array(Q * P);
+        for (let c = 0; c < C; c++) {
+          for (let i = 0; i < K; i++) {
+            for (let j = 0; j < K; j++) {
+              for (let y = 0; y < OH; y++) {
+                for (let x = 0; x < OW; x++) {
+                  col[((c * K + i) * K + j) * P + y * OW + x] = inp[((b * C + c) * H + y + i) * W + x + j];
+                }
+              }
+            }
+          }
+        }
+        const product = m.put(Float32Array.from({ length: OC * P }, (_, k) => bias[Math.floor(k / P)]));
+        m.kernels.gemmNN(product, P, pW, Q, 1, m.put(col), P, OC, P, Q, 1);
+        expect(Array.from(m.read(pOut + b * OC * P * 4, OC * P))).toEqual(Array.from(m.read(product, OC * P)));
+      }
     });
   }
 });

@@ -60,6 +60,52 @@ describe("WasmLeNet5 on one thread", () => {
     });
   }
 
+  // Forward pools before activating (lenet-passes.ts) and leaves conv1 and
+  // conv2 to backward: gradients straight after forward, with no look at
+  // the feature maps in between, must match too, and so must the maps after.
+  for (const activation of ACTIVATIONS) {
+    it(`${activation}: gradients straight after forward, then the feature maps, match LeNet5`, () => {
+      const wasm = new WasmLeNet5({ activation, seed: 5 });
+      const js = new LeNet5({ activation, seed: 5 });
+      const { input, labels } = batch(300, 11);
+      js.forward(input, 11);
+      wasm.forward(input, 11);
+      js.loss(labels);
+      wasm.loss(labels);
+      js.backward(labels);
+      wasm.backward(labels);
+      for (const p of js.params.list) {
+        expect(relativeDifference(wasm.params.get(p.name).grad, p.grad, NETWORK_FLOOR), p.name).toBeLessThan(1e-4);
+      }
+      const jsMaps = js.featureMaps(), wasmMaps = wasm.featureMaps();
+      for (const stage of ["conv1", "pool1", "conv2", "pool2"] as const) {
+        expect(relativeDifference(wasmMaps[stage], jsMaps[stage], NETWORK_FLOOR), stage).toBeLessThan(1e-4);
+      }
+    });
+  }
+
+  it("relu: pooling first gives the bits of pooling the activated maps", () => {
+    const wasm = new WasmLeNet5({ activation: "relu", seed: 2 });
+    const { input } = batch(0, 5);
+    wasm.forward(input, 5);
+    const maps = wasm.featureMaps();
+    const pool = (map: Float32Array, channels: number, side: number) => {
+      const half = side / 2;
+      const out = new Float32Array(5 * channels * half * half);
+      for (let plane = 0; plane < 5 * channels; plane++) {
+        for (let y = 0; y < half; y++) {
+          for (let x = 0; x < half; x++) {
+            const at = plane * side * side + 2 * y * side + 2 * x;
+            out[(plane * half + y) * half + x] = Math.max(map[at], map[at + 1], map[at + side], map[at + side + 1]);
+          }
+        }
+      }
+      return out;
+    };
+    expect(Array.from(maps.pool1)).toEqual(Array.from(pool(maps.conv1, 6, 28)));
+    expect(Array.from(maps.pool2)).toEqual(Array.from(pool(maps.conv2, 16, 10)));
+  });
+
   it("grows for a larger batch and keeps the parameter views valid", () => {
     const wasm = new WasmLeNet5({ activation: "sigmoid", seed: 1 });
     const values = wasm.params.values;

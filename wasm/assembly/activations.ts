@@ -25,6 +25,7 @@ const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 const EXP_MIN: f32 = -87.0;
+const ROUNDER: f32 = 12582912.0; // 1.5 · 2^23
 const LEAKY_SLOPE: f32 = 0.01;
 const INV_SQRT2: f32 = 0.7071067811865476;
 const INV_SQRT_2PI: f32 = 0.3989422804014327;
@@ -40,44 +41,58 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
   return f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r);
 }
 
-/** n = round(x / ln2) (x clamped below at EXP_MIN) and r = x − n ln2. */
-@inline function reduceExp(x: v128): v128 {
-  return f32x4.nearest(f32x4.mul(f32x4.pmax(x, f32x4.splat(EXP_MIN)), f32x4.splat(LOG2E)));
+/**
+ * n = round(x / ln2) (x clamped below at EXP_MIN), returned as t = x/ln2 + ROUNDER:
+ * adding 1.5·2^23 rounds to an integer (to nearest, ties to even, as
+ * f32x4.nearest does) and leaves n + 2^22 in t's low mantissa bits.
+ */
+@inline function roundedLog2(x: v128): v128 {
+  return f32x4.add(f32x4.mul(f32x4.pmax(x, f32x4.splat(EXP_MIN)), f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
 }
 
+/** n as a float, from t = roundedLog2(x). */
+@inline function roundedN(t: v128): v128 {
+  return f32x4.sub(t, f32x4.splat(ROUNDER));
+}
+
+/** r = x − n ln2 (x clamped as in roundedLog2). */
 @inline function reducedArgument(x: v128, n: v128): v128 {
   const xc = f32x4.pmax(x, f32x4.splat(EXP_MIN));
   return f32x4.sub(f32x4.sub(xc, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
 }
 
-/** 2^n for integral n in [−126, 127]. */
-@inline function pow2(n: v128): v128 {
-  return i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+/**
+ * 2^n for integral n in [−126, 127], from t = roundedLog2(x): the low bits of
+ * t hold n + 2^22 (bit pattern 0x4B400000 + n), so (bits + 127) << 23 is n + 127
+ * in the exponent field, everything above shifted out.
+ */
+@inline function pow2(t: v128): v128 {
+  return i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
 }
 
 /** e^x, lane-wise (x ≤ 88). */
 @inline function vexp(x: v128): v128 {
-  const n = reduceExp(x);
-  const e = f32x4.add(expm1Reduced(reducedArgument(x, n)), f32x4.splat(1));
-  return f32x4.mul(e, pow2(n));
+  const t = roundedLog2(x);
+  const e = f32x4.add(expm1Reduced(reducedArgument(x, roundedN(t))), f32x4.splat(1));
+  return f32x4.mul(e, pow2(t));
 }
 
 /** e^x − 1, lane-wise, accurate near 0 (x ≤ 88). */
 @inline function vexpm1(x: v128): v128 {
-  const n = reduceExp(x);
+  const t = roundedLog2(x);
+  const n = roundedN(t);
   const q = expm1Reduced(reducedArgument(x, n));
-  const far = f32x4.sub(f32x4.mul(f32x4.add(q, f32x4.splat(1)), pow2(n)), f32x4.splat(1));
+  const far = f32x4.sub(f32x4.mul(f32x4.add(q, f32x4.splat(1)), pow2(t)), f32x4.splat(1));
   return v128.bitselect(q, far, f32x4.eq(n, f32x4.splat(0)));
 }
 
 const SIGN_MASK: i32 = 0x80000000;
 
+/** 1 / (1 + e^−x) for x ≥ 0, e^x / (1 + e^x) below: e = e^−|x| never overflows; one division. */
 @inline function sigmoidVec(x: v128): v128 {
-  const e = vexp(f32x4.neg(f32x4.abs(x)));
-  const denominator = f32x4.add(f32x4.splat(1), e);
-  const positive = f32x4.div(f32x4.splat(1), denominator);
-  const negative = f32x4.div(e, denominator);
-  return v128.bitselect(positive, negative, f32x4.ge(x, f32x4.splat(0)));
+  const e = vexp(v128.or(x, i32x4.splat(SIGN_MASK)));
+  const numerator = v128.bitselect(f32x4.splat(1), e, f32x4.ge(x, f32x4.splat(0)));
+  return f32x4.div(numerator, f32x4.add(f32x4.splat(1), e));
 }
 
 @inline function tanhVec(x: v128): v128 {
@@ -143,6 +158,16 @@ const SIGN_MASK: i32 = 0x80000000;
 @inline function forwardLoop(kind: i32, out: usize, inp: usize, n: i32): void {
   const vectorBytes = <usize>(n & ~3) * 4;
   let k: usize = 0;
+  for (; k + 64 <= vectorBytes; k += 64) {
+    const a = forwardVec(kind, v128.load(inp + k));
+    const b = forwardVec(kind, v128.load(inp + k, 16));
+    const c = forwardVec(kind, v128.load(inp + k, 32));
+    const d = forwardVec(kind, v128.load(inp + k, 48));
+    v128.store(out + k, a);
+    v128.store(out + k, b, 16);
+    v128.store(out + k, c, 32);
+    v128.store(out + k, d, 48);
+  }
   for (; k < vectorBytes; k += 16) v128.store(out + k, forwardVec(kind, v128.load(inp + k)));
   if (n & 3) storeLanes(out + k, forwardVec(kind, v128.load(inp + k)), n & 3);
 }
@@ -150,6 +175,16 @@ const SIGN_MASK: i32 = 0x80000000;
 @inline function backwardLoop(kind: i32, dinp: usize, dout: usize, inp: usize, out: usize, n: i32, accumulate: bool): void {
   const vectorBytes = <usize>(n & ~3) * 4;
   let k: usize = 0;
+  for (; k + 32 <= vectorBytes; k += 32) {
+    let d0 = backwardVec(kind, v128.load(dout + k), v128.load(inp + k), v128.load(out + k));
+    let d1 = backwardVec(kind, v128.load(dout + k, 16), v128.load(inp + k, 16), v128.load(out + k, 16));
+    if (accumulate) {
+      d0 = f32x4.add(d0, v128.load(dinp + k));
+      d1 = f32x4.add(d1, v128.load(dinp + k, 16));
+    }
+    v128.store(dinp + k, d0);
+    v128.store(dinp + k, d1, 16);
+  }
   for (; k < vectorBytes; k += 16) {
     let d = backwardVec(kind, v128.load(dout + k), v128.load(inp + k), v128.load(out + k));
     if (accumulate) d = f32x4.add(d, v128.load(dinp + k));
@@ -162,26 +197,42 @@ const SIGN_MASK: i32 = 0x80000000;
   }
 }
 
+// One function per kind and direction, so that each loop is compiled for its
+// own kind: written as six calls of one inlined loop, the optimizer folds the
+// copies back into a single loop that switches on the kind at every vector.
+function forwardRelu(out: usize, inp: usize, n: i32): void { forwardLoop(0, out, inp, n); }
+function forwardSigmoid(out: usize, inp: usize, n: i32): void { forwardLoop(1, out, inp, n); }
+function forwardTanh(out: usize, inp: usize, n: i32): void { forwardLoop(2, out, inp, n); }
+function forwardLeakyRelu(out: usize, inp: usize, n: i32): void { forwardLoop(3, out, inp, n); }
+function forwardElu(out: usize, inp: usize, n: i32): void { forwardLoop(4, out, inp, n); }
+function forwardGelu(out: usize, inp: usize, n: i32): void { forwardLoop(5, out, inp, n); }
+function backwardRelu(dinp: usize, dout: usize, inp: usize, out: usize, n: i32, accumulate: bool): void { backwardLoop(0, dinp, dout, inp, out, n, accumulate); }
+function backwardSigmoid(dinp: usize, dout: usize, inp: usize, out: usize, n: i32, accumulate: bool): void { backwardLoop(1, dinp, dout, inp, out, n, accumulate); }
+function backwardTanh(dinp: usize, dout: usize, inp: usize, out: usize, n: i32, accumulate: bool): void { backwardLoop(2, dinp, dout, inp, out, n, accumulate); }
+function backwardLeakyRelu(dinp: usize, dout: usize, inp: usize, out: usize, n: i32, accumulate: bool): void { backwardLoop(3, dinp, dout, inp, out, n, accumulate); }
+function backwardElu(dinp: usize, dout: usize, inp: usize, out: usize, n: i32, accumulate: bool): void { backwardLoop(4, dinp, dout, inp, out, n, accumulate); }
+function backwardGelu(dinp: usize, dout: usize, inp: usize, out: usize, n: i32, accumulate: bool): void { backwardLoop(5, dinp, dout, inp, out, n, accumulate); }
+
 /** out[k] = f(inp[k]) for k in [0, n); kind as in ACTIVATIONS. */
 export function activationForward(kind: i32, out: usize, inp: usize, n: i32): void {
   switch (kind) {
-    case 0: forwardLoop(0, out, inp, n); break;
-    case 1: forwardLoop(1, out, inp, n); break;
-    case 2: forwardLoop(2, out, inp, n); break;
-    case 3: forwardLoop(3, out, inp, n); break;
-    case 4: forwardLoop(4, out, inp, n); break;
-    default: forwardLoop(5, out, inp, n);
+    case 0: forwardRelu(out, inp, n); break;
+    case 1: forwardSigmoid(out, inp, n); break;
+    case 2: forwardTanh(out, inp, n); break;
+    case 3: forwardLeakyRelu(out, inp, n); break;
+    case 4: forwardElu(out, inp, n); break;
+    default: forwardGelu(out, inp, n);
   }
 }
 
 /** dinp[k] = (accumulate ? dinp[k] : 0) + dout[k] · f'(inp[k]), with out = f(inp) from forward. */
 export function activationBackward(kind: i32, dinp: usize, dout: usize, inp: usize, out: usize, n: i32, accumulate: bool): void {
   switch (kind) {
-    case 0: backwardLoop(0, dinp, dout, inp, out, n, accumulate); break;
-    case 1: backwardLoop(1, dinp, dout, inp, out, n, accumulate); break;
-    case 2: backwardLoop(2, dinp, dout, inp, out, n, accumulate); break;
-    case 3: backwardLoop(3, dinp, dout, inp, out, n, accumulate); break;
-    case 4: backwardLoop(4, dinp, dout, inp, out, n, accumulate); break;
-    default: backwardLoop(5, dinp, dout, inp, out, n, accumulate);
+    case 0: backwardRelu(dinp, dout, inp, out, n, accumulate); break;
+    case 1: backwardSigmoid(dinp, dout, inp, out, n, accumulate); break;
+    case 2: backwardTanh(dinp, dout, inp, out, n, accumulate); break;
+    case 3: backwardLeakyRelu(dinp, dout, inp, out, n, accumulate); break;
+    case 4: backwardElu(dinp, dout, inp, out, n, accumulate); break;
+    default: backwardGelu(dinp, dout, inp, out, n, accumulate);
   }
 }

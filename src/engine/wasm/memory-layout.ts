@@ -8,7 +8,7 @@
 //   grads + t·paramStride   gradients computed by thread t       [P] f32  (t = 0: ParameterSet.grads,
 //                                                                          where the others are summed)
 //   optimizerState          two moment buffers                   [2, P] f32
-//   scratch + t·scratchStride  thread t's im2col matrix          [Q·P_out + 4] f32
+//   scratch + t·scratchStride  thread t's conv scratch (im2col)    [Q·P_out + 4] f32
 //   batch region            per image b, at base + b · (size·4):
 //     pixels [28,28] uint8 (staged for forwardPixels, in 196 float slots) · input [1,32,32] · conv1Pre, conv1 [6,28,28] · pool1 [6,14,14] · conv2Pre, conv2 [16,10,10]
 //     · pool2 [400] · fc1Pre, fc1 [120] · fc2Pre, fc2 [84] · logits, probabilities [10]

@@ -6,7 +6,9 @@
 // Parameters live in the memory: params.values and params.grads are views of
 // it, so optimizers, checkpoints and summaries walk them as usual. Every batch
 // buffer is a view too (featureMaps(), fc2Features()), valid until the next
-// forward.
+// forward. Forward pools before activating where that gives the same values
+// (lenet-passes.ts) and leaves the activated conv maps to backward or to
+// featureMaps(), whichever needs them first.
 //
 // Threads: the batch [0, B) is split into contiguous ranges (splitBatch, the
 // main thread's two images larger); the main thread computes the first while
@@ -31,7 +33,7 @@ import { ParameterSet, initTruncatedNormal } from "../parameters.js";
 import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch } from "../parallel/thread-pool.js";
 import { RandomStream } from "../random.js";
 import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels, kernelModule } from "./kernels.js";
-import { backwardRange, forwardRange } from "./lenet-passes.js";
+import { backwardRange, forwardRange, materializeConvActivations, poolsFirst } from "./lenet-passes.js";
 import { BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, lenetLayout, writeLayout } from "./memory-layout.js";
 
 export interface WasmLeNetOptions extends LeNetOptions {
@@ -57,6 +59,8 @@ export class WasmLeNet5 implements Network {
   private views = {} as Record<BatchBuffer, Float32Array>;
   private pixels: Uint8Array = new Uint8Array(0);
   private batchSize = 0;
+  /** The last forward pooled first and left conv1 and conv2 unwritten (lenet-passes.ts). */
+  private convActivationsPending = false;
   private ranges: [number, number][] = [];
 
   /** A network on `threads` threads; prefer this to the constructor, which cannot start workers. */
@@ -135,6 +139,7 @@ export class WasmLeNet5 implements Network {
     this.batchSize = B;
     this.ranges = this.pool && B >= MIN_IMAGES_PER_THREAD * this.threads ? splitBatch(B, this.threads) : [[0, B]];
     this.run(OP_FORWARD, flags);
+    this.convActivationsPending = poolsFirst(this.activationKind);
     return this.views.logits.subarray(0, B * LENET.classes);
   }
 
@@ -150,6 +155,7 @@ export class WasmLeNet5 implements Network {
     dlogits.fill(0);
     softmaxCrossEntropyBackward(dlogits, this.views.probabilities, labels, B, LENET.classes);
     this.run(OP_BACKWARD);
+    this.convActivationsPending = false;
     const layout = this.layoutValue;
     for (let thread = 1; thread < this.ranges.length; thread++) {
       if (this.ranges[thread][1] > this.ranges[thread][0]) {
@@ -164,6 +170,10 @@ export class WasmLeNet5 implements Network {
 
   featureMaps(): FeatureMaps {
     const B = this.batchSize;
+    if (this.convActivationsPending) {
+      materializeConvActivations(this.kernels, this.layoutValue, this.activationKind, 0, B, false);
+      this.convActivationsPending = false;
+    }
     const view = (name: BatchBuffer) => this.views[name].subarray(0, B * IMAGE_SIZES[name]);
     return {
       conv1: view("conv1"), pool1: view("pool1"), conv2: view("conv2"), pool2: view("pool2"),
