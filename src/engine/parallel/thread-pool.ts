@@ -11,7 +11,7 @@
 //   0 sequence   bumped by the main thread to start a command (workers wait on it)
 //   1 done       set to the sequence by the worker when finished (the main thread waits on it)
 //   2 op         FORWARD, BACKWARD or EXIT
-//   3 b0, 4 b1   the worker's images [b0, b1)
+//   3 b0, 4 b1   the worker's images [b0, b1) (forward) or gradient shards (backward)
 //   5 status     0; FAILED when the command threw (the message is on the worker's error port);
 //                DEAD when the worker stopped serving; EXITED after EXIT
 //   6 activation kind (index in ACTIVATIONS)
@@ -222,3 +222,12 @@ export function splitBatch(B: number, threads: number, mainExtra = MAIN_EXTRA_IM
   return ranges;
 }
 export const MAIN_EXTRA_IMAGES = 2;
+
+/**
+ * Splits `shards` gradient shards into `threads` contiguous ranges of whole
+ * shards (some empty when there are more threads than shards).
+ */
+export function splitShards(shards: number, threads: number): [number, number][] {
+  return Array.from({ length: threads }, (_, t) =>
+    [Math.floor((t * shards) / threads), Math.floor(((t + 1) * shards) / threads)] as [number, number]);
+}

@@ -6,8 +6,8 @@
 
 import { MessagePort, parentPort, workerData } from "node:worker_threads";
 import { instantiateKernels } from "../wasm/kernels.js";
-import { backwardRange, forwardRange } from "../wasm/lenet-passes.js";
-import { readLayout } from "../wasm/memory-layout.js";
+import { backwardShards, forwardRange } from "../wasm/lenet-passes.js";
+import { BATCH_SIZE_WORD, readLayout } from "../wasm/memory-layout.js";
 import {
   FROM_PIXELS, OP_BACKWARD, OP_EXIT, OP_FORWARD, STATUS_DEAD, STATUS_EXITED, STATUS_FAILED, WORD, controlBase,
 } from "./thread-pool.js";
@@ -71,7 +71,7 @@ function serveCommands(seen: number): void {
       const b0 = words[base + WORD.b0], b1 = words[base + WORD.b1], activation = words[base + WORD.activation];
       const fromPixels = (words[base + WORD.flags] & FROM_PIXELS) !== 0;
       if (op === OP_FORWARD) forwardRange(kernels, layout, activation, thread, b0, b1, fromPixels);
-      else if (op === OP_BACKWARD) backwardRange(kernels, layout, activation, thread, b0, b1);
+      else if (op === OP_BACKWARD) backwardShards(kernels, layout, activation, thread, b0, b1, Atomics.load(words, BATCH_SIZE_WORD));
       else throw new Error(`unknown op ${op}`);
     } catch (error) {
       errorPort.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));

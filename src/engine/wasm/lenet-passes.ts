@@ -22,7 +22,7 @@
 import { ACTIVATIONS } from "../layers/activations.js";
 import { LENET } from "../lenet.js";
 import { WasmKernels } from "./kernels.js";
-import { IMAGE_SIZES, LeNetLayout, BatchBuffer, PIXELS_PER_IMAGE } from "./memory-layout.js";
+import { BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, gradientShard } from "./memory-layout.js";
 
 const K = LENET.kernel;
 const GELU = ACTIVATIONS.indexOf("gelu");
@@ -119,12 +119,27 @@ export function materializeConvActivations(
 }
 
 /**
+ * Backward for gradient shards [s0, s1) of a batch of B images (memory-layout.ts'
+ * gradientShard), each into its own gradient block, on thread `thread`'s scratch.
+ */
+export function backwardShards(
+  k: WasmKernels, layout: LeNetLayout, activation: number, thread: number, s0: number, s1: number, B: number,
+): void {
+  for (let shard = s0; shard < s1; shard++) {
+    const [b0, b1] = gradientShard(B, shard);
+    backwardRange(k, layout, activation, thread, shard, b0, b1);
+  }
+}
+
+/**
  * Backward for images [b0, b1), from dlogits (already written for the whole
  * batch, scaled by 1/B) to the parameter gradients, which are written
- * (overwritten) into thread `thread`'s gradient block.
+ * (overwritten) into gradient block `block`; thread `thread`'s scratch is used.
  */
-export function backwardRange(k: WasmKernels, layout: LeNetLayout, activation: number, thread: number, b0: number, b1: number): void {
-  const grads = layout.grads + thread * layout.paramStride;
+export function backwardRange(
+  k: WasmKernels, layout: LeNetLayout, activation: number, thread: number, block: number, b0: number, b1: number,
+): void {
+  const grads = layout.grads + block * layout.paramStride;
   k.zeroBytes(grads, layout.paramCount * 4);
   const n = b1 - b0;
   if (n <= 0) return;

@@ -1,12 +1,13 @@
 // Where everything of the WebAssembly LeNet-5 lives in its one shared memory
 // (byte offsets, 16-byte aligned). Pure arithmetic: no memory is touched here.
 //
-//   [0, 64)                 unused (0 is the kernels' "no pointer")
+//   [0, 64)                 unused (0 is the kernels' "no pointer"), but for word 1
+//                           (BATCH_SIZE_WORD): the batch size of the current backward
 //   [64, 1024)              thread control words (parallel/thread-pool.ts)
 //   [1024, 4096)            this layout, as int32 words, for worker threads to read
 //   params                  values of every parameter            [P] f32  (ParameterSet.values)
-//   grads + t·paramStride   gradients computed by thread t       [P] f32  (t = 0: ParameterSet.grads,
-//                                                                          where the others are summed)
+//   grads + s·paramStride   gradients of shard s of the batch    [P] f32  (s = 0: ParameterSet.grads,
+//                           (MAX_GRADIENT_SHARDS of them)                 where the others are summed)
 //   optimizerState          two moment buffers                   [2, P] f32
 //   scratch + t·scratchStride  thread t's conv scratch (im2col)    [Q·P_out + 4] f32
 //   batch region            per image b, at base + b · (size·4):
@@ -25,6 +26,19 @@ import { LENET, LENET_PARAMETERS } from "../lenet.js";
 import { product } from "../parameters.js";
 import { READ_SLACK_BYTES } from "./kernels.js";
 
+/** Int32 word (in the unused head of the memory) holding the batch size of the current backward, for the workers. */
+export const BATCH_SIZE_WORD = 1;
+/**
+ * Backward cuts a batch of B images into gradientShards(B) contiguous shards
+ * (gradientShard), each with its own gradient block, summed in shard order;
+ * threads take whole shards. The shards depend on B alone, so the sums are the
+ * same, bit for bit, for any number of threads. A shard has at least
+ * IMAGES_PER_SHARD images (fewer make the weight-gradient products wasteful),
+ * and there are at most MAX_GRADIENT_SHARDS (the threads that can share a
+ * backward).
+ */
+export const IMAGES_PER_SHARD = 16;
+export const MAX_GRADIENT_SHARDS = 16;
 export const CONTROL_OFFSET = 64;
 export const CONTROL_BYTES_PER_THREAD = 32;
 export const MAX_THREADS = (1024 - CONTROL_OFFSET) / CONTROL_BYTES_PER_THREAD;
@@ -111,7 +125,7 @@ export function lenetLayout(threads: number, capacity: number): LeNetLayout {
   const scratchStride = bufferBytes(SCRATCH_FLOATS);
   let at = FIXED_START;
   const params = at; at += paramStride;
-  const grads = at; at += paramStride * threads;
+  const grads = at; at += paramStride * MAX_GRADIENT_SHARDS;
   const optimizerState = at; at += bufferBytes(2 * paramCount);
   const scratch = at; at += scratchStride * threads;
   const batch = {} as Record<BatchBuffer, number>;
@@ -131,4 +145,15 @@ export function readLayout(words: Int32Array): LeNetLayout {
   const layout = {} as Record<string, number>;
   LAYOUT_KEYS.forEach((key, i) => { layout[key] = Atomics.load(words, LAYOUT_OFFSET / 4 + i) >>> 0; });
   return layout as LeNetLayout;
+}
+
+/** How many gradient shards a backward of B images has. */
+export function gradientShards(B: number): number {
+  return Math.min(MAX_GRADIENT_SHARDS, Math.max(1, Math.floor(B / IMAGES_PER_SHARD)));
+}
+
+/** Images [start, end) of shard `shard` of a batch of B: near-equal contiguous pieces that depend on B alone. */
+export function gradientShard(B: number, shard: number): [number, number] {
+  const shards = gradientShards(B);
+  return [Math.floor((shard * B) / shards), Math.floor(((shard + 1) * B) / shards)];
 }

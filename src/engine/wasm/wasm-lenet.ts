@@ -15,11 +15,12 @@
 // the workers compute theirs, and each thread scales and pads its own images
 // when they come as uint8 pixels (forwardPixels). A forward
 // pass computes every image exactly as it would alone, so its results do not
-// depend on the thread count. In backward each thread sums its images'
-// gradients into its own block, and the main thread then adds the blocks in
-// thread order: for a fixed thread count the gradients are identical run to
-// run; across thread counts they differ only by float32 rounding (the same
-// sum, taken in another order).
+// depend on the thread count. Backward cuts the batch into shards of at
+// least 16 images that depend on the batch size alone (gradientShards); each shard's gradients go into
+// its own block, the threads take whole shards, and the main thread then adds
+// the blocks in shard order. The gradients, and so whole training runs, are
+// the same bit for bit for any number of threads: the same config and seed
+// give the same numbers on a 2-core CI machine and on a 16-core laptop.
 //
 // The loss and its gradient with respect to the logits (B × 10 values) are
 // computed for the whole batch by the reference softmax cross-entropy on views
@@ -30,11 +31,13 @@ import { LossResult, softmaxCrossEntropyBackward, softmaxCrossEntropyForward } f
 import { INIT_STREAM, LENET, LENET_PARAMETERS, LeNetOptions } from "../lenet.js";
 import { FeatureMaps, Network } from "../network.js";
 import { ParameterSet, initTruncatedNormal } from "../parameters.js";
-import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch } from "../parallel/thread-pool.js";
+import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch, splitShards } from "../parallel/thread-pool.js";
 import { RandomStream } from "../random.js";
 import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels, kernelModule } from "./kernels.js";
-import { backwardRange, forwardRange, materializeConvActivations, poolsFirst } from "./lenet-passes.js";
-import { BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, lenetLayout, writeLayout } from "./memory-layout.js";
+import { backwardShards, forwardRange, materializeConvActivations, poolsFirst } from "./lenet-passes.js";
+import {
+  BATCH_SIZE_WORD, BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, gradientShards, lenetLayout, writeLayout,
+} from "./memory-layout.js";
 
 export interface WasmLeNetOptions extends LeNetOptions {
   /** Threads in all (the main thread included); 1 runs everything on the calling thread. */
@@ -61,7 +64,6 @@ export class WasmLeNet5 implements Network {
   private batchSize = 0;
   /** The last forward pooled first and left conv1 and conv2 unwritten (lenet-passes.ts). */
   private convActivationsPending = false;
-  private ranges: [number, number][] = [];
 
   /** A network on `threads` threads; prefer this to the constructor, which cannot start workers. */
   static async create(options: WasmLeNetOptions): Promise<WasmLeNet5> {
@@ -137,8 +139,8 @@ export class WasmLeNet5 implements Network {
 
   private forwardStaged(B: number, flags: number): Float32Array {
     this.batchSize = B;
-    this.ranges = this.pool && B >= MIN_IMAGES_PER_THREAD * this.threads ? splitBatch(B, this.threads) : [[0, B]];
-    this.run(OP_FORWARD, flags);
+    const ranges = this.pool && B >= MIN_IMAGES_PER_THREAD * this.threads ? splitBatch(B, this.threads) : [[0, B] as [number, number]];
+    this.run(OP_FORWARD, ranges, flags);
     this.convActivationsPending = poolsFirst(this.activationKind);
     return this.views.logits.subarray(0, B * LENET.classes);
   }
@@ -154,13 +156,13 @@ export class WasmLeNet5 implements Network {
     const dlogits = this.views.dlogits.subarray(0, B * LENET.classes);
     dlogits.fill(0);
     softmaxCrossEntropyBackward(dlogits, this.views.probabilities, labels, B, LENET.classes);
-    this.run(OP_BACKWARD);
+    const shards = gradientShards(B);
+    Atomics.store(this.words, BATCH_SIZE_WORD, B);
+    this.run(OP_BACKWARD, this.pool && shards > 1 ? splitShards(shards, this.threads) : [[0, shards]]);
     this.convActivationsPending = false;
     const layout = this.layoutValue;
-    for (let thread = 1; thread < this.ranges.length; thread++) {
-      if (this.ranges[thread][1] > this.ranges[thread][0]) {
-        this.kernels.addInto(layout.grads, layout.grads + thread * layout.paramStride, layout.paramCount);
-      }
+    for (let shard = 1; shard < shards; shard++) {
+      this.kernels.addInto(layout.grads, layout.grads + shard * layout.paramStride, layout.paramCount);
     }
   }
 
@@ -187,15 +189,18 @@ export class WasmLeNet5 implements Network {
     this.pool = null;
   }
 
-  /** Runs op on every thread's range: the workers' in the background, the main thread's here. */
-  private run(op: number, flags = 0): void {
-    const [b0, b1] = this.ranges[0];
+  /**
+   * Runs op on every thread's range (images for forward, gradient shards for
+   * backward): the workers' in the background, the main thread's here.
+   */
+  private run(op: number, ranges: readonly (readonly [number, number])[], flags = 0): void {
+    const [r0, r1] = ranges[0];
     const fromPixels = (flags & FROM_PIXELS) !== 0;
     const pass = () => op === OP_FORWARD
-      ? forwardRange(this.kernels, this.layoutValue, this.activationKind, 0, b0, b1, fromPixels)
-      : backwardRange(this.kernels, this.layoutValue, this.activationKind, 0, b0, b1);
-    if (this.pool && this.ranges.length > 1) {
-      this.pool.dispatch(op, this.activationKind, this.ranges, flags);
+      ? forwardRange(this.kernels, this.layoutValue, this.activationKind, 0, r0, r1, fromPixels)
+      : backwardShards(this.kernels, this.layoutValue, this.activationKind, 0, r0, r1, this.batchSize);
+    if (this.pool && ranges.length > 1) {
+      this.pool.dispatch(op, this.activationKind, ranges, flags);
       try {
         pass();
       } finally {
