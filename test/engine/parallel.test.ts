@@ -8,6 +8,7 @@ import { fillBatch } from "../../src/data/batches.js";
 import { loadDataset } from "../../src/data/datasets.js";
 import { ThreadPool, splitBatch, splitShards } from "../../src/engine/parallel/thread-pool.js";
 import { createSharedMemory, kernelModule } from "../../src/engine/wasm/kernels.js";
+import { shardSumTree } from "../../src/engine/wasm/lenet-passes.js";
 import { gradientShard, gradientShards } from "../../src/engine/wasm/memory-layout.js";
 import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
 import { defaultThreads, forwardImageSet } from "../../src/engine/backend.js";
@@ -44,6 +45,13 @@ describe("gradient shards", () => {
       pieces.slice(1).forEach(([start], s) => expect(start).toBe(pieces[s][1]));
       if (pieces.length > 1) expect(Math.min(...pieces.map(([a, b]) => b - a))).toBeGreaterThanOrEqual(16);
     }
+  });
+
+  it("are summed in a fixed tree of halves, children first", () => {
+    expect(shardSumTree(1)).toEqual([]);
+    expect(shardSumTree(2)).toEqual([[0, 1, 2]]);
+    expect(shardSumTree(3)).toEqual([[1, 2, 3], [0, 1, 3]]);
+    expect(shardSumTree(4)).toEqual([[0, 1, 2], [2, 3, 4], [0, 2, 4]]);
   });
 
   it("are shared among threads as whole shards", () => {

@@ -22,7 +22,7 @@
 import { ACTIVATIONS } from "../layers/activations.js";
 import { LENET } from "../lenet.js";
 import { WasmKernels } from "./kernels.js";
-import { BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, gradientShard } from "./memory-layout.js";
+import { BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, gradientShard, gradientShards } from "./memory-layout.js";
 
 const K = LENET.kernel;
 const GELU = ACTIVATIONS.indexOf("gelu");
@@ -129,6 +129,52 @@ export function backwardShards(
     const [b0, b1] = gradientShard(B, shard);
     backwardRange(k, layout, activation, thread, shard, b0, b1);
   }
+  const shards = gradientShards(B);
+  for (const [lo, mid, hi] of shardSumTree(shards)) {
+    if (s0 <= lo && hi <= s1) addBlock(k, layout, lo, mid);
+  }
+}
+
+/**
+ * After every thread's backwardShards: the sums of the shard tree that span
+ * more than one thread's range, so that block 0 (ParameterSet.grads) holds the
+ * whole batch's gradients.
+ */
+export function sumShardsAcrossThreads(k: WasmKernels, layout: LeNetLayout, B: number, ranges: readonly (readonly [number, number])[]): void {
+  for (const [lo, mid, hi] of shardSumTree(gradientShards(B))) {
+    if (!ranges.some(([s0, s1]) => s0 <= lo && hi <= s1)) addBlock(k, layout, lo, mid);
+  }
+}
+
+function addBlock(k: WasmKernels, layout: LeNetLayout, into: number, from: number): void {
+  k.addInto(layout.grads + into * layout.paramStride, layout.grads + from * layout.paramStride, layout.paramCount);
+}
+
+const sumTrees = new Map<number, [number, number, number][]>();
+
+/**
+ * The fixed order in which shard gradients are summed: a tree of halves over
+ * [0, shards), as [lo, mid, hi] nodes (block lo += block mid) children first.
+ * Each thread sums the nodes inside its own range as soon as it has them, and
+ * the main thread the rest; the order of every addition, and so every bit of
+ * the result, is the same for any number of threads.
+ */
+export function shardSumTree(shards: number): readonly [number, number, number][] {
+  let tree = sumTrees.get(shards);
+  if (!tree) {
+    const nodes: [number, number, number][] = [];
+    const visit = (lo: number, hi: number): void => {
+      if (hi - lo < 2) return;
+      const mid = (lo + hi) >> 1;
+      visit(lo, mid);
+      visit(mid, hi);
+      nodes.push([lo, mid, hi]);
+    };
+    visit(0, shards);
+    tree = nodes;
+    sumTrees.set(shards, tree);
+  }
+  return tree;
 }
 
 /**

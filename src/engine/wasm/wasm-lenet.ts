@@ -13,12 +13,13 @@
 // Threads: the batch [0, B) is split into contiguous ranges (splitBatch, the
 // main thread's two images larger); the main thread computes the first while
 // the workers compute theirs, and each thread scales and pads its own images
-// when they come as uint8 pixels (forwardPixels). A forward
-// pass computes every image exactly as it would alone, so its results do not
-// depend on the thread count. Backward cuts the batch into shards of at
-// least 16 images that depend on the batch size alone (gradientShards); each shard's gradients go into
-// its own block, the threads take whole shards, and the main thread then adds
-// the blocks in shard order. The gradients, and so whole training runs, are
+// when they come as uint8 pixels (forwardPixels). A forward pass computes
+// every image exactly as it would alone, so its results do not depend on the
+// thread count. Backward cuts the batch into shards of at least 16 images that
+// depend on the batch size alone (gradientShards); each shard's gradients go
+// into its own block, the threads take whole shards, and the blocks are added
+// in a fixed tree (shardSumTree: each thread adds what lies in its own range,
+// the main thread the rest). The gradients, and so whole training runs, are
 // the same bit for bit for any number of threads: the same config and seed
 // give the same numbers on a 2-core CI machine and on a 16-core laptop.
 //
@@ -34,7 +35,7 @@ import { ParameterSet, initTruncatedNormal } from "../parameters.js";
 import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch, splitShards } from "../parallel/thread-pool.js";
 import { RandomStream } from "../random.js";
 import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels, kernelModule } from "./kernels.js";
-import { backwardShards, forwardRange, materializeConvActivations, poolsFirst } from "./lenet-passes.js";
+import { backwardShards, forwardRange, materializeConvActivations, poolsFirst, sumShardsAcrossThreads } from "./lenet-passes.js";
 import {
   BATCH_SIZE_WORD, BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, gradientShards, lenetLayout, writeLayout,
 } from "./memory-layout.js";
@@ -157,13 +158,11 @@ export class WasmLeNet5 implements Network {
     dlogits.fill(0);
     softmaxCrossEntropyBackward(dlogits, this.views.probabilities, labels, B, LENET.classes);
     const shards = gradientShards(B);
+    const ranges: [number, number][] = this.pool && shards > 1 ? splitShards(shards, this.threads) : [[0, shards]];
     Atomics.store(this.words, BATCH_SIZE_WORD, B);
-    this.run(OP_BACKWARD, this.pool && shards > 1 ? splitShards(shards, this.threads) : [[0, shards]]);
+    this.run(OP_BACKWARD, ranges);
     this.convActivationsPending = false;
-    const layout = this.layoutValue;
-    for (let shard = 1; shard < shards; shard++) {
-      this.kernels.addInto(layout.grads, layout.grads + shard * layout.paramStride, layout.paramCount);
-    }
+    sumShardsAcrossThreads(this.kernels, this.layoutValue, B, ranges);
   }
 
   fc2Features(): Float32Array {
