@@ -24,7 +24,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
-import { CONTROL_BYTES_PER_THREAD, CONTROL_OFFSET, MAX_THREADS } from "../wasm/memory-layout.js";
+import { CONTROL_BYTES_PER_THREAD, CONTROL_OFFSET, MAX_THREADS, evenShare } from "../wasm/memory-layout.js";
 
 export const OP_EXIT = 0;
 export const OP_FORWARD = 1;
@@ -228,6 +228,5 @@ export const MAIN_EXTRA_IMAGES = 2;
  * shards (some empty when there are more threads than shards).
  */
 export function splitShards(shards: number, threads: number): [number, number][] {
-  return Array.from({ length: threads }, (_, t) =>
-    [Math.floor((t * shards) / threads), Math.floor(((t + 1) * shards) / threads)] as [number, number]);
+  return Array.from({ length: threads }, (_, t) => evenShare(shards, threads, t));
 }

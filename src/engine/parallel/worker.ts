@@ -37,7 +37,7 @@ parentPort?.postMessage("ready");
 try {
   serveCommands(startSequence);
 } catch (error) {
-  errorPort.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));
+  reportError(error);
   throw error;
 } finally {
   // Anything but EXIT that ends the loop (an error outside a command) must not
@@ -74,10 +74,15 @@ function serveCommands(seen: number): void {
       else if (op === OP_BACKWARD) backwardShards(kernels, layout, activation, thread, b0, b1, Atomics.load(words, BATCH_SIZE_WORD));
       else throw new Error(`unknown op ${op}`);
     } catch (error) {
-      errorPort.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));
+      reportError(error);
       words[base + WORD.status] = STATUS_FAILED;
     }
     Atomics.store(words, base + WORD.done, sequence);
     Atomics.notify(words, base + WORD.done);
   }
+}
+
+/** Sends an error's stack (or text) to the main thread, which reads it in join(). */
+function reportError(error: unknown): void {
+  errorPort.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));
 }

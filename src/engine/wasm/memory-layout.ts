@@ -30,8 +30,8 @@ import { READ_SLACK_BYTES } from "./kernels.js";
 export const BATCH_SIZE_WORD = 1;
 /**
  * Backward cuts a batch of B images into gradientShards(B) contiguous shards
- * (gradientShard), each with its own gradient block, summed in shard order;
- * threads take whole shards. The shards depend on B alone, so the sums are the
+ * (gradientShard), each with its own gradient block, summed in a fixed tree
+ * (lenet-passes.ts' shardSumTree); threads take whole shards. The shards depend on B alone, so the sums are the
  * same, bit for bit, for any number of threads. A shard has at least
  * IMAGES_PER_SHARD images (fewer make the weight-gradient products wasteful),
  * and there are at most MAX_GRADIENT_SHARDS (the threads that can share a
@@ -154,6 +154,10 @@ export function gradientShards(B: number): number {
 
 /** Images [start, end) of shard `shard` of a batch of B: near-equal contiguous pieces that depend on B alone. */
 export function gradientShard(B: number, shard: number): [number, number] {
-  const shards = gradientShards(B);
-  return [Math.floor((shard * B) / shards), Math.floor(((shard + 1) * B) / shards)];
+  return evenShare(B, gradientShards(B), shard);
+}
+
+/** Piece `index` [start, end) of [0, total) cut into `pieces` contiguous pieces whose sizes differ by at most one. */
+export function evenShare(total: number, pieces: number, index: number): [number, number] {
+  return [Math.floor((index * total) / pieces), Math.floor(((index + 1) * total) / pieces)];
 }
