@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LENET_PARAMETERS } from "../engine/lenet.js";
 import { ModelSummary } from "../engine/model-summary.js";
+import type { KernelBuild } from "../engine/wasm/kernels.js";
 import { ParameterSet, torchName } from "../engine/parameters.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { encodeSafetensors } from "../io/safetensors.js";
@@ -79,6 +80,12 @@ export interface RunSummary {
   /** Seconds spent writing TensorBoard summaries (included in seconds); absent in early runs. */
   loggingSeconds?: number;
   parameterCount: number;
+  /**
+   * What computed the numbers: the kernels ("relaxed-simd" or "simd", the two
+   * builds of the wasm backend, or "js") and Node's version. The same config
+   * and seed give the same bits only with the same kernels. Absent in early runs.
+   */
+  engine?: { kernels: KernelBuild | "js"; node: string };
   /** Layers, output shapes and parameter counts; absent in early runs. */
   model?: ModelSummary;
   history: EvalRecord[];

@@ -9,6 +9,7 @@
 
 import { Dataset } from "../data/datasets.js";
 import { summarizeModel } from "../engine/model-summary.js";
+import { kernelBuild } from "../engine/wasm/kernels.js";
 import { SummaryWriter } from "../tensorboard/summary-writer.js";
 import { Checkpoint, writeCheckpoint } from "./checkpoint.js";
 import { RunConfig } from "./config.js";
@@ -67,6 +68,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
       trainImagesPerSecond: state && state.trainMilliseconds > 0 ? (state.iteration * config.batchSize) / (state.trainMilliseconds / 1000) : 0,
       loggingSeconds: logger.seconds,
       parameterCount: model.totalParameters,
+      engine: { kernels: config.backend === "js" ? "js" : kernelBuild(), node: process.version },
       model,
       history,
       ...(resumedAt.length > 0 ? { resumedAt } : {}),

@@ -28,6 +28,7 @@ describe("lenet-lab train --backend / --threads", () => {
       const run = JSON.parse(readFileSync(join(summary.runDir, "run.json"), "utf8"));
       expect(run.config.backend).toBe(args[1]);
       expect(run.config.threads).toBe(args[1] === "js" ? 1 : 2);
+      expect(run.engine).toEqual({ kernels: args[1] === "js" ? "js" : "relaxed-simd", node: process.version });
     });
   }
 

@@ -11,6 +11,8 @@
 // Reads may run up to 3 elements past the end of a row of B (NN) or of A and
 // B (never: NT reads exactly K); writes never leave C's rows.
 
+import { madd } from "./madd";
+
 /**
  * "NN": C[m,n] = (accumulate ? C[m,n] : 0) + Σ_k A(m,k) · B[k,n]
  *
@@ -39,9 +41,6 @@ export function gemmNN(
   }
 }
 
-@inline function madd(acc: v128, x: v128, y: v128): v128 {
-  return f32x4.add(acc, f32x4.mul(x, y));
-}
 
 function rowsNN4(c: usize, ldc: i32, a: usize, aRow: i32, aCol: i32, b: usize, ldb: i32, N: i32, K: i32, accumulate: bool): void {
   const aStep = <usize>aCol * 4;
