@@ -36,6 +36,9 @@ describe.each(KERNEL_BUILDS)("%s build", (build) => {
       { name: "direct: one image, 1×6×20, K 5, 1 filter (width 16)", B: 1, C: 1, H: 6, W: 20, OC: 1, K: 5 },
       // 16k filters and an even number of outputs per map: the forward across filters (no im2col).
       { name: "across filters: 2×8×7, K 3, 32 filters", B: 2, C: 2, H: 8, W: 7, OC: 32, K: 3 },
+      // Backward sums the weight gradient without im2col along rows (K 5, width 4k: conv1 and the "direct"
+      // shapes above) and across filters (16k filters, no more than the taps: conv2 and this one).
+      { name: "across filters: 3×7×9, K 3, 16 filters", B: 3, C: 3, H: 7, W: 9, OC: 16, K: 3 },
     ];
     for (const { name, B, C, H, W, OC, K } of shapes) {
       it(`forward and backward match the reference (${name})`, () => {
