@@ -18,6 +18,7 @@
 import { cpus, hostname, loadavg } from "node:os";
 import { loadDataset } from "../src/data/datasets.js";
 import { defaultThreads } from "../src/engine/backend.js";
+import { kernelBuild } from "../src/engine/wasm/kernels.js";
 import { ClassicResult, runClassicExperiment } from "./classic.js";
 import { PytorchOutput, pytorchVersion, runPytorch } from "./pytorch.js";
 import { Engine, Measurement, MemorySoak, measureEngine, measureMemory } from "./throughput.js";
@@ -145,6 +146,8 @@ const machine = {
   cpu: cpus()[0]?.model ?? "unknown",
   cores: cpus().length,
   node: process.version,
+  /** Which build of the wasm kernels ran (the classic experiment's processes choose the same way). */
+  wasmKernels: kernelBuild(),
   threads,
   rounds,
   pytorch: torch,
@@ -161,7 +164,8 @@ function runsDetail(runs: { activation: string; seconds: number; testAccuracy: n
 if (json) {
   console.log(JSON.stringify({ machine, summaries, ratios, targets, classic: { lenetLab: ours, lenetLabCompare: oursCompare, pytorch: theirs }, memory: soak, measurements }));
 } else {
-  console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${torch ? `, PyTorch ${torch}` : ", no PyTorch"}; ` +
+  console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, wasm kernels ${machine.wasmKernels}` +
+    `${torch ? `, PyTorch ${torch}` : ", no PyTorch"}; ` +
     `${rounds} round${rounds > 1 ? "s" : ""}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
   console.log(`${"".padEnd(28)} ${"engine".padEnd(14)} ${"images/s".padStart(9)}  ${"spread".padEnd(17)} cores used  images/CPU-s`);
   for (const s of summaries) {
