@@ -73,6 +73,9 @@ export function wasmFilePath(build: KernelBuild = "simd"): string {
   return found;
 }
 
+/** runsRelaxedSimd()'s answer, a property of the process: asked once. */
+let relaxedSimdRuns: boolean | undefined;
+
 /**
  * Whether this runtime runs relaxed SIMD. Node 20's V8 has it behind a flag,
  * which is switched on here (V8 reads it when it compiles a module; flags are
@@ -80,10 +83,15 @@ export function wasmFilePath(build: KernelBuild = "simd"): string {
  * The answer is the runtime's own: it validates the relaxed build.
  */
 export function runsRelaxedSimd(): boolean {
-  const bytes = readFileSync(wasmFilePath("relaxed-simd"));
-  if (WebAssembly.validate(bytes)) return true;
-  setFlagsFromString("--experimental-wasm-relaxed-simd");
-  return WebAssembly.validate(bytes);
+  if (relaxedSimdRuns === undefined) {
+    const bytes = readFileSync(wasmFilePath("relaxed-simd"));
+    relaxedSimdRuns = WebAssembly.validate(bytes);
+    if (!relaxedSimdRuns) {
+      setFlagsFromString("--experimental-wasm-relaxed-simd");
+      relaxedSimdRuns = WebAssembly.validate(bytes);
+    }
+  }
+  return relaxedSimdRuns;
 }
 
 /** Compiles one build (the relaxed one only where runsRelaxedSimd()). */
