@@ -11,6 +11,7 @@ import { ParameterSet, torchName } from "../engine/parameters.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { encodeSafetensors } from "../io/safetensors.js";
 import { ConfigError, RunConfig } from "./config.js";
+import type { FinalWindow } from "./final-window.js";
 import { EvalRecord } from "./trainer.js";
 
 export const RUN_FILE = "run.json";
@@ -71,6 +72,12 @@ export interface RunSummary {
     testLoss: number;
     testAccuracy: number;
   } | null;
+  /**
+   * The mean test accuracy and loss of the last few evaluations, and the range
+   * the accuracy spans over them (final-window.ts); null before the first
+   * evaluation, absent in early runs.
+   */
+  finalWindow?: FinalWindow | null;
   /** Iterations done so far (config.iterations once finished). */
   iterations: number;
   epochs: number;

@@ -13,6 +13,7 @@ import { kernelBuild } from "../engine/wasm/kernels.js";
 import { SummaryWriter } from "../tensorboard/summary-writer.js";
 import { Checkpoint, writeCheckpoint } from "./checkpoint.js";
 import { RunConfig } from "./config.js";
+import { finalWindowOf } from "./final-window.js";
 import { RunSummary, writeModel, writeRunSummary } from "./run-directory.js";
 import { RunLogger } from "./run-logger.js";
 import { DivergenceError, EvalRecord, InterruptedError, StepInfo, TrainingState, train } from "./trainer.js";
@@ -61,6 +62,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
       config,
       status,
       final: last ? { trainLoss: last.trainLoss, trainAccuracy: last.trainAccuracy, testLoss: last.testLoss, testAccuracy: last.testAccuracy } : null,
+      finalWindow: finalWindowOf(history),
       iterations: iteration,
       epochs: (iteration * config.batchSize) / dataset.train.count,
       seconds: (performance.now() - started) / 1000,
