@@ -74,9 +74,9 @@ export function groupRuns<T>(runs: readonly T[], describeRun: (run: T) => { name
   return list;
 }
 
-/** Pairs of groups that differ in exactly one experiment setting, with that setting. */
-export function comparablePairs<T>(groups: readonly RunGroup<T>[]): { a: RunGroup<T>; b: RunGroup<T>; setting: ExperimentSetting }[] {
-  const pairs: { a: RunGroup<T>; b: RunGroup<T>; setting: ExperimentSetting }[] = [];
+/** Pairs of groups (anything with a config) that differ in exactly one experiment setting, with that setting. */
+export function comparablePairs<G extends { config: RunConfig }>(groups: readonly G[]): { a: G; b: G; setting: ExperimentSetting }[] {
+  const pairs: { a: G; b: G; setting: ExperimentSetting }[] = [];
   for (let i = 0; i < groups.length; i++) {
     for (let j = i + 1; j < groups.length; j++) {
       const differing = settingsDiffering(groups[i].config, groups[j].config);
@@ -93,3 +93,10 @@ export function seedList(seeds: readonly number[]): string {
   const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
   return consecutive && seeds.length > 3 ? `seeds ${seeds[0]}–${seeds[seeds.length - 1]}` : `seeds ${seeds.join(", ")}`;
 }
+
+/**
+ * The logdir folder holding each group's aggregate curves as ordinary
+ * TensorBoard runs (`_groups/<group>/mean`, `min`, `max`): not runs of their
+ * own, so the report and the dashboard pass over it.
+ */
+export const GROUP_RUNS_DIR = "_groups";
