@@ -1,9 +1,12 @@
 // `lenet-lab compare`: a run grid — the Cartesian product of comma lists of
-// activations, optimizers, learning rates (and seeds) — trained as separate
+// activations, optimizers and learning rates, each over several seeds (the
+// runs of one grid point that differ only in the seed are a group, which the
+// report and the board describe with its spread) — trained as separate
 // `lenet-lab train --json` child processes, --jobs at a time, with a progress
 // display per run; then the fc2 maps of every finished run, the cross-run
-// figures and the report (src/report). Defaults are the classic experiment:
-// relu and sigmoid, Adam, lr 0.01, batch 64, 2000 iterations, eval every 50.
+// figures and the report (src/report). Defaults are the classic experiment
+// over three seeds: relu and sigmoid, Adam, lr 0.01, batch 64, 2000
+// iterations, eval every 50, seeds 0, 1, 2.
 // A failing run does not stop the others; it is reported and the exit code is 1.
 // --resume continues a grid that was stopped: finished runs are kept, runs
 // with a checkpoint continue from it, the others start (again).
@@ -18,8 +21,10 @@ import { Command, Option } from "commander";
 import { computeRunsFc2, writeRunsFc2 } from "../figures/fc2-runs.js";
 import { writeReport } from "../report/write-report.js";
 import { CHECKPOINT_FILE } from "../train/checkpoint.js";
-import { ConfigError, RunConfig, RunOptions, parseNumber, resolveRunConfig } from "../train/config.js";
+import { ConfigError, RunConfig, RunOptions, parseNumber, parseSeeds, resolveRunConfig, seededRunName, validateRunName } from "../train/config.js";
 import { RUN_FILE, RunSummary } from "../train/run-directory.js";
+import { describe } from "../stats/describe.js";
+import { groupRuns, seedList } from "../stats/run-groups.js";
 import { addRunOptions } from "./train-command.js";
 import { CommandStop } from "./command-stop.js";
 import { addFc2Options, resolveFc2Options } from "./features-command.js";
@@ -29,7 +34,7 @@ import { formatPercent } from "./progress.js";
 /** The options that take comma lists; every other run option applies to every run. */
 const AXES = ["activation", "optimizer", "lr", "seed"] as const;
 type Axis = (typeof AXES)[number];
-const AXIS_DEFAULTS: Record<Axis, string> = { activation: "relu,sigmoid", optimizer: "adam", lr: "0.01", seed: "0" };
+const AXIS_DEFAULTS: Record<Axis, string> = { activation: "relu,sigmoid", optimizer: "adam", lr: "0.01", seed: "0,1,2" };
 
 /** The built CLI next to this file (dist/src/cli/main.js). */
 const CLI = fileURLToPath(new URL("./main.js", import.meta.url));
@@ -56,6 +61,18 @@ export function splitList(option: string, value: string): string[] {
 }
 
 /**
+ * The grid's seeds: --seeds (a count or a list, default 0,1,2) or --seed (a
+ * comma list, as in earlier versions); not both.
+ */
+export function gridSeeds(command: Command, options: Record<string, unknown>): string[] {
+  const seedsGiven = command.getOptionValueSource("seeds") === "cli";
+  const seedGiven = options.seed !== undefined;
+  if (seedsGiven && seedGiven) throw new ConfigError("give either --seeds (a count or a list) or --seed (a list), not both");
+  if (seedGiven) return splitList("seed", String(options.seed));
+  return parseSeeds(String(options.seeds ?? AXIS_DEFAULTS.seed)).map(String);
+}
+
+/**
  * Every combination of the axis lists, each validated as a full run config
  * (so a bad value stops everything before anything runs), with the train
  * arguments that reproduce it. `shared` are the other options, as train takes them.
@@ -66,7 +83,8 @@ export function expandGrid(lists: Record<Axis, string[]>, shared: RunOptions, sh
     for (const optimizer of lists.optimizer) {
       for (const lr of lists.lr) {
         for (const seed of lists.seed) {
-          const config = resolveRunConfig({ ...shared, activation, optimizer, lr, seed, runName: undefined });
+          const resolved = resolveRunConfig({ ...shared, activation, optimizer, lr, seed, runName: undefined });
+          const config = { ...resolved, runName: validateRunName(seededRunName(resolved)) };
           const args = ["train", "--activation", activation, "--optimizer", optimizer, "--lr", lr, "--seed", seed,
             "--run-name", config.runName, ...sharedArgs, "--json"];
           runs.push({ config, args });
@@ -154,6 +172,22 @@ export async function runGrid(runs: readonly GridRun[], jobs: number, progress: 
   return outcomes;
 }
 
+/** Each group's final test accuracy over its finished seeds: mean ± std (n), range, and the seeds that did not finish. */
+function printGroups(runs: readonly GridRun[], outcomes: readonly RunOutcome[]): void {
+  const groups = groupRuns(runs.map((run, i) => ({ run, outcome: outcomes[i] })), ({ run }) => ({ name: run.config.runName, config: run.config }));
+  if (groups.every((g) => g.members.length < 2)) return;
+  console.log(`\n${"group".padEnd(32)} ${"seeds".padStart(5)} ${"final test accuracy".padStart(19)} ${"range".padStart(17)}`);
+  for (const group of groups) {
+    const done = group.members.filter((m) => m.run.outcome.ok);
+    const d = describe(done.map((m) => m.run.outcome.result!.testAccuracy));
+    const missing = group.members.filter((m) => !m.run.outcome.ok).map((m) => m.seed);
+    const accuracy = d.n === 0 ? "—" : d.n === 1 ? formatPercent(d.mean) : `${formatPercent(d.mean)} ± ${(100 * d.std).toFixed(2)}`;
+    const range = d.n < 2 ? "" : `${formatPercent(d.min)} … ${formatPercent(d.max)}`;
+    console.log(`${group.name.padEnd(32)} ${String(d.n).padStart(5)} ${accuracy.padStart(19)} ${range.padStart(17)}` +
+      (missing.length > 0 ? `  (${seedList(missing)} did not finish)` : ""));
+  }
+}
+
 /** The train command's own options (as a temporary command shows them), less the grid axes. */
 function passThroughOptions(): Option[] {
   return addRunOptions(new Command()).options.filter((o) => !AXES.includes(o.attributeName() as Axis));
@@ -179,11 +213,11 @@ function sharedArguments(command: Command, options: Record<string, unknown>, thr
 
 export async function compareCommand(command: Command, options: Record<string, unknown>): Promise<void> {
   const lists = Object.fromEntries(AXES.map((axis) =>
-    [axis, splitList(axis, String(options[axis] ?? AXIS_DEFAULTS[axis]))])) as Record<Axis, string[]>;
+    [axis, axis === "seed" ? gridSeeds(command, options) : splitList(axis, String(options[axis] ?? AXIS_DEFAULTS[axis]))])) as Record<Axis, string[]>;
   const jobs = parseNumber("--jobs", String(options.jobs ?? availableParallelism()), { integer: true, min: 1, max: 256 });
   const fc2Options = resolveFc2Options({ ...options, seed: options.pickSeed as string | undefined } as never);
   const threadsSupported = passThroughOptions().some((o) => o.long === "--threads");
-  const shared = Object.fromEntries(Object.entries(options).filter(([key]) => !AXES.includes(key as Axis))) as RunOptions;
+  const shared = Object.fromEntries(Object.entries(options).filter(([key]) => !AXES.includes(key as Axis) && key !== "seeds")) as RunOptions;
   const runs = expandGrid(lists, shared, sharedArguments(command, options, threadsSupported));
 
   const logdir = resolve(runs[0].config.logdir);
@@ -225,6 +259,7 @@ export async function compareCommand(command: Command, options: Record<string, u
       ? `${o.run.padEnd(32)} ${formatPercent(o.result.testAccuracy).padStart(13)} ${o.result.testLoss.toFixed(4).padStart(9)} ${`${o.result.seconds.toFixed(0)} s`.padStart(7)}`
       : `${o.run.padEnd(32)} FAILED: ${o.error}`);
   }
+  printGroups(runs, outcomes);
   console.log(`training took ${trainingSeconds.toFixed(0)} s of wall time`);
 
   if (finished.length > 0) {
@@ -250,7 +285,9 @@ export function registerCompareCommand(program: Command): void {
     .option("--activation <list>", "activations, comma-separated", AXIS_DEFAULTS.activation)
     .option("--optimizer <list>", "optimizers, comma-separated", AXIS_DEFAULTS.optimizer)
     .option("--lr <list>", "learning rates, comma-separated", AXIS_DEFAULTS.lr)
-    .option("--seed <list>", "seeds, comma-separated", AXIS_DEFAULTS.seed)
+    .option("--seeds <count|list>", "seeds of every config: a count (5 = seeds 0…4) or a comma list (0,1,2); the runs of a config " +
+      "that differ only in the seed are a group, described by its mean and spread", AXIS_DEFAULTS.seed)
+    .option("--seed <list>", "seeds as a comma list (instead of --seeds)")
     .option("--jobs <n>", "runs trained at the same time (default: one per core)");
   for (const option of passThroughOptions()) command.addOption(option);
   addFc2Options(command, false)

@@ -1,101 +1,125 @@
 // The report's charts as Vega-Lite specifications (rendered by
-// src/figures/render.ts): loss and accuracy curves of every run overlaid,
-// the diagnostics (per-layer gradient norms, dead and saturated unit
-// fractions) per layer, and the final weight and bias distributions per
-// parameter. Each run keeps one colour in every chart. Pure: data in, specs out.
+// src/figures/render.ts): loss and accuracy curves, the diagnostics
+// (per-layer gradient norms, dead and saturated unit fractions) per layer,
+// and the final weight and bias distributions per parameter. Curves are drawn
+// per group of seeds: the mean over the seeds as a line, a shaded band from
+// the lowest to the highest seed, and each seed as a faint line, so that what
+// one seed did is never mistaken for what the config does. Each group keeps
+// one colour in every chart. Pure: data in, specs out.
 
 import type { TopLevelSpec } from "vega-lite";
+import { aggregateCurves } from "../stats/band.js";
 import type { RunRecord } from "./run-data.js";
 
 export const LAYERS = ["conv1", "conv2", "fc1", "fc2", "fc3"] as const;
 export const ACTIVATED_LAYERS = ["conv1", "conv2", "fc1", "fc2"] as const;
 
-/** The run colour scale shared by every chart (Tableau 10, in run order). */
-function runColor(runs: readonly string[]) {
-  return { field: "run", type: "nominal", title: "run", scale: { domain: [...runs], scheme: "tableau10" }, legend: { orient: "right", labelLimit: 260 } } as const;
+/** A group of runs that differ only in the seed, as the charts draw it. */
+export interface ChartGroup {
+  name: string;
+  runs: readonly RunRecord[];
+}
+
+/** The colour scale shared by every chart (Tableau 10, in group order). */
+function groupColor(names: readonly string[], field = "group", title = "group (mean of its seeds)") {
+  return { field, type: "nominal", title, scale: { domain: [...names], scheme: "tableau10" }, legend: { orient: "right", labelLimit: 260 } } as const;
 }
 
 function points(run: RunRecord, tag: string) {
   return run.scalars.get(tag) ?? [];
 }
 
+/** Each group's mean and min–max band of a tag, with `extra` fields on every row. */
+function bandRows(group: ChartGroup, tag: string, keep: (value: number) => boolean, extra: Record<string, string>) {
+  return aggregateCurves(group.runs.map((run) => points(run, tag).filter((p) => keep(p.value)))).map((p) =>
+    ({ group: group.name, step: p.step, mean: p.mean, low: p.min, high: p.max, n: p.n, ...extra }));
+}
+
+/** "min–max band over 3 seeds" or, when no group has two seeds, nothing. */
+function bandNote(groups: readonly ChartGroup[]): string {
+  const most = Math.max(...groups.map((g) => g.runs.length));
+  return most >= 2 ? ` · band: lowest to highest seed (up to ${most} per group), faint lines: each seed` : "";
+}
+
 /**
- * Train and test curves of one metric for every run: colour = run, dash =
- * train (mean over the batches since the last point) or test (whole test set).
- * Loss on a log axis, so that runs far apart stay readable.
+ * Train and test curves of one metric for every group: colour = group, a
+ * solid mean line with a min–max band for the test set, a dashed mean line
+ * for the training batches, each seed's test curve faint. Loss on a log
+ * axis, so that runs far apart stay readable.
  */
-export function curvesChart(runs: readonly RunRecord[], metric: "loss" | "accuracy"): TopLevelSpec {
-  const values = runs.flatMap((run) => (["train", "test"] as const).flatMap((split) =>
-    points(run, `${metric}/${split}`).filter((p) => metric === "accuracy" || p.value > 0)
-      .map((p) => ({ run: run.name, split, step: p.step, value: p.value }))));
+export function curvesChart(groups: readonly ChartGroup[], metric: "loss" | "accuracy"): TopLevelSpec {
+  const keep = (v: number) => metric === "accuracy" || v > 0;
+  const test = groups.flatMap((g) => bandRows(g, `${metric}/test`, keep, { split: "test" }));
+  const train = groups.flatMap((g) => bandRows(g, `${metric}/train`, keep, { split: "train" }));
+  const seeds = groups.filter((g) => g.runs.length >= 2).flatMap((g) => g.runs.flatMap((run) =>
+    points(run, `${metric}/test`).filter((p) => keep(p.value)).map((p) => ({ group: g.name, run: run.name, step: p.step, value: p.value }))));
+  const y = metric === "loss"
+    ? { type: "quantitative", title: "loss (log scale)", scale: { type: "log" } }
+    : { type: "quantitative", title: "accuracy", axis: { format: ".0%" }, scale: { domain: [0, 1] } };
+  const color = groupColor(groups.map((g) => g.name));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: metric === "loss" ? "Loss (softmax cross-entropy), every run" : "Accuracy, every run",
-      subtitle: "solid: test set (10,000 images) · dashed: training batches" },
+    title: { text: metric === "loss" ? "Loss (softmax cross-entropy) per group" : "Accuracy per group",
+      subtitle: `solid: test set (10,000 images), mean over seeds · dashed: training batches, mean${bandNote(groups)}` },
     width: 620, height: 300,
+    layer: [
+      { data: { values: test }, mark: { type: "area", opacity: 0.22, clip: true },
+        encoding: { x: { field: "step", type: "quantitative", title: "iteration" }, y: { field: "low", ...y }, y2: { field: "high" }, color } },
+      { data: { values: seeds }, mark: { type: "line", strokeWidth: 0.8, opacity: 0.45, clip: true },
+        encoding: { x: { field: "step", type: "quantitative" }, y: { field: "value", ...y }, color, detail: { field: "run" } } },
+      { data: { values: [...test, ...train] }, mark: { type: "line", strokeWidth: 2, clip: true },
+        encoding: {
+          x: { field: "step", type: "quantitative" }, y: { field: "mean", ...y }, color,
+          strokeDash: { field: "split", type: "nominal", title: "data", scale: { domain: ["test", "train"], range: [[1, 0], [5, 3]] } },
+          detail: { field: "split" },
+        } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Facetted per-layer curves: each group's mean line and min–max band of `tag(layer)`. */
+function layerBandChart(groups: readonly ChartGroup[], layers: readonly string[], series: { tag: (layer: string) => string; kind: string }[],
+  keep: (v: number) => boolean, title: { text: string; subtitle: string }, y: Record<string, unknown>,
+  strokeDash?: Record<string, unknown>): TopLevelSpec | null {
+  const values = groups.flatMap((g) => layers.flatMap((layer) => series.flatMap(({ tag, kind }) =>
+    bandRows(g, tag(layer), keep, { layer, kind }))));
+  if (values.length === 0) return null;
+  const color = groupColor(groups.map((g) => g.name));
+  const x = { field: "step", type: "quantitative", title: "iteration", axis: { tickCount: 4 } };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { ...title, subtitle: `${title.subtitle}${bandNote(groups).replace(", faint lines: each seed", "")}` },
     data: { values },
-    mark: { type: "line", strokeWidth: 1.8, clip: true },
-    encoding: {
-      x: { field: "step", type: "quantitative", title: "iteration" },
-      y: metric === "loss"
-        ? { field: "value", type: "quantitative", title: "loss (log scale)", scale: { type: "log" } }
-        : { field: "value", type: "quantitative", title: "accuracy", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
-      color: runColor(runs.map((r) => r.name)),
-      strokeDash: { field: "split", type: "nominal", title: "data", scale: { domain: ["test", "train"], range: [[1, 0], [5, 3]] } },
-      detail: { field: "split" },
+    facet: { column: { field: "layer", type: "nominal", title: null, sort: [...layers], header: { labelFontSize: 12 } } },
+    spec: {
+      width: 170, height: 170,
+      layer: [
+        { mark: { type: "area", opacity: 0.22 }, encoding: { x, y: { field: "low", ...y }, y2: { field: "high" }, color, detail: { field: "kind" } } },
+        { mark: { type: "line", strokeWidth: 1.6 }, encoding: { x, y: { field: "mean", ...y }, color, detail: { field: "kind" }, ...(strokeDash ? { strokeDash } : {}) } },
+      ],
     },
+    resolve: { scale: { y: "shared" } },
   } as TopLevelSpec;
 }
 
 /** The L2 norm of each layer's gradient over training, one panel per layer, log axis. */
-export function gradientNormChart(runs: readonly RunRecord[]): TopLevelSpec | null {
-  const values = runs.flatMap((run) => LAYERS.flatMap((layer) =>
-    points(run, `gradient_norm/${layer}`).filter((p) => p.value > 0).map((p) => ({ run: run.name, layer, step: p.step, value: p.value }))));
-  if (values.length === 0) return null;
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Gradient norm per layer", subtitle: "‖∂loss/∂(weights, bias)‖₂ of each layer, one training batch · log scale" },
-    data: { values },
-    facet: { column: { field: "layer", type: "nominal", title: null, sort: [...LAYERS], header: { labelFontSize: 12 } } },
-    spec: {
-      width: 170, height: 170,
-      mark: { type: "line", strokeWidth: 1.4 },
-      encoding: {
-        x: { field: "step", type: "quantitative", title: "iteration", axis: { tickCount: 4 } },
-        y: { field: "value", type: "quantitative", title: "gradient norm", scale: { type: "log" } },
-        color: runColor(runs.map((r) => r.name)),
-      },
-    },
-    resolve: { scale: { y: "shared" } },
-  } as TopLevelSpec;
+export function gradientNormChart(groups: readonly ChartGroup[]): TopLevelSpec | null {
+  return layerBandChart(groups, LAYERS, [{ tag: (layer) => `gradient_norm/${layer}`, kind: "norm" }], (v) => v > 0,
+    { text: "Gradient norm per layer", subtitle: "‖∂loss/∂(weights, bias)‖₂ of each layer, one training batch · log scale" },
+    { type: "quantitative", title: "gradient norm", scale: { type: "log" } });
 }
 
 /**
  * Dead units (ReLU-like: never positive on the probe images) and saturated
  * units (sigmoid/tanh: in the flat tails) per activated layer, over training.
  */
-export function unitHealthChart(runs: readonly RunRecord[]): TopLevelSpec | null {
-  const values = runs.flatMap((run) => ACTIVATED_LAYERS.flatMap((layer) => (["dead", "saturated"] as const).flatMap((kind) =>
-    points(run, `${kind}_fraction/${layer}`).map((p) => ({ run: run.name, layer, kind, step: p.step, value: p.value })))));
-  if (values.length === 0) return null;
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Dead and saturated units per layer",
+export function unitHealthChart(groups: readonly ChartGroup[]): TopLevelSpec | null {
+  return layerBandChart(groups, ACTIVATED_LAYERS,
+    (["dead", "saturated"] as const).map((kind) => ({ tag: (layer: string) => `${kind}_fraction/${layer}`, kind })), () => true,
+    { text: "Dead and saturated units per layer",
       subtitle: "dead (ReLU-like runs, solid): never > 0 on the probe images · saturated (sigmoid/tanh runs, dashed): in the flat tails" },
-    data: { values },
-    facet: { column: { field: "layer", type: "nominal", title: null, sort: [...ACTIVATED_LAYERS], header: { labelFontSize: 12 } } },
-    spec: {
-      width: 170, height: 170,
-      mark: { type: "line", strokeWidth: 1.4 },
-      encoding: {
-        x: { field: "step", type: "quantitative", title: "iteration", axis: { tickCount: 4 } },
-        y: { field: "value", type: "quantitative", title: "fraction of units", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
-        color: runColor(runs.map((r) => r.name)),
-        strokeDash: { field: "kind", type: "nominal", title: "units", scale: { domain: ["dead", "saturated"], range: [[1, 0], [5, 3]] } },
-        detail: { field: "kind" },
-      },
-    },
-  } as TopLevelSpec;
+    { type: "quantitative", title: "fraction of units", axis: { format: ".0%" }, scale: { domain: [0, 1] } },
+    { field: "kind", type: "nominal", title: "units", scale: { domain: ["dead", "saturated"], range: [[1, 0], [5, 3]] } });
 }
 
 export interface ParameterValues {
@@ -114,8 +138,8 @@ export function binFractions(values: Float32Array, min: number, max: number, bin
 
 /**
  * The final distribution of every weight and bias tensor (from
- * model.safetensors), one panel per parameter, runs overlaid, same bins for
- * every run of a panel.
+ * model.safetensors), one panel per parameter, runs overlaid (the report
+ * gives one seed per group), same bins for every run of a panel.
  */
 export function weightDistributionChart(parameters: readonly ParameterValues[], runNames: readonly string[], bins = 40): TopLevelSpec {
   const names = [...new Set(parameters.map((p) => p.parameter))];
@@ -139,7 +163,7 @@ export function weightDistributionChart(parameters: readonly ParameterValues[], 
       encoding: {
         x: { field: "x", type: "quantitative", title: "value", axis: { tickCount: 4 } },
         y: { field: "fraction", type: "quantitative", title: "fraction", axis: { format: ".0%", tickCount: 4 } },
-        color: runColor(runNames),
+        color: groupColor(runNames, "run", "run"),
       },
     },
     resolve: { scale: { x: "independent", y: "independent" } },

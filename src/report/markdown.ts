@@ -1,10 +1,15 @@
 // The report's text as Markdown (report.md; index.html is made from it): the
-// question, every run's config with the differences in bold, results,
-// findings, and the figures in order — curves, diagnostics, weights, kernels
-// and fc matrices, feature maps, fc2 maps. Image paths are relative to the
-// report directory. Pure: data and file names in, text out.
+// question, every group's config with the differences in bold, results per
+// group (mean ± std over seeds, with 95 % intervals) and per run, findings,
+// and the figures in order — curves, diagnostics, weights, kernels and fc
+// matrices, feature maps, fc2 maps (pictures of one named seed per group).
+// Image paths are relative to the report directory. Pure: data and file
+// names in, text out.
 
+import { seedList } from "../stats/run-groups.js";
 import type { RunConfig } from "../train/config.js";
+import type { Fc2Stats } from "./findings.js";
+import type { ReportGroup } from "./groups.js";
 import type { RunRecord, UnfinishedRun } from "./run-data.js";
 
 export interface RunFigures {
@@ -17,7 +22,11 @@ export interface ReportContent {
   logdir: string;
   generatedAt: string;
   runs: readonly RunRecord[];
+  /** The runs in groups of seeds; a group's representative is the run its pictures show. */
+  groups: readonly ReportGroup[];
   unfinished: readonly UnfinishedRun[];
+  /** fc2 numbers of the runs that have maps, by run name. */
+  fc2Stats?: ReadonlyMap<string, Fc2Stats>;
   findings: readonly string[];
   charts: { loss?: string; accuracy?: string; gradients?: string; units?: string; weights?: string };
   figures: ReadonlyMap<string, RunFigures>;
@@ -42,16 +51,45 @@ const CONFIG_ROWS: [keyof RunConfig, string][] = [
   ["seed", "seed"], ["dataset", "data set"], ["dataDir", "data directory"], ["summaries", "summaries"],
 ];
 
-function configTable(runs: readonly RunRecord[]): string {
-  const header = `| setting | ${runs.map((r) => escapeMarkdown(r.name)).join(" | ")} |`;
-  const rule = `|---|${runs.map(() => "---").join("|")}|`;
-  const rows = CONFIG_ROWS.filter(([key]) => runs.some((r) => r.summary.config[key] !== undefined)).map(([key, label]) => {
-    const values = runs.map((r) => String(r.summary.config[key] ?? "—"));
-    const differs = new Set(values).size > 1;
+/** The settings of every group, one column each; a group's seeds in one cell. */
+function configTable(groups: readonly ReportGroup[]): string {
+  const header = `| setting | ${groups.map((g) => escapeMarkdown(g.name)).join(" | ")} |`;
+  const rule = `|---|${groups.map(() => "---").join("|")}|`;
+  const rows = CONFIG_ROWS.filter(([key]) => groups.some((g) => g.config[key] !== undefined)).map(([key, label]) => {
+    const values = groups.map((g) => (key === "seed" ? g.members.map((m) => m.seed).join(", ") : String(g.config[key] ?? "—")));
+    const differs = key !== "seed" && new Set(values).size > 1;
     const cells = values.map((v) => (differs ? `**${escapeMarkdown(v)}**` : escapeMarkdown(v)));
-    return `| ${differs ? `**${label}** (differs)` : label} | ${cells.join(" | ")} |`;
+    return `| ${differs ? `**${label}** (differs)` : key === "seed" ? "seeds" : label} | ${cells.join(" | ")} |`;
   });
   return [header, rule, ...rows].join("\n");
+}
+
+const spread = (mean: number, std: number, n: number, format: (x: number) => string) => (n >= 2 ? `${format(mean)} ± ${format(std)}` : format(mean));
+const pp = (x: number) => (100 * x).toFixed(2);
+
+/** One row per group: n, test accuracy and loss (mean ± std, 95 % interval, range), when it learned, time, fc2 separability. */
+function groupResultsTable(groups: readonly ReportGroup[], fc2Stats: ReadonlyMap<string, Fc2Stats> | undefined): string {
+  const withFc2 = fc2Stats && groups.some((g) => g.members.some((m) => fc2Stats.has(m.run.name)));
+  const lines = [
+    `| group | seeds | test accuracy, % (mean of last evaluations) | 95% CI | lowest … highest seed | final test accuracy, % | test loss | reached 90% at iteration | wall time, s |${withFc2 ? " fc2 cosine between digits |" : ""}`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|${withFc2 ? "---:|" : ""}`,
+  ];
+  for (const g of groups) {
+    const w = g.windowAccuracy;
+    const reached = g.neverReached.length === g.members.length ? "never"
+      : `${spread(g.reached.mean, g.reached.std, g.reached.n, (x) => x.toFixed(0))}${g.neverReached.length > 0 ? ` (${g.reached.n} of ${g.members.length})` : ""}`;
+    const cosines = withFc2 ? g.members.map((m) => fc2Stats!.get(m.run.name)?.meanCosine).filter((c): c is number => c !== undefined) : [];
+    const cosineMean = cosines.reduce((sum, c) => sum + c, 0) / cosines.length;
+    const cosineStd = cosines.length >= 2 ? Math.sqrt(cosines.reduce((sum, c) => sum + (c - cosineMean) ** 2, 0) / (cosines.length - 1)) : NaN;
+    const missing = g.missing.length > 0 ? ` (${seedList(g.missing.map((m) => m.seed))} without results)` : "";
+    lines.push(`| ${escapeMarkdown(g.name)} | ${g.members.map((m) => m.seed).join(", ")}${escapeMarkdown(missing)} | ` +
+      `**${spread(w.mean, w.std, w.n, pp)}** | ${w.ci95 ? `${pp(w.ci95.low)} … ${pp(w.ci95.high)}` : "— (one seed)"} | ` +
+      `${w.n >= 2 ? `${pp(w.min)} … ${pp(w.max)}` : "—"} | ${spread(g.finalAccuracy.mean, g.finalAccuracy.std, g.finalAccuracy.n, pp)} | ` +
+      `${spread(g.windowLoss.mean, g.windowLoss.std, g.windowLoss.n, (x) => x.toFixed(4))} | ${reached} | ` +
+      `${spread(g.seconds.mean, g.seconds.std, g.seconds.n, (x) => x.toFixed(1))} |` +
+      (withFc2 ? ` ${cosines.length > 0 ? spread(cosineMean, cosineStd, cosines.length, (x) => x.toFixed(2)) : "—"} |` : ""));
+  }
+  return lines.join("\n");
 }
 
 function resultsTable(runs: readonly RunRecord[]): string {
@@ -70,12 +108,15 @@ function resultsTable(runs: readonly RunRecord[]): string {
   return lines.join("\n");
 }
 
-/** What differs between the runs, in words ("activation (relu, sigmoid)"). */
-function differences(runs: readonly RunRecord[]): string {
-  const differing = CONFIG_ROWS.filter(([key]) => new Set(runs.map((r) => String(r.summary.config[key]))).size > 1)
-    .map(([key, label]) => `${label} (${[...new Set(runs.map((r) => String(r.summary.config[key])))].join(", ")})`);
-  return differing.length > 0 ? `These runs differ in ${differing.join(" and ")}; everything else is the same.`
-    : runs.length > 1 ? "These runs share every setting." : "";
+/** What differs between the groups, in words ("activation (relu, sigmoid)"), and their seeds. */
+function differences(groups: readonly ReportGroup[]): string {
+  const differing = CONFIG_ROWS.filter(([key]) => key !== "seed" && new Set(groups.map((g) => String(g.config[key]))).size > 1)
+    .map(([key, label]) => `${label} (${[...new Set(groups.map((g) => String(g.config[key])))].join(", ")})`);
+  const seedSets = [...new Set(groups.map((g) => seedList(g.members.map((m) => m.seed))))];
+  const seeds = seedSets.length === 1 ? `each ran with ${seedSets[0]}` : "each ran with the seeds listed below";
+  if (groups.length === 1) return `One configuration, which ${seeds}.`;
+  return differing.length > 0 ? `These configurations differ in ${differing.join(" and ")}, and ${seeds}; everything else is the same.`
+    : `These configurations share every setting and ${seeds}.`;
 }
 
 const LOGGED_CAPTIONS: Record<string, string> = {
@@ -93,7 +134,8 @@ const LOGGED_CAPTIONS: Record<string, string> = {
  * per picture (kernels also with their first logged state), a column per
  * run, so that runs compare side by side.
  */
-function loggedTable(runs: readonly RunRecord[], figures: ReadonlyMap<string, RunFigures>, prefix: string): string[] {
+function loggedTable(shown: readonly { run: RunRecord; label: string }[], figures: ReadonlyMap<string, RunFigures>, prefix: string): string[] {
+  const runs = shown.map((s) => s.run);
   const tags = [...new Set(runs.flatMap((run) => (figures.get(run.name)?.logged ?? []).map((l) => l.tag)))].filter((t) => t.startsWith(prefix));
   if (tags.length === 0) return [];
   const cell = (alt: string, path: string | undefined, step: number | undefined) =>
@@ -109,28 +151,44 @@ function loggedTable(runs: readonly RunRecord[], figures: ReadonlyMap<string, Ru
       rows.push(`| ${caption} | ${entries.map((e, i) => cell(`${runs[i].name} ${tag}`, e?.path, e?.step)).join(" | ")} |`);
     }
   }
-  return [`| picture | ${runs.map((r) => escapeMarkdown(r.name)).join(" | ")} |`, `|---|${runs.map(() => "---").join("|")}|`, ...rows, ""];
+  return [`| picture | ${shown.map((s) => escapeMarkdown(s.label)).join(" | ")} |`, `|---|${runs.map(() => "---").join("|")}|`, ...rows, ""];
 }
 
 /** The whole report as Markdown. */
 export function reportMarkdown(c: ReportContent): string {
   const runs = c.runs;
+  const groups = c.groups;
+  const seeded = groups.some((g) => g.members.length >= 2);
+  // The run whose pictures stand for its group, labelled with its seed when the group has several.
+  const shown = groups.map((g) => ({ run: g.representative.run, label: g.members.length >= 2 ? `${g.name} (seed ${g.representative.seed})` : g.representative.run.name }));
   const out: string[] = [
-    `# LeNet-5 on MNIST: ${runs.length} run${runs.length === 1 ? "" : "s"} compared`, "",
+    seeded
+      ? `# LeNet-5 on MNIST: ${groups.length} configuration${groups.length === 1 ? "" : "s"}, ${runs.length} runs over seeds`
+      : `# LeNet-5 on MNIST: ${runs.length} run${runs.length === 1 ? "" : "s"} compared`, "",
     `Generated ${c.generatedAt} from \`${c.logdir}\` by \`lenet-lab report\`. Everything below is read from the run ` +
       "directories (run.json, model.safetensors, the TensorBoard event files, fc2/); `npx lenet-lab report LOGDIR` makes it again.", "",
     "## The question", "",
     "How does the choice of activation function (ReLU or sigmoid) and of optimizer (plain gradient descent or Adam) change " +
       "what LeNet-5 learns on MNIST: how fast and how well it learns, how the gradients reach the early layers, and what " +
-      "the 84 units of its last hidden layer (fc2) respond to for each digit?", "",
+      "the 84 units of its last hidden layer (fc2) respond to for each digit? One training run is one draw — its seed " +
+      "picks the initial weights and the order of the data — so each configuration is judged over its seeds.", "",
   ];
-  if (runs.length > 0) out.push(differences(runs), "");
+  if (groups.length > 0) out.push(differences(groups), "");
   out.push("## Runs", "");
-  if (runs.length > 0) out.push(configTable(runs), "", "## Results", "", resultsTable(runs), "");
-  else out.push("No run in this logdir has finished.", "");
+  if (runs.length > 0) {
+    out.push(configTable(groups), "", "## Results", "",
+      seeded ? "Per configuration, over its seeds: mean ± standard deviation, the 95% confidence interval of the mean (Student's t), " +
+        "and the lowest and highest seed. Test accuracy is each run's mean over its last evaluations (`finalWindow` in run.json)."
+        : "One seed per configuration: each number is one draw. Test accuracy is each run's mean over its last evaluations " +
+        "(`finalWindow` in run.json); `lenet-lab compare --seeds 3` gives the spread between seeds.", "",
+      groupResultsTable(groups, c.fc2Stats), "", "### Every run", "", resultsTable(runs), "");
+  } else {
+    out.push("No run in this logdir has finished.", "");
+  }
   out.push("## Findings", "", ...c.findings.map((f) => `- ${escapeMarkdown(f)}`), "");
 
   out.push("## Learning curves", "");
+  if (seeded) out.push("Each configuration's mean over its seeds as a line, the band from its lowest to its highest seed shaded, each seed faint.", "");
   if (c.charts.loss) out.push(image("loss curves", c.charts.loss), "");
   if (c.charts.accuracy) out.push(image("accuracy curves", c.charts.accuracy), "");
 
@@ -142,19 +200,21 @@ export function reportMarkdown(c: ReportContent): string {
   if (!c.charts.gradients && !c.charts.units) out.push("The event files hold no diagnostics (runs logged with --summaries minimal).", "");
 
   out.push("## Weights", "");
+  if (seeded) out.push(`Pictures from here on show one seed of each configuration: ${shown.map((s) => escapeMarkdown(s.label)).join(", ")}.`, "");
   if (c.charts.weights) out.push(image("final weight and bias distributions", c.charts.weights), "");
   out.push("### Conv kernels and fc weight matrices", "",
     "Gray scale, black = most negative, white = most positive weight of each picture.", "");
-  out.push(...loggedTable(runs, c.figures, "kernels/"), ...loggedTable(runs, c.figures, "weights/"));
+  out.push(...loggedTable(shown, c.figures, "kernels/"), ...loggedTable(shown, c.figures, "weights/"));
 
   out.push("## Feature maps", "");
   if (c.inputs) out.push("The first probe images (test set):", "", image("input digits", c.inputs), "");
-  out.push(...loggedTable(runs, c.figures, "feature_maps/"));
+  out.push(...loggedTable(shown, c.figures, "feature_maps/"));
 
   out.push("## fc2 feature maps", "",
-    "For each digit, 100 different test images (rows) and the 84 fc2 values after the activation (columns).", "");
+    "For each digit, 100 different test images (rows) and the 84 fc2 values after the activation (columns)" +
+      (seeded ? `, of one seed per configuration; how separable the digits are over every seed is in Results and Findings.` : "."), "");
   if (c.crossRun) {
-    out.push("### Every run side by side (one shared scale)", "");
+    out.push(`### ${seeded ? "Every configuration" : "Every run"} side by side (one shared scale)`, "");
     if (c.fc2Ranges && c.fc2Ranges.length > 0) {
       out.push(`fc2 values range over ${c.fc2Ranges.map((r) => `${escapeMarkdown(r.run)} [${r.min.toPrecision(3)}, ${r.max.toPrecision(3)}]`).join(", ")}; ` +
         "on one scale the run with the smaller range looks darker. Each run's own maps further down use its own range.", "");
@@ -162,10 +222,10 @@ export function reportMarkdown(c: ReportContent): string {
     out.push(image("fc2 maps of every digit and run", c.crossRun.all), "");
     c.crossRun.digits.forEach((path, d) => out.push(image(`fc2 maps of digit ${d}, run by run`, path), ""));
   }
-  for (const run of runs) {
+  for (const { run, label } of shown) {
     const fc2 = c.figures.get(run.name)?.fc2;
     if (!fc2) continue;
-    out.push(`### ${escapeMarkdown(run.name)}`, "", image(`${run.name} fc2 maps`, fc2.allDigits), "",
+    out.push(`### ${escapeMarkdown(label)}`, "", image(`${run.name} fc2 maps`, fc2.allDigits), "",
       image(`${run.name} class means`, fc2.classMeans), "", image(`${run.name} class similarity`, fc2.similarity), "",
       `One digit per figure: ${fc2.digits.map((path, d) => `[digit ${d}](${encodeURI(path)})`).join(" · ")}`, "");
   }

@@ -7,9 +7,12 @@
 
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { listEventFiles, readEventFile } from "../tensorboard/reader.js";
+import { listEventFiles } from "../tensorboard/reader.js";
+import { readRunEvents as readMergedEvents } from "../tensorboard/run-events.js";
 import { scalarOf, textOf } from "../tensorboard/summaries.js";
 import type { HistogramMessage } from "../tensorboard/messages.js";
+import { GROUP_RUNS_DIR } from "../stats/run-groups.js";
+import type { RunConfig } from "../train/config.js";
 import { RUN_FILE, RunSummary } from "../train/run-directory.js";
 import { FinishedRunSummary, isFinished, readRunSummary } from "../train/load-run.js";
 
@@ -47,6 +50,8 @@ export interface UnfinishedRun {
   dir: string;
   /** What is there: "event files but no run.json", the run's status and problem, or what is wrong with run.json. */
   state: string;
+  /** The run's config, when its run.json could be read (so a group can name its missing seeds). */
+  config?: RunConfig;
 }
 
 export interface LogdirData {
@@ -55,7 +60,11 @@ export interface LogdirData {
   unfinished: UnfinishedRun[];
 }
 
-/** Reads the event files of one run directory (not its sub-runs). */
+/**
+ * Reads the event files of one run directory (not its sub-runs), merged as
+ * TensorBoard merges them: a resumed run's restart marker supersedes what the
+ * interrupted process wrote after its checkpoint, so no step shows twice.
+ */
 export function readRunEvents(dir: string): Pick<RunRecord, "scalars" | "firstImages" | "images" | "histograms" | "texts" | "eventFiles"> {
   const scalars = new Map<string, ScalarPoint[]>();
   const firstImages = new Map<string, LoggedImage>();
@@ -63,26 +72,24 @@ export function readRunEvents(dir: string): Pick<RunRecord, "scalars" | "firstIm
   const histograms = new Map<string, { step: number; histogram: HistogramMessage }>();
   const texts = new Map<string, string>();
   const eventFiles = listEventFiles(dir);
-  for (const file of eventFiles) {
-    for (const { event } of readEventFile(file).events) {
-      const step = event.step ?? 0;
-      for (const value of event.summary?.value ?? []) {
-        if (value.image?.encodedImageString) {
-          const image = { step, png: value.image.encodedImageString, width: value.image.width ?? 0, height: value.image.height ?? 0 };
-          if (!firstImages.has(value.tag) || firstImages.get(value.tag)!.step > step) firstImages.set(value.tag, image);
-          if (!images.has(value.tag) || images.get(value.tag)!.step <= step) images.set(value.tag, image);
-        } else if (value.histo) {
-          if (!histograms.has(value.tag) || histograms.get(value.tag)!.step <= step) histograms.set(value.tag, { step, histogram: value.histo });
-        } else if (value.metadata?.pluginData?.pluginName === "text") {
-          const text = textOf(value);
-          if (text !== undefined) texts.set(value.tag, text);
-        } else {
-          const number = scalarOf(value);
-          if (number === undefined || value.tag.startsWith("_hparams_")) continue;
-          let points = scalars.get(value.tag);
-          if (!points) scalars.set(value.tag, (points = []));
-          points.push({ step, value: number });
-        }
+  for (const event of readMergedEvents(dir).events) {
+    const step = event.step ?? 0;
+    for (const value of event.summary?.value ?? []) {
+      if (value.image?.encodedImageString) {
+        const image = { step, png: value.image.encodedImageString, width: value.image.width ?? 0, height: value.image.height ?? 0 };
+        if (!firstImages.has(value.tag) || firstImages.get(value.tag)!.step > step) firstImages.set(value.tag, image);
+        if (!images.has(value.tag) || images.get(value.tag)!.step <= step) images.set(value.tag, image);
+      } else if (value.histo) {
+        if (!histograms.has(value.tag) || histograms.get(value.tag)!.step <= step) histograms.set(value.tag, { step, histogram: value.histo });
+      } else if (value.metadata?.pluginData?.pluginName === "text") {
+        const text = textOf(value);
+        if (text !== undefined) texts.set(value.tag, text);
+      } else {
+        const number = scalarOf(value);
+        if (number === undefined || value.tag.startsWith("_hparams_")) continue;
+        let points = scalars.get(value.tag);
+        if (!points) scalars.set(value.tag, (points = []));
+        points.push({ step, value: number });
       }
     }
   }
@@ -113,7 +120,8 @@ export function readLogdir(logdir: string): LogdirData {
   }
   const runs: RunRecord[] = [];
   const unfinished: UnfinishedRun[] = [];
-  const names = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  // LOGDIR/_groups holds the seed groups' aggregate curves for TensorBoard: derived, not runs.
+  const names = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== GROUP_RUNS_DIR).map((e) => e.name).sort();
   for (const name of names) {
     const dir = join(root, name);
     const hasRunFile = existsSync(join(dir, RUN_FILE));
@@ -130,7 +138,8 @@ export function readLogdir(logdir: string): LogdirData {
     }
     if (!isFinished(summary)) {
       const problem = summary.problem ? `: ${summary.problem.message}` : "";
-      unfinished.push({ name, dir, state: `${summary.status ?? "unknown status"} after ${summary.iterations} of ${summary.config.iterations} iterations${problem}` });
+      unfinished.push({ name, dir, state: `${summary.status ?? "unknown status"} after ${summary.iterations} of ${summary.config.iterations} iterations${problem}`,
+        config: summary.config });
       continue;
     }
     const events = readRunEvents(dir);

@@ -1,8 +1,10 @@
 // `LOGDIR/report/`: index.html and report.md with every figure as a file in
 // report/img/, so the directory stands alone (opens from disk, offline).
-// Reads the logdir (run-data.ts), makes the fc2 maps of runs that lack them
-// and the cross-run figures (src/figures), renders the charts, computes the
-// findings, and writes the two documents. Can be run again at any time.
+// Reads the logdir (run-data.ts), groups the runs by seed (groups.ts), makes
+// the fc2 maps of runs that lack them and the cross-run figures of one seed
+// per group (src/figures), writes each group's mean, min and max curves for
+// TensorBoard (LOGDIR/_groups), renders the charts, computes the findings,
+// and writes the two documents. Can be run again at any time.
 
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,10 +20,13 @@ import { renderVegaLite } from "../figures/render.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { loadRun } from "../train/load-run.js";
 import { MODEL_FILE } from "../train/run-directory.js";
+import { GROUP_RUNS_DIR } from "../stats/run-groups.js";
 import type { TopLevelSpec } from "vega-lite";
-import { ParameterValues, curvesChart, gradientNormChart, unitHealthChart, weightDistributionChart } from "./charts.js";
+import { writeGroupAggregateRuns } from "../stats/aggregate-runs.js";
+import { ChartGroup, ParameterValues, curvesChart, gradientNormChart, unitHealthChart, weightDistributionChart } from "./charts.js";
 import { Fc2Stats, computeFindings } from "./findings.js";
 import { reportHtml } from "./html.js";
+import { reportGroups } from "./groups.js";
 import { ReportContent, RunFigures, reportMarkdown } from "./markdown.js";
 import { LogdirData, readLogdir } from "./run-data.js";
 
@@ -92,13 +97,25 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   const notes = await ensureFc2Maps(data, fc2Options);
   data = readLogdir(logdir);
   const runs = data.runs;
+  const groups = reportGroups(runs, data.unfinished);
+  const chartGroups: ChartGroup[] = groups.map((g) => ({ name: g.name, runs: g.members.map((m) => m.run) }));
+  // Pictures show one seed per group; statistics use every seed.
+  const shown = groups.map((g) => g.representative.run);
+  try {
+    const { dirs } = writeGroupAggregateRuns(data.logdir, groups.filter((g) => g.members.length >= 2)
+      .map((g) => ({ name: g.name, runDirs: g.members.map((m) => m.run.dir) })));
+    if (dirs.length > 0) log(`each group's mean, min and max curves for TensorBoard → ${join(data.logdir, GROUP_RUNS_DIR)}`);
+  } catch (error) {
+    notes.push(`the groups' aggregate curves for TensorBoard were not written: ${(error as Error).message}`);
+  }
 
   const withFc2 = runs.filter((r) => hasFc2Directory(r.dir));
+  const shownWithFc2 = shown.filter((r) => hasFc2Directory(r.dir));
   let crossRun: ReportContent["crossRun"];
-  if (withFc2.length > 0) {
-    const first = withFc2[0].summary.config.dataset;
+  if (shownWithFc2.length > 0) {
+    const first = shownWithFc2[0].summary.config.dataset;
     try {
-      await writeLogdirCrossRun(data.logdir, withFc2.map((r) => ({ runDir: r.dir, runName: r.name })),
+      await writeLogdirCrossRun(data.logdir, shownWithFc2.map((r) => ({ runDir: r.dir, runName: r.name })),
         { colormap, className: classNamer({ name: first, classNames: CLASS_NAMES[first] }) });
       log(`cross-run fc2 figures → ${join(data.logdir, COMPARE_DIR)}`);
     } catch (error) {
@@ -132,24 +149,24 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
 
   const charts: ReportContent["charts"] = {};
   if (runs.length > 0) {
-    charts.loss = await chart("loss", curvesChart(runs, "loss"));
-    charts.accuracy = await chart("accuracy", curvesChart(runs, "accuracy"));
-    charts.gradients = await chart("gradient-norms", gradientNormChart(runs));
-    charts.units = await chart("dead-and-saturated-units", unitHealthChart(runs));
+    charts.loss = await chart("loss", curvesChart(chartGroups, "loss"));
+    charts.accuracy = await chart("accuracy", curvesChart(chartGroups, "accuracy"));
+    charts.gradients = await chart("gradient-norms", gradientNormChart(chartGroups));
+    charts.units = await chart("dead-and-saturated-units", unitHealthChart(chartGroups));
     const parameters: ParameterValues[] = [];
-    for (const run of runs) {
+    for (const run of shown) {
       try {
         for (const p of loadRun(run.dir).network.params.list) parameters.push({ run: run.name, parameter: p.name, values: p.value });
       } catch (error) {
         notes.push(`weights of ${run.name} not shown: ${(error as Error).message}`);
       }
     }
-    if (parameters.length > 0) charts.weights = await chart("weight-distributions", weightDistributionChart(parameters, runs.map((r) => r.name)));
+    if (parameters.length > 0) charts.weights = await chart("weight-distributions", weightDistributionChart(parameters, shown.map((r) => r.name)));
   }
 
   const figures = new Map<string, RunFigures>();
   let inputs: string | undefined;
-  for (const run of runs) {
+  for (const run of shown) {
     const logged: RunFigures["logged"] = [];
     for (const tag of LOGGED_TAGS) {
       const last = run.images.get(tag);
@@ -174,7 +191,7 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
     figures.set(run.name, { logged, fc2: fc2 && [fc2.allDigits, fc2.classMeans, fc2.similarity, ...fc2.digits].every(Boolean) ? fc2 : undefined });
   }
   const compareDir = join(data.logdir, COMPARE_DIR);
-  if (withFc2.length > 0 && existsSync(join(compareDir, CROSS_RUN_ALL_PNG))) {
+  if (shownWithFc2.length > 0 && existsSync(join(compareDir, CROSS_RUN_ALL_PNG))) {
     crossRun = {
       all: copy(join(compareDir, CROSS_RUN_ALL_PNG), `img/compare/${CROSS_RUN_ALL_PNG}`)!,
       digits: Array.from({ length: 10 }, (_, d) => copy(join(compareDir, crossRunPngName(d)), `img/compare/${crossRunPngName(d)}`)!),
@@ -186,8 +203,8 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   const findings = [...computeFindings(runs, stats, data.unfinished), ...notes];
   const markdown = reportMarkdown({
     logdir: data.logdir, generatedAt: new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"),
-    runs, unfinished: data.unfinished, findings, charts, figures, crossRun, inputs,
-    fc2Ranges: withFc2.map((r) => ({ run: r.name, min: stats.get(r.name)!.min, max: stats.get(r.name)!.max })),
+    runs, groups, unfinished: data.unfinished, findings, charts, figures, crossRun, inputs, fc2Stats: stats,
+    fc2Ranges: shownWithFc2.map((r) => ({ run: r.name, min: stats.get(r.name)!.min, max: stats.get(r.name)!.max })),
   });
   const html = reportHtml(markdown, { title: `lenet-lab report: ${runs.map((r) => r.name).join(", ") || data.logdir}`, displayWidths });
   writeFileAtomic(join(dir, REPORT_MARKDOWN), markdown);

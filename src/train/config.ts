@@ -166,6 +166,47 @@ export function defaultRunName(config: Omit<RunConfig, "runName">): string {
   return config.dataset === "mnist" ? name : `${config.dataset}-${name}`;
 }
 
+/**
+ * The name of a run that is one seed of a grid point: the default name
+ * without the seed, then "-seed<S>" always (seed 0 too), e.g.
+ * "relu-adam-lr0.01-seed0", so that a grid's runs all say which draw they are.
+ */
+export function seededRunName(config: Omit<RunConfig, "runName">): string {
+  return `${defaultRunName({ ...config, seed: DEFAULT_CONFIG.seed })}-seed${config.seed}`;
+}
+
+/** The most seeds a grid takes: beyond this a typo (--seeds 50000) is more likely than a plan. */
+export const MAX_SEEDS = 1000;
+
+/**
+ * `--seeds`: a comma list of seeds ("0,1,2", "7,11") or a count N ("5" = seeds
+ * 0…4). A lone 0 is seed 0 alone (a count of none would train nothing), as
+ * is a lone 1. Refuses empty items, negative or fractional seeds, repeats,
+ * and more than MAX_SEEDS seeds.
+ */
+export function parseSeeds(value: string): number[] {
+  const text = value.trim();
+  const valid = `give a count (--seeds 5 runs seeds 0…4) or a comma list of distinct integers 0…4294967295 (--seeds 0,1,2), at most ${MAX_SEEDS} seeds`;
+  if (text === "") throw new ConfigError(`--seeds is empty; ${valid}`);
+  const isInteger = (item: string) => /^\d+$/.test(item) && Number(item) <= 4294967295;
+  if (!text.includes(",")) {
+    if (!isInteger(text)) throw new ConfigError(`--seeds "${value}" is not a whole number ≥ 0; ${valid}`);
+    const count = Number(text);
+    if (count > MAX_SEEDS) throw new ConfigError(`--seeds ${count} asks for ${count} runs per config; ${valid}`);
+    return Array.from({ length: Math.max(1, count) }, (_, i) => i);
+  }
+  const items = text.split(",").map((item) => item.trim());
+  const bad = items.find((item) => !isInteger(item));
+  if (bad !== undefined) {
+    throw new ConfigError(`--seeds "${value}" has ${bad === "" ? "an empty item" : `"${bad}", which is not a whole number ≥ 0`}; ${valid}`);
+  }
+  const seeds = items.map(Number);
+  const repeated = seeds.find((seed, i) => seeds.indexOf(seed) !== i);
+  if (repeated !== undefined) throw new ConfigError(`--seeds "${value}" repeats seed ${repeated}; ${valid}`);
+  if (seeds.length > MAX_SEEDS) throw new ConfigError(`--seeds lists ${seeds.length} seeds; ${valid}`);
+  return seeds;
+}
+
 /** Run names become directory names: one path segment of safe characters. */
 export function validateRunName(name: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._+=-]*$/.test(name) || name.length > 200) {

@@ -1,11 +1,15 @@
 // The findings are computed from the data: known numbers give known
-// sentences, and swapping the runs' numbers swaps the conclusions.
+// sentences, swapping the runs' numbers swaps the conclusions, a gap inside
+// the noise is never called a result, and a stalled seed is named.
+// The expected intervals were computed independently with scipy 1.17
+// (stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95), and
+// stats.t.interval for one group) on the same numbers.
 
 import { describe, expect, it } from "vitest";
 import { computeFindings, median } from "../../src/report/findings.js";
 import { readLogdir } from "../../src/report/run-data.js";
 import { tempDir } from "../idx-files.js";
-import { RELU, SIGMOID, writeFixtureLogdir } from "./logdir-fixture.js";
+import { RELU, SIGMOID, endingAt, writeFixtureLogdir, writeGroupLogdir, type FixtureSeed } from "./logdir-fixture.js";
 
 function findingsOf(options: { swap?: boolean } = {}): string {
   const logdir = tempDir();
@@ -15,29 +19,100 @@ function findingsOf(options: { swap?: boolean } = {}): string {
   return computeFindings(data.runs, fc2, data.unfinished).join("\n");
 }
 
-describe("findings", () => {
-  it("name the best run, the fastest learner, the activation's effect, the conv1 gradient ratio and unit health", () => {
+function groupFindings(groups: Record<string, FixtureSeed[]>): string {
+  const logdir = tempDir();
+  writeGroupLogdir(logdir, groups);
+  const data = readLogdir(logdir);
+  return computeFindings(data.runs, new Map(), data.unfinished).join("\n");
+}
+
+const seeds = (means: number[]) => means.map((mean, seed) => ({ seed, accuracies: endingAt(mean) }));
+
+describe("findings over groups of seeds", () => {
+  const close = { relu: seeds([0.9812, 0.9755, 0.9790]), sigmoid: seeds([0.9790, 0.9801, 0.9731]) };
+
+  it("give a difference whose interval spans 0 as 'no difference shown', with its interval and n", () => {
+    const text = groupFindings(close);
+    // scipy: difference +0.0011667, 95% CI −0.0066378 … +0.0089712
+    expect(text).toContain("relu vs sigmoid (adam, lr 0.01), test accuracy: +0.12 pp (95% CI −0.66 … +0.90, n = 3 each): no difference shown.");
+    expect(text).not.toMatch(/relu ahead|sigmoid ahead/);
+    expect(text).toContain("6 runs in 2 groups of seeds (relu-adam-lr0.01: seeds 0, 1, 2; sigmoid-adam-lr0.01: seeds 0, 1, 2)");
+    // scipy: mean 0.97857, 95% CI 0.97143 … 0.98571
+    expect(text).toContain("relu + adam, lr 0.01 (seeds 0, 1, 2): test accuracy 97.86% ± 0.29 (95% CI 97.14% … 98.57%, seeds 97.55% … 98.12%)");
+    expect(text).toContain("relu + adam, lr 0.01: the 3 seeds agree within 0.57 pp (97.55% … 98.12%).");
+  });
+
+  it("call a clear gap a result, and flip the sign and the wording when the groups' numbers are swapped", () => {
+    const relu = seeds([0.9812, 0.9755, 0.9790]);
+    const sigmoid = seeds([0.8512, 0.8620, 0.8455, 0.8300]);
+    // scipy: difference +0.1313917, 95% CI +0.1107983 … +0.1519850
+    expect(groupFindings({ relu, sigmoid })).toContain("relu vs sigmoid (adam, lr 0.01), test accuracy: +13.14 pp (95% CI +11.08 … +15.20, n = 3 and 4): relu ahead.");
+    const swapped = groupFindings({ relu: sigmoid, sigmoid: relu });
+    expect(swapped).toContain("relu vs sigmoid (adam, lr 0.01), test accuracy: −13.14 pp (95% CI −15.20 … −11.08, n = 4 and 3): sigmoid ahead.");
+    expect(swapped).not.toContain("relu ahead");
+  });
+
+  it("name a stalled seed and how it spreads its group, instead of averaging it away", () => {
+    const text = groupFindings({
+      relu: seeds([0.9812, 0.9755, 0.9790]),
+      sigmoid: [{ seed: 0, accuracies: endingAt(0.975) }, { seed: 1, accuracies: endingAt(0.752, [0.3, 0.6]) }, { seed: 2, accuracies: endingAt(0.979) }],
+    });
+    expect(text).toContain("1 of 3 sigmoid + adam, lr 0.01 seeds stalled at 75.20% (seed 1, sigmoid-adam-lr0.01-seed1), against 97.70% for the others (their median); " +
+      "it alone spreads the group over 75.20% … 97.90%");
+    expect(text).toContain("2 of 3 seeds reached 90.00% test accuracy (at iteration 20 ± 0), seed 1 never did");
+    expect(text).toMatch(/iterations to 90\.00% test accuracy: relu got there in 3 of 3 seeds \(at iteration 20 ± 0\), sigmoid got there in 2 of 3 seeds/);
+    expect(text).not.toContain("relu + adam, lr 0.01 seeds stalled");
+  });
+
+  it("name the seeds of a group that have no results, and give the statistics over the rest", () => {
+    const logdir = tempDir();
+    writeGroupLogdir(logdir, close);
+    writeGroupLogdir(logdir, { sigmoid: [{ seed: 3, accuracies: [0.2] }] });
+    const data = readLogdir(logdir);
+    const unfinished = [...data.unfinished, { name: "sigmoid-adam-lr0.01-seed9", dir: "/x", state: "diverged after 12 of 70 iterations: loss is NaN",
+      config: { ...data.runs.find((r) => r.name === "sigmoid-adam-lr0.01-seed0")!.summary.config, seed: 9 } }];
+    const text = computeFindings(data.runs.filter((r) => !r.name.endsWith("seed3")), new Map(), unfinished).join("\n");
+    expect(text).toContain("sigmoid + adam, lr 0.01: statistics over 3 of 4 seeds; seed 9 (sigmoid-adam-lr0.01-seed9) has no results: diverged after 12 of 70 iterations");
+    expect(text).not.toMatch(/run director(y|ies) ha(s|ve) no results/);
+  });
+});
+
+describe("findings with one seed per config", () => {
+  it("never call a gap inside the runs' own swing a result", () => {
+    const text = groupFindings({ relu: [{ seed: 0, accuracies: endingAt(0.9812) }], sigmoid: [{ seed: 0, accuracies: endingAt(0.9790) }] });
+    expect(text).toContain("Every configuration ran with one seed, so every number below is one draw");
+    expect(text).toContain("relu vs sigmoid (adam, lr 0.01), test accuracy: +0.22 pp on one seed each, inside the runs' own swing of up to 0.40 pp over their last evaluations: no difference shown.");
+    expect(text).not.toMatch(/ahead/);
+  });
+
+  it("say a gap beyond the swing is one draw's, not a measured effect", () => {
+    const text = groupFindings({ relu: [{ seed: 0, accuracies: endingAt(0.9812) }], sigmoid: [{ seed: 0, accuracies: endingAt(0.60, [0.1, 0.3]) }] });
+    expect(text).toContain("+38.12 pp on one seed each, beyond the runs' own swing of up to 0.40 pp over their last evaluations: relu ahead in this draw; " +
+      "how much of the gap another seed would move is not measured");
+    expect(text).toContain("sigmoid + adam, lr 0.01 (seed 0, one draw): test accuracy 60.00%");
+  });
+});
+
+describe("findings of the classic fixture (one seed each, with event files)", () => {
+  it("give the activation's effect, learning speed, the conv1 gradient ratio, unit health, fc2 codes and time", () => {
     const text = findingsOf();
-    expect(text).toContain(`${RELU} ends with the highest test accuracy, 97%`);
-    expect(text).toContain(`${SIGMOID} the lowest, 60%`);
-    expect(text).toContain("37.00 percentage points lower");
-    expect(text).toContain(`${RELU} reached 90% test accuracy first, at iteration 20`);
-    expect(text).toContain(`${SIGMOID} (best 60%) never reached it within its 40 iterations`);
-    expect(text).toContain("Changing only the activation (adam, lr 0.01): relu 97%, sigmoid 60%");
+    expect(text).toContain("relu vs sigmoid (adam, lr 0.01), test accuracy: +41.50 pp on one seed each, beyond the runs' own swing of up to 10.00 pp");
+    expect(text).toContain("relu ahead in this draw");
+    expect(text).toContain("iterations to 90.00% test accuracy: relu got there in 1 of 1 seed (at iteration 20), sigmoid never got there.");
     expect(text).toMatch(/With adam, lr 0\.01, the median conv1 gradient norm over training is 100(\.00)?× larger with relu \(0\.50\) than with sigmoid \(0\.0050\)/);
-    expect(text).toContain(`${RELU}: at the end 25% of fc1's units are dead`);
-    expect(text).toContain(`${SIGMOID}: at the end 80% of conv2's units are saturated`);
-    expect(text).toContain(`most distinct in fc2 space in ${RELU}`);
-    expect(text).toContain(`70% of ${RELU}'s fc2 values are exactly 0`);
-    expect(text).toContain(`from 30 s (${RELU}) to 60 s (${SIGMOID})`);
+    expect(text).toContain("relu-adam-lr0.01: at the end 25.00% of fc1's units are dead");
+    expect(text).toContain("sigmoid-adam-lr0.01: at the end 80.00% of conv2's units are saturated");
+    expect(text).toContain("most distinct in fc2 space in relu-adam-lr0.01");
+    expect(text).toContain("70.00% of relu-adam-lr0.01's fc2 values are exactly 0");
+    expect(text).toContain("Wall time per run: relu-adam-lr0.01 30 s, sigmoid-adam-lr0.01 60 s");
   });
 
   it("follow the data: with the numbers swapped, the conclusions swap", () => {
     const text = findingsOf({ swap: true });
-    expect(text).toContain(`${SIGMOID} ends with the highest test accuracy, 97%`);
-    expect(text).toContain(`${SIGMOID} reached 90% test accuracy first`);
+    expect(text).toContain("test accuracy: −41.50 pp on one seed each");
+    expect(text).toContain("sigmoid ahead in this draw");
     expect(text).toMatch(/100(\.00)?× larger with sigmoid \(0\.50\) than with relu/);
-    expect(text).not.toContain(`${RELU} ends with the highest`);
+    expect(text).not.toContain("relu ahead");
   });
 
   it("say so when nothing has finished, and list runs without results", () => {
@@ -46,7 +121,7 @@ describe("findings", () => {
     writeFixtureLogdir(logdir, { withEvents: false });
     const data = readLogdir(logdir);
     const text = computeFindings(data.runs.slice(0, 1), new Map(), [{ name: "x", dir: "/x", state: "diverged" }]).join("\n");
-    expect(text).toContain(`The only finished run, ${RELU}, ends at 97% test accuracy`);
+    expect(text).toContain("relu + adam, lr 0.01 (seed 5, one draw): test accuracy");
     expect(text).toContain("1 run directory has no results and is left out: x.");
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);

@@ -58,3 +58,45 @@ export function writeFixtureLogdir(logdir: string, options: { swap?: boolean; wi
 }
 
 export const fixtureRunDir = (logdir: string, name: string) => join(logdir, name);
+
+/** One seed of a group: its test accuracy at each evaluation (every 10 iterations). */
+export interface FixtureSeed {
+  seed: number;
+  accuracies: number[];
+  seconds?: number;
+}
+
+/**
+ * A logdir of seed groups made without training: for each activation (Adam,
+ * lr 0.01), one run per seed with run.json (the evaluation history given)
+ * and model.safetensors. Without `withEvents` there are no event files, so
+ * the curves come from run.json; with it, the test accuracy and loss are
+ * also logged as TensorBoard scalars.
+ */
+export function writeGroupLogdir(logdir: string, groups: Record<string, FixtureSeed[]>, options: { withEvents?: boolean } = {}): void {
+  for (const [activation, seeds] of Object.entries(groups)) {
+    for (const { seed, accuracies, seconds } of seeds) {
+      const { runDir } = writeFakeRun(logdir, {
+        activation, seed: String(seed), runName: `${activation}-adam-lr0.01-seed${seed}`, iterations: String(10 * accuracies.length),
+        testAccuracies: accuracies, seconds: seconds ?? 30,
+      });
+      if (!options.withEvents) continue;
+      const writer = new SummaryWriter(runDir);
+      accuracies.forEach((accuracy, i) => {
+        writer.addScalar("accuracy/test", accuracy, 10 * (i + 1));
+        writer.addScalar("loss/test", 1 - accuracy, 10 * (i + 1));
+      });
+      writer.close();
+    }
+  }
+}
+
+/**
+ * Twenty evaluations (iterations 10 … 200) whose last five — the final
+ * window, iterations 160 … 200 — average exactly `mean` (±0.2 pp around it);
+ * the first fifteen are `before`, its last value repeated.
+ */
+export function endingAt(mean: number, before: number[] = [0.5, 0.92]): number[] {
+  const climb = Array.from({ length: 15 }, (_, i) => before[Math.min(i, before.length - 1)]);
+  return [...climb, mean - 0.002, mean + 0.002, mean - 0.001, mean + 0.001, mean];
+}

@@ -5,7 +5,7 @@
 // image and no request beyond its own files.
 // The browser part skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
@@ -14,7 +14,7 @@ import { decodePng } from "../../src/figures/png.js";
 import { writeReport, WrittenReport } from "../../src/report/write-report.js";
 import { tempDir } from "../idx-files.js";
 import { writeFakeRun } from "../figures/fake-run.js";
-import { RELU, SIGMOID, writeFixtureLogdir } from "./logdir-fixture.js";
+import { RELU, SIGMOID, endingAt, writeFixtureLogdir, writeGroupLogdir } from "./logdir-fixture.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const required = process.env.LENET_LAB_REQUIRE_BROWSER === "1";
@@ -92,10 +92,48 @@ describe("the report", () => {
       const text = await page.innerText("body");
       for (const run of [RELU, SIGMOID, "tanh-diverged"]) expect(text).toContain(run);
       const headers = await page.$$eval("table:first-of-type th", (cells) => cells.map((c) => c.textContent));
-      expect(headers).toEqual(["setting", RELU, SIGMOID]);
+      expect(headers).toEqual(["setting", "relu-adam-lr0.01", "sigmoid-adam-lr0.01"]);
       expect(requests.filter((url) => !url.startsWith("file://"))).toEqual([]);
     } finally {
       await context.close();
     }
+  });
+});
+
+describe("the report of seed groups", () => {
+  let groupLogdir: string;
+  let markdown: string;
+
+  beforeAll(async () => {
+    groupLogdir = tempDir();
+    const seeds = (means: number[]) => means.map((mean, seed) => ({ seed, accuracies: endingAt(mean) }));
+    writeGroupLogdir(groupLogdir, { relu: seeds([0.9812, 0.9755, 0.9790]), sigmoid: seeds([0.9790, 0.9801, 0.9731]) }, { withEvents: true });
+    markdown = readFileSync((await writeReport(groupLogdir)).markdown, "utf8");
+  }, 120_000);
+
+  it("gives each group's mean ± std with its interval, then every run, and the comparison in Findings", () => {
+    expect(markdown).toContain("# LeNet-5 on MNIST: 2 configurations, 6 runs over seeds");
+    expect(markdown).toContain("| seeds | 0, 1, 2 | 0, 1, 2 |");
+    // mean 97.857 ± 0.287, scipy's t interval 97.143 … 98.571 (see findings.test.ts)
+    expect(markdown).toMatch(/\| relu-adam-lr0\.01 \| 0, 1, 2 \| \*\*97\.86 ± 0\.29\*\* \| 97\.14 … 98\.57 \| 97\.55 … 98\.12 \|/);
+    expect(markdown).toContain("### Every run");
+    expect(markdown).toMatch(/\| sigmoid-adam-lr0\.01-seed2 \|/);
+    expect(markdown).toContain("relu vs sigmoid (adam, lr 0.01), test accuracy: +0.12 pp (95% CI −0.66 … +0.90, n = 3 each): no difference shown.");
+    expect(markdown).toContain("Pictures from here on show one seed of each configuration: relu-adam-lr0.01 (seed 0), sigmoid-adam-lr0.01 (seed 0).");
+    expect(markdown).toContain("### relu-adam-lr0.01 (seed 0)");
+    expect(markdown).not.toContain("### relu-adam-lr0.01-seed1");
+  });
+
+  it("draws the curves as a band per group, and writes each group's mean, min and max for TensorBoard, which the report does not take for runs", () => {
+    expect(markdown).toContain("band from its lowest to its highest seed shaded");
+    const accuracy = decodePng(readFileSync(join(groupLogdir, "report", "img", "accuracy.png")));
+    expect(accuracy.width).toBeGreaterThan(2 * 620);
+    for (const group of ["relu-adam-lr0.01", "sigmoid-adam-lr0.01"]) {
+      for (const statistic of ["mean", "min", "max"]) {
+        const dir = join(groupLogdir, "_groups", group, statistic);
+        expect(readdirSync(dir).some((name) => name.includes("tfevents")), dir).toBe(true);
+      }
+    }
+    expect(markdown).not.toContain("_groups");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, defaultRunName, iterationsForEpochs, resolveRunConfig } from "../../src/train/config.js";
+import { ConfigError, defaultRunName, iterationsForEpochs, parseSeeds, resolveRunConfig, seededRunName } from "../../src/train/config.js";
 
 describe("run config", () => {
   it("defaults to the classic experiment", () => {
@@ -38,5 +38,25 @@ describe("run config", () => {
   it("turns epochs into iterations, rounding up", () => {
     expect(iterationsForEpochs(1, 60000, 64)).toBe(938);
     expect(iterationsForEpochs(0.5, 60000, 100)).toBe(300);
+  });
+});
+
+describe("seeds of a grid", () => {
+  it("reads a count as seeds 0…N−1, a lone 0 or 1 as seed 0 alone, and a list as given", () => {
+    expect(parseSeeds("5")).toEqual([0, 1, 2, 3, 4]);
+    expect(parseSeeds("0")).toEqual([0]);
+    expect(parseSeeds("1")).toEqual([0]);
+    expect(parseSeeds(" 7, 11,3 ")).toEqual([7, 11, 3]);
+    expect(parseSeeds("1000")).toHaveLength(1000);
+  });
+
+  it.each(["", "-2", "2.5", "1e3", "0,,2", "3,3", "1001", "4294967296,1"])("refuses %j, naming what is valid", (value) => {
+    expect(() => parseSeeds(value)).toThrow(ConfigError);
+    expect(() => parseSeeds(value)).toThrow(/give a count \(--seeds 5 runs seeds 0…4\) or a comma list of distinct integers/);
+  });
+
+  it("names every seed of a grid, seed 0 too", () => {
+    expect(seededRunName(resolveRunConfig({ seed: "0" }))).toBe("relu-adam-lr0.01-seed0");
+    expect(seededRunName(resolveRunConfig({ seed: "3", batchSize: "16", activation: "sigmoid" }))).toBe("sigmoid-adam-lr0.01-b16-seed3");
   });
 });
