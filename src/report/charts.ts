@@ -21,8 +21,11 @@ export interface ChartGroup {
 }
 
 /** The colour scale shared by every chart (Tableau 10, in group order). */
-function groupColor(names: readonly string[], field = "group", title = "group (mean of its seeds)") {
-  return { field, type: "nominal", title, scale: { domain: [...names], scheme: "tableau10" }, legend: { orient: "right", labelLimit: 260 } } as const;
+function groupColor(names: readonly string[], field = "group", title = "group") {
+  return {
+    field, type: "nominal", title, scale: { domain: [...names], scheme: "tableau10" },
+    legend: { orient: "right", labelLimit: 260, symbolType: "stroke", symbolStrokeWidth: 3, symbolOpacity: 1 },
+  } as const;
 }
 
 function points(run: RunRecord, tag: string) {
@@ -35,10 +38,11 @@ function bandRows(group: ChartGroup, tag: string, keep: (value: number) => boole
     ({ group: group.name, step: p.step, mean: p.mean, low: p.min, high: p.max, n: p.n, ...extra }));
 }
 
-/** "min–max band over 3 seeds" or, when no group has two seeds, nothing. */
-function bandNote(groups: readonly ChartGroup[]): string {
+/** What the band means, or nothing when no group has two seeds. */
+function bandNote(groups: readonly ChartGroup[], faintSeeds: boolean): string[] {
   const most = Math.max(...groups.map((g) => g.runs.length));
-  return most >= 2 ? ` · band: lowest to highest seed (up to ${most} per group), faint lines: each seed` : "";
+  if (most < 2) return [];
+  return [`line: mean over a group's seeds · band: its lowest to highest seed (up to ${most})${faintSeeds ? " · faint: each seed" : ""}`];
 }
 
 /**
@@ -60,7 +64,7 @@ export function curvesChart(groups: readonly ChartGroup[], metric: "loss" | "acc
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: metric === "loss" ? "Loss (softmax cross-entropy) per group" : "Accuracy per group",
-      subtitle: `solid: test set (10,000 images), mean over seeds · dashed: training batches, mean${bandNote(groups)}` },
+      subtitle: ["solid: test set (10,000 images) · dashed: training batches", ...bandNote(groups, true)] },
     width: 620, height: 300,
     layer: [
       { data: { values: test }, mark: { type: "area", opacity: 0.22, clip: true },
@@ -88,7 +92,7 @@ function layerBandChart(groups: readonly ChartGroup[], layers: readonly string[]
   const x = { field: "step", type: "quantitative", title: "iteration", axis: { tickCount: 4 } };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { ...title, subtitle: `${title.subtitle}${bandNote(groups).replace(", faint lines: each seed", "")}` },
+    title: { ...title, subtitle: [title.subtitle, ...bandNote(groups, false)] },
     data: { values },
     facet: { column: { field: "layer", type: "nominal", title: null, sort: [...layers], header: { labelFontSize: 12 } } },
     spec: {
