@@ -1,14 +1,16 @@
 // The dashboard's HTTP routes (Hono): a small read-only JSON API over the
-// logdir index, the live event stream (SSE), files of a run directory, and
-// the built front end. Every query parameter is checked: a missing, unknown
-// or malformed one is a 400 with a message naming it; an unknown run or tag
-// is a 404. The routes are listed, one line each, in the README ("Dashboard").
-// Not here: reading the logdir (logdir-index.ts), path safety (safe-path.ts).
+// logdir index and its seed groups, the live event stream (SSE), files of a
+// run directory, and the built front end. Every query parameter is checked: a
+// missing, unknown or malformed one is a 400 with a message naming it; an
+// unknown run, group or tag is a 404. The routes are listed, one line each, in the README ("Dashboard").
+// Not here: reading the logdir (logdir-index.ts), path safety (safe-path.ts),
+// the JSON bodies (responses.ts, groups.ts).
 
 import { readFileSync } from "node:fs";
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { contentTypeOf, type Asset } from "./assets.js";
+import { findGroups, groupCurve, groupCurveColumns, groupCurvesCsv, groupInfo, type GroupCurve } from "./groups.js";
 import type { LogdirIndex, RunEntry } from "./logdir-index.js";
 import { configResponse, runInfo, scalarPoints, scalarsCsv, tagsResponse } from "./responses.js";
 import { listFc2Files, readEmbedding, readProjectorConfig } from "./run-files.js";
@@ -73,6 +75,28 @@ function scalarSeriesOf(c: Context, index: LogdirIndex, tag: string): Map<string
     if (series) out.set(run.name, series);
   }
   if (out.size === 0) throw new HttpError(404, `no selected run has the scalar tag ${JSON.stringify(tag)}`);
+  return out;
+}
+
+/** The groups named by repeated `group` parameters (all groups when none) whose runs logged the scalar `tag`, with their curves. */
+function groupCurvesOf(c: Context, index: LogdirIndex, tag: string): Map<string, GroupCurve> {
+  const groups = findGroups(index);
+  const names = c.req.queries("group") ?? [];
+  const selected = names.length > 0 ? names.map((name) => {
+    const group = groups.find((g) => g.name === name);
+    if (!group) throw new HttpError(404, `no group ${JSON.stringify(name)} in the logdir (GET /api/groups lists them)`);
+    return group;
+  }) : groups;
+  const out = new Map<string, GroupCurve>();
+  for (const group of selected) {
+    const curve = groupCurve(group, tag);
+    if (curve) out.set(group.name, curve);
+  }
+  if (out.size === 0) {
+    throw new HttpError(404, groups.length === 0
+      ? "the logdir has no group: a group is two or more runs whose run.json configs differ only in the seed"
+      : `no selected group has the scalar tag ${JSON.stringify(tag)}`);
+  }
   return out;
 }
 
@@ -143,6 +167,33 @@ export function createApp(index: LogdirIndex, assets: Map<string, Asset>, option
     const runs: Record<string, ReturnType<typeof scalarPoints>> = {};
     for (const [name, s] of series) runs[name] = scalarPoints(s, 0);
     return c.json({ tag, runs });
+  });
+
+  app.get("/api/groups", (c) => {
+    allowOnly(c, []);
+    return c.json({ groups: findGroups(index).map(groupInfo) });
+  });
+
+  app.get("/api/groups/scalars", (c) => {
+    allowOnly(c, ["tag", "group", "samples"]);
+    const tag = required(c, "tag");
+    const samples = integer(c, "samples", 1000, 0, 1_000_000);
+    const groups: Record<string, ReturnType<typeof groupCurveColumns>> = {};
+    for (const [name, curve] of groupCurvesOf(c, index, tag)) groups[name] = groupCurveColumns(curve, samples);
+    return c.json({ tag, groups });
+  });
+
+  app.get("/api/groups/scalars/export", (c) => {
+    allowOnly(c, ["tag", "group", "format"]);
+    const tag = required(c, "tag");
+    const format = oneOf(c, "format", ["csv", "json"] as const, "csv");
+    const curves = groupCurvesOf(c, index, tag);
+    const file = `${tag.replace(/[^A-Za-z0-9._-]/g, "_")}-groups`;
+    c.header("Content-Disposition", `attachment; filename="${file}.${format}"`);
+    if (format === "csv") return c.body(groupCurvesCsv(curves), 200, { "Content-Type": "text/csv; charset=utf-8" });
+    const groups: Record<string, ReturnType<typeof groupCurveColumns>> = {};
+    for (const [name, curve] of curves) groups[name] = groupCurveColumns(curve, 0);
+    return c.json({ tag, groups });
   });
 
   app.get("/api/histograms", (c) => {

@@ -8,6 +8,8 @@
 // compiled worker is there (parse-pool.ts), else here with a yield to the
 // event loop between chunks; either way the server answers requests while a
 // big logdir loads. Runs are listed at once and fill in as they are read.
+// LOGDIR/_groups/ holds each seed group's aggregate curves as TensorBoard
+// runs (for TensorBoard's users); they are not runs, so they are not listed.
 // Not here: HTTP (api.ts), the meaning of summaries (run-store.ts).
 
 import { EventEmitter } from "node:events";
@@ -15,6 +17,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { GROUP_RUNS_DIR } from "../stats/run-groups.js";
 import { listEventFiles, listRuns } from "../tensorboard/reader.js";
 import { readChunk, type ChunkRequest, type ChunkResult } from "./event-batch.js";
 import { EventFileScanner } from "./event-scanner.js";
@@ -33,6 +36,11 @@ export interface RunEntry {
   pendingAtSize: Map<string, number>;
   /** Files whose incomplete last record did not change between two polls. */
   stalledTails: Set<string>;
+}
+
+/** True for a run under LOGDIR/_groups/: a group's aggregate curves written for TensorBoard, not a run. */
+export function isGroupAggregateRun(name: string): boolean {
+  return name.split("/")[0] === GROUP_RUNS_DIR;
 }
 
 export interface IndexStatus {
@@ -140,7 +148,7 @@ export class LogdirIndex extends EventEmitter {
   private discover(): void {
     let names: string[];
     try {
-      names = listRuns(this.logdir);
+      names = listRuns(this.logdir).filter((name) => !isGroupAggregateRun(name));
       this.problem = undefined;
     } catch (error) {
       this.problem = `cannot list ${this.logdir}: ${(error as Error).message}`;

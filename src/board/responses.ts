@@ -98,44 +98,49 @@ function finiteOrNull(value: number): number | null {
 }
 
 /**
- * The points of a series in step order. With `samples` > 0 and more points
- * than that, every k-th point is kept (k = ceil(total / samples)) plus the
- * last one: runs that log the same steps keep the same steps, so their
- * curves stay aligned; `total` tells the page how many there are in all.
+ * The positions kept when `total` points are thinned to about `samples`: with
+ * `samples` > 0 and more points than that, every k-th (k = ceil(total / samples))
+ * plus the last one; else all of them.
+ */
+export function thinnedPositions(total: number, samples: number): number[] {
+  const stride = samples > 0 && total > samples ? Math.ceil(total / samples) : 1;
+  const kept: number[] = [];
+  for (let k = 0; k < total; k += stride) kept.push(k);
+  if (stride > 1 && (total - 1) % stride !== 0) kept.push(total - 1);
+  return kept;
+}
+
+/**
+ * The points of a series in step order, thinned by `thinnedPositions`: runs
+ * that log the same steps and have as many points keep the same steps, so
+ * their curves stay aligned; `total` tells the page how many there are in all.
  */
 export function scalarPoints(series: ScalarSeries, samples: number): ScalarPoints {
   const order = series.order();
-  const total = order.length;
-  const stride = samples > 0 && total > samples ? Math.ceil(total / samples) : 1;
-  const steps: number[] = [];
-  const wallTimes: number[] = [];
-  const values: (number | null)[] = [];
-  for (let k = 0; k < total; k += stride) {
-    const i = order[k]!;
-    steps.push(series.steps[i]!);
-    wallTimes.push(series.wallTimes[i]!);
-    values.push(finiteOrNull(series.values[i]!));
-  }
-  if (stride > 1 && (total - 1) % stride !== 0) {
-    const i = order[total - 1]!;
-    steps.push(series.steps[i]!);
-    wallTimes.push(series.wallTimes[i]!);
-    values.push(finiteOrNull(series.values[i]!));
-  }
-  return { total, steps, wallTimes, values };
+  const kept = thinnedPositions(order.length, samples).map((k) => order[k]!);
+  return {
+    total: order.length,
+    steps: kept.map((i) => series.steps[i]!),
+    wallTimes: kept.map((i) => series.wallTimes[i]!),
+    values: kept.map((i) => finiteOrNull(series.values[i]!)),
+  };
+}
+
+/** A CSV field: quoted when it holds a comma, a quote or a line break. */
+export function csvField(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Every point of a tag's series as CSV: run,step,wall_time,value (values that are not finite as nan/inf). */
 export function scalarsCsv(series: Map<string, ScalarSeries>): string {
   const lines = ["run,step,wall_time,value"];
-  const quote = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
   for (const [run, s] of series) {
     const order = s.order();
     for (let k = 0; k < order.length; k++) {
       const i = order[k]!;
       const v = s.values[i]!;
       const value = Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v);
-      lines.push(`${quote(run)},${s.steps[i]},${s.wallTimes[i]},${value}`);
+      lines.push(`${csvField(run)},${s.steps[i]},${s.wallTimes[i]},${value}`);
     }
   }
   return lines.join("\n") + "\n";

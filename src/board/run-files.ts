@@ -3,10 +3,13 @@
 // (`fc2/digit-<d>.png`, `class-means.png`, …) and the embedding projector's
 // files (projector_config.pbtxt with its tensors and metadata TSVs and sprite).
 // Reads on demand; every problem becomes a message, never an exception.
+// run.json is read two ways: flattened for the Config tab, and as the config
+// and final results that seed groups are made of (groups.ts).
 // Not here: event files (event-scanner.ts), path checks (safe-path.ts).
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_CONFIG, type RunConfig } from "../train/config.js";
 import { resolveInside } from "./safe-path.js";
 
 export const RUN_JSON = "run.json";
@@ -35,6 +38,39 @@ export function readRunJson(runDir: string): { values?: Record<string, string | 
   } catch (error) {
     return { problem: `${RUN_JSON} could not be read: ${(error as Error).message}` };
   }
+}
+
+/** What a run's run.json says about its experiment: the config, and the final results once evaluated. */
+export interface RunConfigAndResults {
+  /** The run's config; a setting missing from an older run.json takes today's default. */
+  config: RunConfig;
+  /** run.json's `final` (trainLoss, trainAccuracy, testLoss, testAccuracy, …): its numbers, or null before the first evaluation. */
+  final: Record<string, number> | null;
+  /** True when the run finished training (status "finished"; older run.json files without a status: once it has final results). */
+  finished: boolean;
+}
+
+/** The config and final results of run.json; undefined when there is no run.json or it has no `config` object. */
+export function readRunConfig(runDir: string): RunConfigAndResults | undefined {
+  const path = join(runDir, RUN_JSON);
+  if (!existsSync(path)) return undefined;
+  let parsed: { config?: unknown; final?: unknown; status?: unknown };
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8")) as { config?: unknown; final?: unknown; status?: unknown };
+  } catch {
+    return undefined; // readRunJson reports the problem on the run (GET /api/runs)
+  }
+  if (parsed === null || typeof parsed !== "object") return undefined;
+  const { config, final, status } = parsed;
+  if (config === null || typeof config !== "object" || Array.isArray(config)) return undefined;
+  const numbers = final !== null && typeof final === "object" && !Array.isArray(final)
+    ? Object.fromEntries(Object.entries(final).filter((entry): entry is [string, number] => typeof entry[1] === "number"))
+    : null;
+  return {
+    config: { runName: "", summaryEvery: 0, threads: 1, ...DEFAULT_CONFIG, ...config } as RunConfig,
+    final: numbers,
+    finished: (status === undefined || status === "finished") && numbers !== null,
+  };
 }
 
 /** The fc2 files of a run: which digit maps exist, and the other figures. */

@@ -1,8 +1,10 @@
 // Logdirs for the dashboard's tests: runs written by the real `lenet-lab
 // train` (a child process on the real MNIST), runs written directly with our
-// SummaryWriter using the same tags, runs in the shapes TensorFlow 2 and
-// PyTorch write (tensors with plugin metadata, classic summaries), stand-in
-// fc2 maps, and damaged event files. Nothing here is under test itself.
+// SummaryWriter using the same tags, runs of a seed group (a full config in a
+// run.json written by training's own writeRunSummary), runs in the shapes
+// TensorFlow 2 and PyTorch write (tensors with plugin metadata, classic
+// summaries), stand-in fc2 maps, and damaged event files. Nothing here is
+// under test itself.
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +15,8 @@ import { encodePng } from "../../src/figures/png.js";
 import { EventFileWriter } from "../../src/tensorboard/event-file-writer.js";
 import { DataClass, DataType, type SummaryValue } from "../../src/tensorboard/messages.js";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
+import { resolveRunConfig } from "../../src/train/config.js";
+import { writeRunSummary } from "../../src/train/run-directory.js";
 
 const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
 
@@ -97,6 +101,46 @@ export function writeSyntheticRun(logdir: string, name: string, options: Synthet
   }
   writer.close();
   writeFileSync(join(runDir, "run.json"), JSON.stringify({ run: name, config: { activation, optimizer: "adam", lr: 0.01, seed }, final: { testAccuracy: 0.9 }, history: [] }));
+  return runDir;
+}
+
+export interface SeedRunOptions {
+  activation: "relu" | "sigmoid";
+  seed: number;
+  lr?: string;
+  /** Last step with a scalar (every 10 steps from 10); default 200. */
+  lastStep?: number;
+  /** run.json's final test accuracy (of the last evaluation, while running). */
+  testAccuracy: number;
+  /** Default "finished". */
+  status?: "finished" | "running";
+}
+
+/** The loss/train curve of a seed run: relu falls fast, sigmoid slowly; each seed sits apart from the others. */
+export function seedRunLoss(activation: "relu" | "sigmoid", seed: number, step: number): number {
+  return activation === "relu"
+    ? 0.3 + 1.8 * Math.exp(-step / 40) + 0.25 * seed + 0.03 * Math.sin(step / 7 + seed)
+    : 2.3 - 0.004 * step + 0.35 * seed + 0.03 * Math.cos(step / 9 + seed);
+}
+
+/**
+ * A run of a seed group as `lenet-lab train` leaves it: loss/train every 10
+ * steps (seedRunLoss) with our SummaryWriter, and a run.json with the full
+ * config of those settings and seed, written by training's writeRunSummary.
+ */
+export function writeSeedRun(logdir: string, name: string, options: SeedRunOptions): string {
+  const { activation, seed, lastStep = 200, testAccuracy } = options;
+  const runDir = join(logdir, name);
+  const writer = new SummaryWriter(runDir, { flushIntervalMs: 0 });
+  for (let step = 10; step <= lastStep; step += 10) writer.addScalar("loss/train", seedRunLoss(activation, seed, step), step, 1_700_000_000 + seed * 1000 + step);
+  writer.close();
+  const config = resolveRunConfig({ activation, seed: String(seed), lr: options.lr ?? "0.01", iterations: "200", logdir, runName: name, threads: "1" });
+  const final = { trainLoss: 0.1, trainAccuracy: testAccuracy + 0.01, testLoss: 0.12, testAccuracy };
+  writeRunSummary(runDir, {
+    run: name, runDir, config, status: options.status ?? "finished", final, iterations: lastStep, epochs: 0.2, seconds: 1, trainSeconds: 1,
+    trainImagesPerSecond: 12800, parameterCount: 61706, history: [{ iteration: lastStep, images: lastStep * 64, epoch: 0.2, ...final, seconds: 1 }],
+    updatedAt: new Date(0).toISOString(),
+  });
   return runDir;
 }
 

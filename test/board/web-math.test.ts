@@ -1,8 +1,10 @@
 // The front end's pure arithmetic: TensorBoard's debiased smoothing,
-// histogram re-binning and percentiles, PCA, and the run colours.
+// histogram re-binning and percentiles, PCA, the run and group colours, and
+// a seed group's band as drawn.
 
 import { describe, expect, it } from "vitest";
-import { assignRunColors, colorDistance, RUN_PALETTE } from "../../src/board/web/src/colors.js";
+import { assignGroupColors, assignRunColors, colorDistance, RUN_PALETTE } from "../../src/board/web/src/colors.js";
+import { bandCurveOf } from "../../src/board/web/src/group-bands.js";
 import { percentiles, rebin } from "../../src/board/web/src/histogram-math.js";
 import { pca2d } from "../../src/board/web/src/pca.js";
 import { smoothDebiasedEma } from "../../src/board/web/src/smoothing.js";
@@ -83,5 +85,56 @@ describe("run colours", () => {
     expect(colors.size).toBe(45);
     expect(new Set(colors.values()).size).toBe(45);
     expect(RUN_PALETTE).toHaveLength(20);
+  });
+});
+
+describe("group colours", () => {
+  const created = (names: string[]) => names.map((name, i) => ({ name, createdAt: 1_700_000_000 + i }));
+
+  it("keep off the colours of every run while the palette has room, and are stable per group", () => {
+    const runNames = ["relu-adam-lr0.01-seed0", "relu-adam-lr0.01-seed1", "sigmoid-adam-lr0.01-seed0", "sigmoid-adam-lr0.01-seed1", "alone"];
+    const runColors = assignRunColors(created(runNames));
+    const groups = created(["relu-adam-lr0.01", "sigmoid-adam-lr0.01"]);
+    const colors = assignGroupColors(groups, runColors, new Set(["alone"]));
+    expect(new Set(colors.values()).size).toBe(2);
+    for (const color of colors.values()) expect([...runColors.values()]).not.toContain(color);
+    expect(colorDistance(colors.get("relu-adam-lr0.01")!, runColors.get("alone")!)).toBeGreaterThanOrEqual(200);
+    expect(assignGroupColors(groups, runColors, new Set(["alone"]))).toEqual(colors);
+  });
+
+  it("give up the grouped runs' colours first when the palette runs short, never those of runs drawn beside them", () => {
+    const runNames = Array.from({ length: 19 }, (_, i) => `run-${i}`);
+    const runColors = assignRunColors(created(runNames));
+    const alone = new Set(runNames.slice(0, 15));
+    const colors = assignGroupColors(created(["g1", "g2", "g3"]), runColors, alone);
+    const aloneColors = [...alone].map((run) => runColors.get(run));
+    for (const color of colors.values()) expect(aloneColors).not.toContain(color);
+    expect(new Set(colors.values()).size).toBe(3);
+  });
+});
+
+describe("a group's band as drawn", () => {
+  const curve = {
+    runs: ["a", "b"], total: 3, steps: [10, 20, 30], n: [2, 2, 1],
+    mean: [1, 2, 4], std: [0.5, 1, 0], stderr: [0.5 / Math.SQRT2, 1 / Math.SQRT2, 0], min: [0.6, 1.2, 4], max: [1.4, 2.8, 4],
+  };
+
+  it("spans min–max, ±1 std or ±1 std error around the mean", () => {
+    expect(bandCurveOf(curve, "minmax", 0, false)).toMatchObject({ lower: [0.6, 1.2, 4], upper: [1.4, 2.8, 4], mean: [1, 2, 4], n: [2, 2, 1] });
+    expect(bandCurveOf(curve, "std", 0, false)).toMatchObject({ lower: [0.5, 1, 4], upper: [1.5, 3, 4] });
+    const stderr = bandCurveOf(curve, "stderr", 0, false);
+    stderr.upper.forEach((v, i) => expect(v).toBeCloseTo(curve.mean[i]! + curve.stderr[i]!, 12));
+  });
+
+  it("smooths the mean and both edges alike, so the mean stays inside the band; leaves out values ≤ 0 on a log scale", () => {
+    const smoothed = bandCurveOf(curve, "minmax", 0.6, false);
+    expect(smoothed.rawMean).toEqual([1, 2, 4]);
+    expect(smoothed.mean[2]).toBeCloseTo((0.4 * 0.6 * 0.6 * 1 + 0.4 * 0.6 * 2 + 0.4 * 4) / (1 - 0.6 ** 3), 12);
+    smoothed.mean.forEach((m, i) => {
+      expect(m!).toBeGreaterThanOrEqual(smoothed.lower[i]!);
+      expect(m!).toBeLessThanOrEqual(smoothed.upper[i]!);
+    });
+    expect(bandCurveOf(curve, "std", 0, true).lower).toEqual([0.5, 1, 4]);
+    expect(bandCurveOf({ ...curve, std: [2, 1, 0] }, "std", 0, true).lower).toEqual([null, 1, 4]);
   });
 });

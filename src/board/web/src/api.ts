@@ -35,6 +35,40 @@ export interface ScalarPoints {
   values: (number | null)[];
 }
 
+/** A seed group (GET /api/groups): runs whose configs differ only in the seed. */
+export interface GroupInfo {
+  name: string;
+  /** Member runs, by seed. */
+  runs: string[];
+  seeds: number[];
+  /** Runs repeating a member's seed (in no statistic). */
+  repeats: string[];
+  /** n: members that finished, then each final result's spread over them; null while none has finished. */
+  final: { n: number; testAccuracy?: Spread; testLoss?: Spread; trainAccuracy?: Spread; trainLoss?: Spread } | null;
+}
+
+/** A final result over a group's seeds (std null with one value). */
+export interface Spread {
+  n: number;
+  mean: number;
+  std: number | null;
+  min: number;
+  max: number;
+}
+
+/** A group's curve for a tag: at each step, the seeds with a value (n) and their statistics. */
+export interface GroupCurve {
+  runs: string[];
+  total: number;
+  steps: number[];
+  n: number[];
+  mean: number[];
+  std: number[];
+  stderr: number[];
+  min: number[];
+  max: number[];
+}
+
 export interface HistogramPoint {
   step: number;
   wallTime: number;
@@ -92,6 +126,9 @@ export const api = {
   config: () => getJson<{ runs: Record<string, Record<string, ConfigValue>> }>("config").then((r) => r.runs),
   scalars: (tag: string, runs: readonly string[], samples: number) =>
     getJson<{ tag: string; runs: Record<string, ScalarPoints> }>("scalars", { tag, run: runs, samples }).then((r) => r.runs),
+  groups: () => getJson<{ groups: GroupInfo[] }>("groups").then((r) => r.groups),
+  groupScalars: (tag: string, groups: readonly string[], samples: number) =>
+    getJson<{ tag: string; groups: Record<string, GroupCurve> }>("groups/scalars", { tag, group: groups, samples }).then((r) => r.groups),
   histograms: (run: string, tag: string) =>
     getJson<{ total: number; points: HistogramPoint[] }>("histograms", { run, tag, samples: 200 }),
   images: (run: string, tag: string) => getJson<{ points: ImagePoint[] }>("images", { run, tag }).then((r) => r.points),

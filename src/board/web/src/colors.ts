@@ -5,7 +5,8 @@
 // is too close to one already given, moves on to the next slot that is free
 // and far enough (or merely free, when none is). A run that appears later is
 // placed after the others, so it never changes their colours; beyond 20 runs
-// colours repeat, darkened.
+// colours repeat, darkened. Seed groups get colours the same way, over their
+// names, off the slots of the runs' colours while there are free ones.
 // Pure; no DOM. Also the ten digit colours of the embedding view.
 
 /** Twenty well-separated colours (Kelly's and Tableau's, without near-greys or pale ones that vanish on white). */
@@ -53,22 +54,58 @@ export interface ColoredRun {
   createdAt: number | null;
 }
 
-/** A colour for every run; see the file header for the rule. */
-export function assignRunColors(runs: readonly ColoredRun[]): Map<string, string> {
+/** Names in the order they get colours: by creation time (unknown last), then by name. */
+function inCreationOrder(items: readonly ColoredRun[]): string[] {
+  return [...items]
+    .sort((a, b) => (a.createdAt ?? Infinity) - (b.createdAt ?? Infinity) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((item) => item.name);
+}
+
+/**
+ * Places names in the palette (see the file header). `avoided` lists sets of
+ * slots to stay off, most important first: a name takes a slot outside all
+ * of them while one is free, else outside the first ones only; and keeps
+ * far from the names placed before it and from the first set.
+ */
+function placeInPalette(names: readonly string[], avoided: readonly ReadonlySet<number>[] = []): Map<string, string> {
   const colors = new Map<string, string>();
   const size = RUN_PALETTE.length;
-  const sorted = [...runs]
-    .sort((a, b) => (a.createdAt ?? Infinity) - (b.createdAt ?? Infinity) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((run) => run.name);
-  for (let round = 0; round * size < sorted.length; round++) {
+  for (let round = 0; round * size < names.length; round++) {
     const taken = new Set<number>();
-    for (const name of sorted.slice(round * size, (round + 1) * size)) {
+    for (const name of names.slice(round * size, (round + 1) * size)) {
       const preferred = fnv1a(name) % size;
-      const candidates = Array.from({ length: size }, (_, k) => (preferred + k) % size).filter((slot) => !taken.has(slot));
-      const slot = candidates.find((c) => [...taken].every((t) => colorDistance(RUN_PALETTE[c]!, RUN_PALETTE[t]!) >= MIN_DISTANCE)) ?? candidates[0]!;
+      const free = Array.from({ length: size }, (_, k) => (preferred + k) % size).filter((slot) => !taken.has(slot));
+      let candidates = free;
+      for (let kept = avoided.length; kept > 0; kept--) {
+        const outside = free.filter((slot) => avoided.slice(0, kept).every((set) => !set.has(slot)));
+        if (outside.length > 0) {
+          candidates = outside;
+          break;
+        }
+      }
+      const neighbours = [...taken, ...(avoided[0] ?? [])];
+      const slot = candidates.find((c) => neighbours.every((t) => colorDistance(RUN_PALETTE[c]!, RUN_PALETTE[t]!) >= MIN_DISTANCE)) ?? candidates[0]!;
       taken.add(slot);
       colors.set(name, round === 0 ? RUN_PALETTE[slot]! : darken(RUN_PALETTE[slot]!, Math.max(0.35, 1 - 0.25 * round)));
     }
   }
   return colors;
+}
+
+/** A colour for every run; see the file header for the rule. */
+export function assignRunColors(runs: readonly ColoredRun[]): Map<string, string> {
+  return placeInPalette(inCreationOrder(runs));
+}
+
+/**
+ * A colour for every seed group, placed like run colours (over group names;
+ * a group's creation time is its first run's), avoiding first the colours of
+ * the runs drawn beside the groups (`runsDrawnAlone`: runs in no group), then
+ * those of every other run, so that a group's mean line is not taken for a
+ * run's. When the palette runs short the avoidance gives way, in that order.
+ */
+export function assignGroupColors(groups: readonly ColoredRun[], runColors: ReadonlyMap<string, string>, runsDrawnAlone: ReadonlySet<string>): Map<string, string> {
+  const slotsOf = (runs: string[]) => new Set(runs.map((run) => (RUN_PALETTE as readonly string[]).indexOf(runColors.get(run) ?? "")).filter((slot) => slot >= 0));
+  const runs = [...runColors.keys()];
+  return placeInPalette(inCreationOrder(groups), [slotsOf(runs.filter((r) => runsDrawnAlone.has(r))), slotsOf(runs.filter((r) => !runsDrawnAlone.has(r)))]);
 }

@@ -1,9 +1,10 @@
-// The Config tab: one row per visible run, one column per setting (run.json's
-// config and final results, or the hparams of runs written by other tools).
-// Columns whose values differ between the runs are highlighted, and can be
-// shown alone.
+// The Config tab: the seed groups with a visible run (seeds, and the final
+// test accuracy's mean ± standard deviation over them), then one row per
+// visible run, one column per setting (run.json's config and final results,
+// or the hparams of runs written by other tools). Columns whose values differ
+// between the runs are highlighted, and can be shown alone.
 
-import { api, type ConfigValue } from "./api.js";
+import { api, type ConfigValue, type GroupInfo } from "./api.js";
 import { clear, formatNumber, h } from "./dom.js";
 import { store, type DataChange } from "./state.js";
 import type { View } from "./view.js";
@@ -18,6 +19,26 @@ const ORDER = ["config/", "hparams/", "final/"];
 function rank(key: string): number {
   const i = ORDER.findIndex((prefix) => key.startsWith(prefix));
   return i < 0 ? ORDER.length : i;
+}
+
+/** "0.9812 ± 0.0021" (std over the seeds); "0.98 (1 seed)" when only one has a result; "—" when none has. */
+function meanAndStd(group: GroupInfo): string {
+  const accuracy = group.final?.testAccuracy;
+  if (!accuracy) return "—";
+  if (accuracy.std === null) return `${formatNumber(accuracy.mean)} (1 seed)`;
+  return `${formatNumber(accuracy.mean)} ± ${formatNumber(accuracy.std)}`;
+}
+
+/** One row per group with a visible run; nothing when there is none. */
+function groupsTable(groups: readonly GroupInfo[]): HTMLElement | null {
+  if (groups.length === 0) return null;
+  return h("table", { class: "config-table groups-table" },
+    h("thead", {}, h("tr", {}, h("th", {}, "group"), h("th", {}, "n"), h("th", {}, "seeds"), h("th", { title: "mean ± standard deviation over the seeds" }, "final test accuracy (mean ± std)"))),
+    h("tbody", {}, ...groups.map((group) => h("tr", { "data-group": group.name },
+      h("th", {}, h("span", { class: "swatch", style: `background:${store.groupColor(group.name)}` }), group.name),
+      h("td", {}, String(group.runs.length)),
+      h("td", { title: [...group.runs, ...group.repeats.map((run) => `${run} (repeats a seed; left out)`)].join("\n") }, group.seeds.join(", ")),
+      h("td", {}, meanAndStd(group))))));
 }
 
 export function createConfigView(): View {
@@ -41,6 +62,9 @@ export function createConfigView(): View {
           body.appendChild(h("p", { class: "empty" }, "No visible run has a run.json or hparams."));
           return;
         }
+        const visible = new Set(store.visibleRuns());
+        const groups = groupsTable(store.groups.filter((group) => group.runs.some((run) => visible.has(run))));
+        if (groups) body.append(h("h3", { class: "table-title" }, "Seed groups"), groups, h("h3", { class: "table-title" }, "Runs"));
         body.appendChild(h("table", { class: "config-table" },
           h("thead", {}, h("tr", {}, h("th", {}, "run"), ...shown.map((key) => h("th", { class: differs(key) ? "differs" : "" }, key)))),
           h("tbody", {}, ...runs.map((run) => h("tr", { "data-run": run },

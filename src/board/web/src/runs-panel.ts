@@ -1,6 +1,7 @@
 // The runs sidebar: a regex filter, all/none buttons for the runs it lets
 // through, and one toggle per run with its colour, its loading state and a
-// warning badge when its files could not be read completely.
+// warning badge when its files could not be read completely (the run's seed
+// group, if any, in its tooltip).
 
 import { clear, h } from "./dom.js";
 import { store } from "./state.js";
@@ -32,7 +33,9 @@ export function createRunsPanel(): HTMLElement {
     for (const run of store.runs) {
       if (!store.passesFilter(run.name)) continue;
       const checkbox = h("input", { type: "checkbox", checked: !store.switchedOff.has(run.name), onchange: () => store.setRunOn(run.name, checkbox.checked) });
-      list.appendChild(h("li", { "data-run": run.name, title: run.warnings.join("\n") || `${run.events} events` },
+      const group = store.groupOf(run.name);
+      const about = run.warnings.join("\n") || `${run.events} events${group ? `; seed group ${group.name}` : ""}`;
+      list.appendChild(h("li", { "data-run": run.name, "data-group": group?.name, title: about },
         h("label", {},
           checkbox,
           h("span", { class: "swatch", style: `background:${store.color(run.name)}` }),

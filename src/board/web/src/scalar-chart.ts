@@ -4,12 +4,22 @@
 // the hours since the run's first event, or the wall time; the y axis can be
 // logarithmic (values ≤ 0 are then left out). Hovering shows, for every run,
 // the point nearest to the cursor's x.
+// With seeds grouped, each group is one mean line (smoothed like a run's,
+// faint raw mean behind) over a band filled in a light tint of the group's
+// colour (group-bands.ts), drawn against the step; runs in no group are
+// drawn as above. Hovering then also shows each group's band edges and n,
+// and a legend under the chart names the groups.
 
 import uPlot from "uplot";
-import type { ScalarPoints } from "./api.js";
+import { BAND_LABELS } from "../../../stats/band.js";
+import type { GroupCurve, ScalarPoints } from "./api.js";
 import { formatNumber, h } from "./dom.js";
+import { bandCurveOf, type BandCurve } from "./group-bands.js";
 import { smoothDebiasedEma } from "./smoothing.js";
 import { store } from "./state.js";
+
+/** Opacity of a band's fill (hex alpha): light enough that lines read through it, dark enough to see. */
+const BAND_ALPHA = "38";
 
 interface Curve {
   run: string;
@@ -17,6 +27,13 @@ interface Curve {
   raw: (number | null)[];
   smoothed: (number | null)[];
   steps: number[];
+}
+
+interface GroupLine {
+  group: string;
+  /** Member runs that logged the tag. */
+  seeds: number;
+  band: BandCurve;
 }
 
 /** Index of the x nearest to `x` in the sorted array `xs`. */
@@ -33,12 +50,13 @@ function nearestIndex(xs: readonly number[], x: number): number {
 }
 
 function curveOf(run: string, points: ScalarPoints): Curve {
+  const xAxis = store.xAxisDrawn();
   const first = points.wallTimes.length > 0 ? Math.min(...points.wallTimes) : 0;
-  const x = store.xAxis === "step" ? points.steps
-    : store.xAxis === "wall" ? points.wallTimes
+  const x = xAxis === "step" ? points.steps
+    : xAxis === "wall" ? points.wallTimes
     : points.wallTimes.map((t) => (t - first) / 3600);
   const order = x.map((_, i) => i);
-  if (store.xAxis !== "step") order.sort((a, b) => x[a]! - x[b]!);
+  if (xAxis !== "step") order.sort((a, b) => x[a]! - x[b]!);
   const raw = order.map((i) => {
     const v = points.values[i]!;
     return store.logScale && v !== null && v <= 0 ? null : v;
@@ -55,36 +73,69 @@ function curveOf(run: string, points: ScalarPoints): Curve {
 export class ScalarChart {
   private plot: uPlot | undefined;
   private curves: Curve[] = [];
+  private groupLines: GroupLine[] = [];
   readonly tooltip = h("div", { class: "chart-tooltip", hidden: true });
+  /** Names the groups drawn (and the band's kind); empty without groups. */
+  readonly legend = h("div", { class: "group-legend" });
 
   constructor(private readonly container: HTMLElement) {}
 
-  /** Redraws from `data` (the points of each run) with the current settings. */
-  draw(data: Record<string, ScalarPoints>, runs: readonly string[]): void {
+  /**
+   * Redraws with the current settings: `runs` from `data` (the points of each
+   * run) one line each, and `groups` from `groupData` (their curves) as a
+   * mean line with a band each.
+   */
+  draw(data: Record<string, ScalarPoints>, runs: readonly string[], groupData: Record<string, GroupCurve> = {}, groups: readonly string[] = []): void {
     this.curves = runs.filter((run) => data[run] && data[run].steps.length > 0).map((run) => curveOf(run, data[run]!));
+    this.groupLines = groups.filter((group) => groupData[group] && groupData[group].steps.length > 0).map((group) => ({
+      group, seeds: groupData[group]!.runs.length, band: bandCurveOf(groupData[group]!, store.bandKind, store.smoothing, store.logScale),
+    }));
     this.plot?.destroy();
     this.plot = undefined;
     this.container.dataset.runs = JSON.stringify(this.curves.map((c) => c.run));
-    if (this.curves.length === 0) return;
+    this.container.dataset.groups = JSON.stringify(this.groupLines.map((g) => g.group));
+    this.legend.replaceChildren(...(this.groupLines.length === 0 ? [] : [
+      ...this.groupLines.map((g) => h("span", { class: "legend-item", "data-group": g.group },
+        h("span", { class: "legend-band", style: `background:${store.groupColor(g.group)}${BAND_ALPHA};border-top:2px solid ${store.groupColor(g.group)}` }),
+        `${g.group} (${g.seeds} seeds)`)),
+      h("span", { class: "hint" }, `line: mean · band: ${BAND_LABELS[store.bandKind]}`),
+    ]));
+    if (this.curves.length === 0 && this.groupLines.length === 0) return;
     const smoothing = store.smoothing > 0;
-    const tables = this.curves.map((c) => (smoothing ? [c.xs, c.raw, c.smoothed] : [c.xs, c.raw]) as uPlot.AlignedData);
-    const joined = uPlot.join(tables);
+    const tables: uPlot.AlignedData[] = [];
     const series: uPlot.Series[] = [{}];
+    const bands: uPlot.Band[] = [];
+    // Groups first, so that the runs drawn alone are not covered by their bands.
+    for (const g of this.groupLines) {
+      const color = store.groupColor(g.group);
+      const { steps, lower, upper, rawMean, mean } = g.band;
+      tables.push((smoothing ? [steps, lower, upper, rawMean, mean] : [steps, lower, upper, mean]) as uPlot.AlignedData);
+      const lowerIndex = series.length;
+      series.push({ label: `${g.group} (band low)`, stroke: color, width: 0, spanGaps: true, points: { show: false } });
+      series.push({ label: `${g.group} (band high)`, stroke: color, width: 0, spanGaps: true, points: { show: false } });
+      bands.push({ series: [lowerIndex + 1, lowerIndex], fill: color + BAND_ALPHA });
+      if (smoothing) series.push({ label: `${g.group} (raw mean)`, stroke: color + "40", width: 1, spanGaps: true, points: { show: false } });
+      series.push({ label: `${g.group} (mean)`, stroke: color, width: 2, spanGaps: true, points: { show: false } });
+    }
     for (const c of this.curves) {
       const color = store.color(c.run);
+      tables.push((smoothing ? [c.xs, c.raw, c.smoothed] : [c.xs, c.raw]) as uPlot.AlignedData);
       if (smoothing) series.push({ label: `${c.run} (raw)`, stroke: color + "40", width: 1, spanGaps: true, points: { show: false } });
       series.push({ label: c.run, stroke: color, width: 1.5, spanGaps: true, points: { show: false } });
     }
+    const joined = uPlot.join(tables);
+    const xAxis = store.xAxisDrawn();
     const width = Math.max(240, this.container.clientWidth);
     const options: uPlot.Options = {
       width,
       height: 220,
       series,
+      bands,
       legend: { show: false },
       cursor: { points: { show: false }, drag: { x: true, y: false } },
-      scales: { x: { time: store.xAxis === "wall" }, y: store.logScale ? { distr: 3 } : {} },
+      scales: { x: { time: xAxis === "wall" }, y: store.logScale ? { distr: 3 } : {} },
       axes: [
-        { label: store.xAxis === "step" ? "step" : store.xAxis === "relative" ? "hours" : undefined, size: 36, labelSize: 14 },
+        { label: xAxis === "step" ? "step" : xAxis === "relative" ? "hours" : undefined, size: 36, labelSize: 14 },
         { size: 56 },
       ],
       hooks: { setCursor: [(u) => this.showTooltip(u)] },
@@ -109,20 +160,38 @@ export class ScalarChart {
       return;
     }
     const x = u.posToVal(left, "x");
-    const rows = this.curves.map((c) => {
+    const smoothing = store.smoothing > 0;
+    const grouped = this.groupLines.length > 0;
+    const groupRows = this.groupLines.map((g) => {
+      const i = nearestIndex(g.band.steps, x);
+      return h("tr", { class: "group-row", "data-group": g.group },
+        h("td", {}, h("span", { class: "swatch", style: `background:${store.groupColor(g.group)}` })),
+        h("td", { class: "run-name" }, `${g.group} (mean)`),
+        h("td", {}, formatNumber(g.band.mean[i])),
+        h("td", { class: "raw" }, smoothing ? formatNumber(g.band.rawMean[i]) : ""),
+        h("td", {}, `${formatNumber(g.band.lower[i])} – ${formatNumber(g.band.upper[i])}`),
+        h("td", {}, `n = ${g.band.n[i]}`),
+        h("td", {}, `step ${g.band.steps[i]}`));
+    });
+    const runRows = this.curves.map((c) => {
       const i = nearestIndex(c.xs, x);
-      return h("tr", {},
+      return h("tr", { "data-run": c.run },
         h("td", {}, h("span", { class: "swatch", style: `background:${store.color(c.run)}` })),
         h("td", { class: "run-name" }, c.run),
         h("td", {}, formatNumber(c.smoothed[i])),
-        h("td", { class: "raw" }, store.smoothing > 0 ? formatNumber(c.raw[i]) : ""),
+        h("td", { class: "raw" }, smoothing ? formatNumber(c.raw[i]) : ""),
+        grouped ? h("td", {}) : null,
+        grouped ? h("td", {}) : null,
         h("td", {}, `step ${c.steps[i]}`));
     });
     this.tooltip.replaceChildren(h("table", {},
-      h("thead", {}, h("tr", {}, h("th", {}), h("th", {}, "run"), h("th", {}, store.smoothing > 0 ? "smoothed" : "value"), h("th", {}, store.smoothing > 0 ? "raw" : ""), h("th", {}))),
-      h("tbody", {}, ...rows)));
+      h("thead", {}, h("tr", {},
+        h("th", {}), h("th", {}, grouped ? "group / run" : "run"), h("th", {}, smoothing ? "smoothed" : "value"), h("th", {}, smoothing ? "raw" : ""),
+        grouped ? h("th", {}, "band") : null, grouped ? h("th", {}, "seeds") : null, h("th", {}))),
+      h("tbody", {}, ...groupRows, ...runRows)));
     this.tooltip.hidden = false;
+    // `left` is inside the plot, which starts after the y axis (56 px): the tooltip sits just beside the cursor.
     const chartWidth = this.container.clientWidth;
-    this.tooltip.style.left = `${left + 70 > chartWidth / 2 ? Math.max(0, left - 260) : left + 70}px`;
+    this.tooltip.style.left = `${left + 70 > chartWidth / 2 ? Math.max(0, left + 42 - this.tooltip.offsetWidth) : left + 70}px`;
   }
 }

@@ -1,11 +1,13 @@
 // The page's state and its change notifications: the runs and their colours,
 // which are switched on and which the regex filter lets through, the tags,
-// and the scalar settings. Runs are on unless switched off, so a run that
-// appears while the page is open is shown at once; what is switched off, the
-// filter and the settings survive a reload (localStorage).
+// the seed groups and their colours, and the scalar settings (grouping seeds
+// and the band's kind among them). Runs are on unless switched off, so a run
+// that appears while the page is open is shown at once; what is switched off,
+// the filter and the settings survive a reload (localStorage).
 
-import { api, type RunInfo, type Status, type Tags } from "./api.js";
-import { assignRunColors } from "./colors.js";
+import { BAND_KINDS, type BandKind } from "../../../stats/band.js";
+import { api, type GroupInfo, type RunInfo, type Status, type Tags } from "./api.js";
+import { assignGroupColors, assignRunColors } from "./colors.js";
 
 export type XAxis = "step" | "relative" | "wall";
 export type Topic = "runs" | "selection" | "settings" | "data" | "status";
@@ -27,16 +29,27 @@ class Store {
   smoothing = 0.6;
   xAxis: XAxis = "step";
   logScale = false;
+  /** Draw each seed group as its mean and a band instead of one line per run. */
+  groupSeeds = false;
+  bandKind: BandKind = "minmax";
+  groups: GroupInfo[] = [];
+  groupColors = new Map<string, string>();
+  /** The group each member run belongs to (repeats of a seed belong to none). */
+  private groupOfRun = new Map<string, GroupInfo>();
   private listeners = new Map<Topic, Set<(detail?: unknown) => void>>();
 
   constructor() {
     try {
-      const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "{}") as Partial<{ off: string[]; filter: string; smoothing: number; xAxis: XAxis; logScale: boolean }>;
+      const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "{}") as Partial<{
+        off: string[]; filter: string; smoothing: number; xAxis: XAxis; logScale: boolean; groupSeeds: boolean; bandKind: BandKind;
+      }>;
       this.switchedOff = new Set(saved.off ?? []);
       this.filter = saved.filter ?? "";
       if (typeof saved.smoothing === "number") this.smoothing = saved.smoothing;
       if (saved.xAxis) this.xAxis = saved.xAxis;
       this.logScale = saved.logScale ?? false;
+      this.groupSeeds = saved.groupSeeds ?? false;
+      if (saved.bandKind && BAND_KINDS.includes(saved.bandKind)) this.bandKind = saved.bandKind;
     } catch {
       // A broken saved state is ignored.
     }
@@ -56,15 +69,25 @@ class Store {
   private save(): void {
     localStorage.setItem(STORAGE_KEY, JSON.stringify({
       off: [...this.switchedOff], filter: this.filter, smoothing: this.smoothing, xAxis: this.xAxis, logScale: this.logScale,
+      groupSeeds: this.groupSeeds, bandKind: this.bandKind,
     }));
   }
 
-  /** Reloads the run list and the tags from the server. */
+  /** Reloads the run list, the tags and the seed groups from the server. */
   async refreshRuns(): Promise<void> {
-    const [runs, tags] = await Promise.all([api.runs(), api.tags()]);
+    const [runs, tags, groups] = await Promise.all([api.runs(), api.tags(), api.groups()]);
     this.runs = runs;
     this.tags = tags;
+    this.groups = groups;
+    this.groupOfRun = new Map(groups.flatMap((group) => group.runs.map((run) => [run, group] as const)));
     this.colors = assignRunColors(runs);
+    const createdAt = new Map(runs.map((run) => [run.name, run.createdAt]));
+    const firstCreated = (group: GroupInfo) => {
+      const times = group.runs.map((run) => createdAt.get(run)).filter((t): t is number => typeof t === "number");
+      return times.length > 0 ? Math.min(...times) : null;
+    };
+    const alone = new Set(runs.map((run) => run.name).filter((name) => !this.groupOfRun.has(name)));
+    this.groupColors = assignGroupColors(groups.map((group) => ({ name: group.name, createdAt: firstCreated(group) })), this.colors, alone);
     this.emit("runs");
   }
 
@@ -107,6 +130,28 @@ class Store {
 
   color(name: string): string {
     return this.colors.get(name) ?? "#888";
+  }
+
+  /** The x axis the charts use: the step while seeds are grouped (a group's seeds ran at different times). */
+  xAxisDrawn(): XAxis {
+    return this.groupSeeds ? "step" : this.xAxis;
+  }
+
+  groupColor(name: string): string {
+    return this.groupColors.get(name) ?? "#888";
+  }
+
+  /** The seed group a run is a member of, if any. */
+  groupOf(run: string): GroupInfo | undefined {
+    return this.groupOfRun.get(run);
+  }
+
+  /** With grouping on: the groups with a visible member, and the visible runs drawn alone (in no group). */
+  visibleGroupsAndRuns(): { groups: GroupInfo[]; runs: string[] } {
+    const visible = this.visibleRuns();
+    if (!this.groupSeeds) return { groups: [], runs: visible };
+    const shown = new Set(visible.map((run) => this.groupOf(run)).filter((g) => g !== undefined));
+    return { groups: this.groups.filter((g) => shown.has(g)), runs: visible.filter((run) => !this.groupOf(run)) };
   }
 
   run(name: string): RunInfo | undefined {
