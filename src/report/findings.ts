@@ -208,9 +208,16 @@ function seedFindings(groups: readonly ReportGroup[]): string[] {
         `${member.run.name}), against ${percent(reference)} for the others (their median); it alone spreads the group over ` +
         `${percent(group.windowAccuracy.min)} … ${percent(group.windowAccuracy.max)} (standard deviation ${(100 * group.windowAccuracy.std).toFixed(2)} pp).`);
     }
+    if (group.lateLearners.length > 0) {
+      const late = group.lateLearners;
+      sentences.push(`${late.length} of ${n} ${groupLabel(group)} seeds sat near chance far longer than the others before they learned: ` +
+        late.map((l) => `seed ${l.member.seed} reached ${LEARNED} at iteration ${l.member.reached}`).join(", ") +
+        `, against ${Math.round(median(late.map((l) => l.reference)))} for the others (their median)` +
+        `; ${late.length === 1 ? "its" : "their"} test accuracy at the end: ${late.map((l) => percent(l.member.window.testAccuracy)).join(", ")}.`);
+    }
     if (group.farBehind.length === 0 && n >= 2) {
-      sentences.push(`${groupLabel(group)}: the ${n} seeds agree within ${(100 * (group.windowAccuracy.max - group.windowAccuracy.min)).toFixed(2)} pp ` +
-        `(${percent(group.windowAccuracy.min)} … ${percent(group.windowAccuracy.max)}).`);
+      sentences.push(`${groupLabel(group)}: the ${n} seeds end within ${(100 * (group.windowAccuracy.max - group.windowAccuracy.min)).toFixed(2)} pp ` +
+        `of each other (${percent(group.windowAccuracy.min)} … ${percent(group.windowAccuracy.max)}); none fell far behind.`);
     }
     if (group.missing.length > 0) {
       sentences.push(`${groupLabel(group)}: statistics over ${n} of ${total} seeds; ` +

@@ -44,6 +44,8 @@ export interface ReportGroup {
   seconds: Description;
   /** Seeds far below the others of the group (a stalled run among ones that learned). */
   farBehind: { member: SeedOutcome; reference: number }[];
+  /** Seeds that reached 90 % far later than the others (sat at chance long before they started); reference: the others' median iteration. */
+  lateLearners: { member: SeedOutcome; reference: number }[];
   /** Seeds of the group whose runs have no results (diverged, failed, still running), with their state. */
   missing: { seed: number; name: string; state: string }[];
   /** Runs that repeat a member's seed, left out of the statistics. */
@@ -82,6 +84,9 @@ function describeGroup(group: RunGroup<RunRecord>, unfinished: readonly Unfinish
     }
   }
   farBehind.sort((a, b) => a.member.seed - b.member.seed);
+  // Later is worse: negate the iterations, so that "far below" means "far later"; two evaluations at least.
+  const lateLearners = farBelow(reachedOnes.map((m) => ({ item: m, value: -m.reached! })), 2 * group.config.evalEvery)
+    .map((f) => ({ member: f.item, reference: -f.reference }));
   const key = experimentKey(group.config);
   const missing = unfinished.filter((u) => u.config && experimentKey(u.config) === key)
     .map((u) => ({ seed: u.config!.seed, name: u.name, state: u.state }));
@@ -98,6 +103,7 @@ function describeGroup(group: RunGroup<RunRecord>, unfinished: readonly Unfinish
     neverReached: members.filter((m) => m.reached === null),
     seconds: describe(members.map((m) => m.run.summary.seconds)),
     farBehind,
+    lateLearners,
     missing,
     repeats: group.repeats.map((r) => r.name),
   };

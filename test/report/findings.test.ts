@@ -39,7 +39,7 @@ describe("findings over groups of seeds", () => {
     expect(text).toContain("6 runs in 2 groups of seeds (relu-adam-lr0.01: seeds 0, 1, 2; sigmoid-adam-lr0.01: seeds 0, 1, 2)");
     // scipy: mean 0.97857, 95% CI 0.97143 … 0.98571
     expect(text).toContain("relu + adam, lr 0.01 (seeds 0, 1, 2): test accuracy 97.86% ± 0.29 (95% CI 97.14% … 98.57%, seeds 97.55% … 98.12%)");
-    expect(text).toContain("relu + adam, lr 0.01: the 3 seeds agree within 0.57 pp (97.55% … 98.12%).");
+    expect(text).toContain("relu + adam, lr 0.01: the 3 seeds end within 0.57 pp of each other (97.55% … 98.12%); none fell far behind.");
   });
 
   it("call a clear gap a result, and flip the sign and the wording when the groups' numbers are swapped", () => {
@@ -62,6 +62,18 @@ describe("findings over groups of seeds", () => {
     expect(text).toContain("2 of 3 seeds reached 90% test accuracy (at iteration 20 ± 0), seed 1 never did");
     expect(text).toMatch(/iterations to 90% test accuracy: relu got there in 3 of 3 seeds \(at iteration 20 ± 0\), sigmoid got there in 2 of 3 seeds/);
     expect(text).not.toContain("relu + adam, lr 0.01 seeds stalled");
+  });
+
+  it("name a seed that sat near chance far longer than the others before it learned", () => {
+    const late = [...Array(13).fill(0.1), 0.95];
+    const text = groupFindings({
+      sigmoid: [{ seed: 0, accuracies: endingAt(0.975) }, { seed: 1, accuracies: endingAt(0.971, late) }, { seed: 2, accuracies: endingAt(0.979) },
+        { seed: 3, accuracies: endingAt(0.973) }],
+    });
+    // Seeds 0, 2 and 3 reach 90% at iteration 20; seed 1 at 140, more than two evaluation intervals (2 × 50) later.
+    expect(text).toContain("1 of 4 sigmoid + adam, lr 0.01 seeds sat near chance far longer than the others before they learned: " +
+      "seed 1 reached 90% at iteration 140, against 20 for the others (their median); its test accuracy at the end: 97.10%.");
+    expect(text).not.toContain("stalled");
   });
 
   it("name the seeds of a group that have no results, and give the statistics over the rest", () => {
