@@ -5,6 +5,7 @@
 // (parse-worker.ts) and in the main thread. Pure apart from reading the file.
 // Not here: the thread pool (parse-pool.ts), storing (run-store.ts).
 
+import { SESSION_START } from "../tensorboard/run-events.js";
 import { EventFileScanner, int64ToNumber, MAX_CHUNK_BYTES, type ScanProblem, type ScannedEvent } from "./event-scanner.js";
 
 /** Points of plain scalar events (every value a simple_value), in file order. */
@@ -21,6 +22,13 @@ export interface EventBatch {
   values: Float64Array;
   /** Every other event (histograms, images, text, tensors, file version, …), serialized, in file order. */
   others: Uint8Array[];
+  /**
+   * The session starts in the chunk (a resumed run's restart marker among
+   * them), with where they fall: after `scalarPoints` scalar points and at
+   * `otherIndex` in `others`, so that the store applies each one between the
+   * points written before it and those written after.
+   */
+  sessionStarts: { step: number; scalarPoints: number; otherIndex: number }[];
 }
 
 export interface ChunkRequest {
@@ -48,6 +56,7 @@ export function batchEvents(events: readonly ScannedEvent[]): EventBatch {
   const wallTimes: number[] = [];
   const values: number[] = [];
   const others: Uint8Array[] = [];
+  const sessionStarts: EventBatch["sessionStarts"] = [];
   let scalarEvents = 0;
   let minWallTime = Infinity;
   let maxWallTime = -Infinity;
@@ -55,6 +64,9 @@ export function batchEvents(events: readonly ScannedEvent[]): EventBatch {
     const summaryValues = event.what === "summary" ? ((event.summary as { value?: { value?: string; tag: string; simpleValue: number; metadata?: unknown }[] } | null)?.value ?? []) : [];
     const plain = summaryValues.length > 0 && summaryValues.every((v) => v.value === "simpleValue" && !v.metadata);
     if (!plain) {
+      if (event.what === "sessionLog" && (event.sessionLog as { status?: number } | null)?.status === SESSION_START) {
+        sessionStarts.push({ step: int64ToNumber(event.step), scalarPoints: steps.length, otherIndex: others.length });
+      }
       others.push(Uint8Array.from(data));
       continue;
     }
@@ -79,7 +91,7 @@ export function batchEvents(events: readonly ScannedEvent[]): EventBatch {
   return {
     scalarEvents, minWallTime, maxWallTime, tags,
     tagIndex: Uint32Array.from(tagIndex), steps: Float64Array.from(steps), wallTimes: Float64Array.from(wallTimes), values: Float64Array.from(values),
-    others,
+    others, sessionStarts,
   };
 }
 

@@ -19,6 +19,7 @@ import { join, resolve } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { GROUP_RUNS_DIR } from "../stats/run-groups.js";
 import { listEventFiles, listRuns } from "../tensorboard/reader.js";
+import { sortByStart } from "../tensorboard/run-events.js";
 import { readChunk, type ChunkRequest, type ChunkResult } from "./event-batch.js";
 import { EventFileScanner } from "./event-scanner.js";
 import { createParsePool, type ParsePool } from "./parse-pool.js";
@@ -188,7 +189,8 @@ export class LogdirIndex extends EventEmitter {
     const changed = new Set<DataKind>();
     let files: string[];
     try {
-      files = listEventFiles(run.dir);
+      // In the order their writers started them: a resumed run's restart marker must come after what it supersedes.
+      files = sortByStart(listEventFiles(run.dir));
     } catch {
       return; // vanished between discover() and now; the next discover() drops it
     }

@@ -2,12 +2,17 @@
 // columns of event-batch.ts, then the other events one by one): scalar
 // series in growable typed columns, histograms, images (PNG bytes, every
 // step kept), text, hyperparameters, and the plugin each tag was declared
-// with. No sampling happens here: every point read is kept.
+// with. No sampling happens here: every point read is kept — until a
+// restart marker (a session start after the run's first, written when a run
+// resumes from a checkpoint) supersedes the points at its step and later, as
+// TensorBoard (and src/tensorboard/run-events.ts) drops them: the files must
+// then be fed in the order they were started.
 // Not here: reading files (event-scanner.ts, event-batch.ts), serving (api.ts).
 
 import type { EventBatch } from "./event-batch.js";
 import type { RawEvent } from "./event-scanner.js";
 import { int64ToNumber } from "./event-scanner.js";
+import { RestartRule, SESSION_START } from "../tensorboard/run-events.js";
 import { types } from "../tensorboard/schema.js";
 import { classifyValue, pluginNameOf, type HistogramData } from "./summary-values.js";
 
@@ -19,6 +24,21 @@ export class ScalarSeries {
   length = 0;
   /** False once a step is lower than the one before (then readers sort). */
   ordered = true;
+
+  /** Drops the points at `step` and later, keeping the others in their order; returns how many went. */
+  dropFrom(step: number): number {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.steps[i]! >= step) continue;
+      this.steps[kept] = this.steps[i]!;
+      this.wallTimes[kept] = this.wallTimes[i]!;
+      this.values[kept] = this.values[i]!;
+      kept++;
+    }
+    const dropped = this.length - kept;
+    this.length = kept;
+    return dropped;
+  }
 
   push(step: number, wallTime: number, value: number): void {
     if (this.length === this.steps.length) {
@@ -84,18 +104,51 @@ export class RunStore {
   eventCount = 0;
   lastWallTime = 0;
   firstWallTime = Infinity;
+  /** Decides which session start is a restart, as the report's reading does. */
+  private readonly restartRule = new RestartRule();
+  /** Steps at which a restart superseded earlier points. */
+  readonly restarts: number[] = [];
 
-  /** Adds a chunk's events: its scalar columns, then its other events (decoded here). */
+  /**
+   * Adds a chunk's events: its scalar columns and its other events (decoded
+   * here), cut at each session start so that a restart drops only what was
+   * written before it.
+   */
   ingestBatch(batch: EventBatch, changed: Set<DataKind>): void {
     if (batch.scalarEvents > 0) {
       this.eventCount += batch.scalarEvents;
       if (batch.maxWallTime > this.lastWallTime) this.lastWallTime = batch.maxWallTime;
       if (batch.minWallTime < this.firstWallTime) this.firstWallTime = batch.minWallTime;
-      const series = batch.tags.map((tag) => this.scalarSeries(tag));
-      for (let i = 0; i < batch.tagIndex.length; i++) series[batch.tagIndex[i]!]!.push(batch.steps[i]!, batch.wallTimes[i]!, batch.values[i]!);
-      changed.add("scalars");
     }
-    if (batch.others.length > 0) this.ingest(batch.others.map((bytes) => types.Event.decode(bytes) as RawEvent), changed);
+    const series = batch.tags.map((tag) => this.scalarSeries(tag));
+    const pushScalars = (from: number, to: number) => {
+      for (let i = from; i < to; i++) series[batch.tagIndex[i]!]!.push(batch.steps[i]!, batch.wallTimes[i]!, batch.values[i]!);
+      if (to > from) changed.add("scalars");
+    };
+    const ingestOthers = (from: number, to: number) => {
+      if (to > from) this.ingest(batch.others.slice(from, to).map((bytes) => types.Event.decode(bytes) as RawEvent), changed);
+    };
+    let scalarsDone = 0;
+    let othersDone = 0;
+    for (const start of batch.sessionStarts ?? []) {
+      pushScalars(scalarsDone, start.scalarPoints);
+      ingestOthers(othersDone, start.otherIndex + 1);
+      scalarsDone = start.scalarPoints;
+      othersDone = start.otherIndex + 1;
+    }
+    pushScalars(scalarsDone, batch.tagIndex.length);
+    ingestOthers(othersDone, batch.others.length);
+  }
+
+  /** A session start at `step`: the run's beginning the first time, afterwards a restart dropping every point at `step` and later. */
+  private sessionStart(startStep: number, changed: Set<DataKind>): void {
+    const step = this.restartRule.sessionStart(startStep);
+    if (step === null) return;
+    this.restarts.push(step);
+    for (const series of this.scalars.values()) if (series.dropFrom(step) > 0) changed.add("scalars");
+    if (dropFrom(this.histograms, step)) changed.add("histograms");
+    if (dropFrom(this.images, step)) changed.add("images");
+    if (dropFrom(this.texts, step)) changed.add("text");
   }
 
   ingest(events: readonly RawEvent[], changed: Set<DataKind>): void {
@@ -104,6 +157,10 @@ export class RunStore {
       const wallTime = event.wallTime as number;
       if (wallTime > this.lastWallTime) this.lastWallTime = wallTime;
       if (wallTime < this.firstWallTime) this.firstWallTime = wallTime;
+      if (event.what === "sessionLog" && (event.sessionLog as { status?: number } | null)?.status === SESSION_START) {
+        this.sessionStart(int64ToNumber(event.step), changed);
+        continue;
+      }
       if (event.what !== "summary") continue;
       const values = (event.summary as { value?: unknown[] } | null)?.value;
       if (!values) continue;
@@ -163,6 +220,18 @@ export class RunStore {
     }
     return series;
   }
+}
+
+/** Drops the points at `step` and later from every list of the map; true when any went. */
+function dropFrom<T extends { step: number }>(map: Map<string, T[]>, step: number): boolean {
+  let dropped = false;
+  for (const [tag, list] of map) {
+    const kept = list.filter((point) => point.step < step);
+    if (kept.length === list.length) continue;
+    map.set(tag, kept);
+    dropped = true;
+  }
+  return dropped;
 }
 
 function listIn<T>(map: Map<string, T[]>, tag: string): T[] {

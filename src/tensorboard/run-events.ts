@@ -11,7 +11,8 @@ import { basename } from "node:path";
 import type { EventMessage } from "./messages.js";
 import { EventFileChunk, listEventFiles, readEventFile } from "./reader.js";
 
-const SESSION_START = 1;
+/** SessionLog.status of a session start (tensorboard/compat/proto/event.proto). */
+export const SESSION_START = 1;
 
 export interface RunEvents {
   events: EventMessage[];
@@ -25,13 +26,18 @@ function startKey(path: string): [number, number] {
   return [Number(parts[3]) || 0, Number(parts[parts.length - 1]) || 0];
 }
 
-/** Reads every event file directly in runDir and merges them as TensorBoard does. */
-export function readRunEvents(runDir: string): RunEvents {
-  const files = listEventFiles(runDir).sort((a, b) => {
+/** Event file paths in the order their writers started them (the time in the name, then the file number). */
+export function sortByStart(paths: readonly string[]): string[] {
+  return [...paths].sort((a, b) => {
     const [secsA, nA] = startKey(a);
     const [secsB, nB] = startKey(b);
     return secsA - secsB || nA - nB || a.localeCompare(b);
   });
+}
+
+/** Reads every event file directly in runDir and merges them as TensorBoard does. */
+export function readRunEvents(runDir: string): RunEvents {
+  const files = sortByStart(listEventFiles(runDir));
   const chunks: EventFileChunk[] = files.map((path) => readEventFile(path));
   return {
     events: mergeRunEvents(chunks.map((chunk) => chunk.events.map((record) => record.event))),
@@ -40,18 +46,33 @@ export function readRunEvents(runDir: string): RunEvents {
 }
 
 /**
- * Concatenates the files' events, applying restart markers: every session
- * start after the first, at step s, drops the events before it with step ≥ s.
+ * TensorBoard's restart rule, fed a run's session starts in the order they
+ * were written: the first is the run's beginning; each later one, at step s,
+ * supersedes every event read before it with step ≥ s. Shared by the merge
+ * below and the dashboard's incremental store (src/board/run-store.ts).
  */
+export class RestartRule {
+  private started = false;
+
+  /** The step from which earlier events are superseded, or null for the run's first start. */
+  sessionStart(step: number): number | null {
+    if (!this.started) {
+      this.started = true;
+      return null;
+    }
+    return step;
+  }
+}
+
+/** Concatenates the files' events, applying restart markers (RestartRule). */
 export function mergeRunEvents(files: readonly EventMessage[][]): EventMessage[] {
   let merged: EventMessage[] = [];
-  let started = false;
+  const rule = new RestartRule();
   for (const events of files) {
     for (const event of events) {
       if (event.sessionLog?.status === SESSION_START) {
-        const restart = Number(event.step ?? 0);
-        if (started) merged = merged.filter((earlier) => Number(earlier.step ?? 0) < restart);
-        started = true;
+        const supersededFrom = rule.sessionStart(Number(event.step ?? 0));
+        if (supersededFrom !== null) merged = merged.filter((earlier) => Number(earlier.step ?? 0) < supersededFrom);
       }
       merged.push(event);
     }
