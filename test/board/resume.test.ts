@@ -7,7 +7,7 @@
 // dashboard's API must all give every step once, with the resumed process's
 // values — the board also while the resume happens live.
 
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -16,15 +16,19 @@ import { readLogdir } from "../../src/report/run-data.js";
 import { readEventFile } from "../../src/tensorboard/reader.js";
 import { readRunEvents, sortByStart } from "../../src/tensorboard/run-events.js";
 import { scalarOf } from "../../src/tensorboard/summaries.js";
-import { CHECKPOINT_FILE } from "../../src/train/checkpoint.js";
+import { CHECKPOINT_FILE, readCheckpoint } from "../../src/train/checkpoint.js";
 import { CLI } from "../cli-process.js";
 import { removeTempDirs, tempDir } from "./fixtures.js";
 
-const RUN = ["--iterations", "1000", "--eval-every", "50", "--checkpoint-every", "200", "--summaries", "standard", "--threads", "1"];
+// Long enough never to end before it is killed; the resume then trains only a little past the checkpoint.
+const RUN = ["--iterations", "20000", "--eval-every", "50", "--checkpoint-every", "200", "--summaries", "standard", "--threads", "1"];
+const RESUMED_ITERATIONS = 300;
 const WAIT_MS = 120_000;
 
 let board: Board | undefined;
+const children: ChildProcess[] = [];
 afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await board?.close();
   removeTempDirs();
 });
@@ -43,6 +47,7 @@ function pointsInFile(path: string, tag: string): Map<number, number> {
 /** Runs the CLI without blocking the event loop (the board in this process must keep polling); resolves with its exit. */
 function runCli(args: string[]): { done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>; kill: (signal: NodeJS.Signals) => void } {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+  children.push(child);
   let stderr = "";
   child.stderr!.on("data", (chunk) => (stderr += chunk));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
@@ -69,25 +74,25 @@ describe("a run killed after its checkpoint and resumed", () => {
     const runDir = join(logdir, "killed");
     // Kill once the checkpoint is on disk and the event file holds steps well past it (flushed every 2 s).
     const first = runCli(["train", ...RUN, "--logdir", logdir, "--run-name", "killed"]);
-    let checkpointAt = 0;
     await until("the run has a checkpoint and has flushed steps past it", () => {
       if (!existsSync(join(runDir, CHECKPOINT_FILE))) return false;
       const files = eventFiles(runDir);
       if (files.length === 0) return false;
       const steps = [...pointsInFile(files[0], "loss/train").keys()];
-      checkpointAt = Math.floor(Math.max(0, ...steps) / 200) * 200;
-      return checkpointAt >= 200 && steps.some((s) => s > checkpointAt + 50);
+      const lastCheckpoint = Math.floor(Math.max(0, ...steps) / 200) * 200;
+      return lastCheckpoint >= 200 && steps.some((s) => s > lastCheckpoint + 50);
     });
     first.kill("SIGKILL");
     expect((await first.done).signal).toBe("SIGKILL");
     const [killedFile] = eventFiles(runDir);
     const killedSteps = [...pointsInFile(killedFile, "loss/train").keys()];
     const lastKilled = Math.max(...killedSteps);
+    const lastStep = readCheckpoint(runDir).state.iteration + RESUMED_ITERATIONS;
 
     // The dashboard reads the killed run, then watches the resume happen.
     board = await startBoard({ logdir, port: 0, pollIntervalMs: 100 });
     await until("the board has read the killed run", async () => (await apiScalars("loss/train", "killed")).steps.includes(lastKilled));
-    const resumed = runCli(["train", "--resume", runDir]);
+    const resumed = runCli(["train", "--resume", runDir, "--iterations", String(lastStep)]);
     const outcome = await resumed.done;
     expect(outcome.code, outcome.stderr).toBe(0);
 
@@ -106,7 +111,7 @@ describe("a run killed after its checkpoint and resumed", () => {
     const expectOnce = (steps: readonly number[], values: readonly number[], source: string) => {
       expect(new Set(steps).size, `${source}: a step appears twice`).toBe(steps.length);
       expect([...steps].sort((a, b) => a - b), source).toEqual(steps);
-      expect(steps.at(-1), source).toBe(1000);
+      expect(steps.at(-1), source).toBe(lastStep);
       steps.forEach((step, i) => {
         const expected = step >= restartStep ? resumedPoints.get(step) : killedPoints.get(step);
         expect(values[i], `${source} at step ${step}`).toBeCloseTo(expected!, 6);
@@ -120,7 +125,7 @@ describe("a run killed after its checkpoint and resumed", () => {
     const report = readLogdir(logdir).runs.find((r) => r.name === "killed")!.scalars.get("loss/train")!;
     expectOnce(report.map((p) => p.step), report.map((p) => p.value), "the report's readLogdir");
 
-    await until("the board has read the resumed run to its end", async () => (await apiScalars("loss/train", "killed")).steps.at(-1) === 1000);
+    await until("the board has read the resumed run to its end", async () => (await apiScalars("loss/train", "killed")).steps.at(-1) === lastStep);
     const live = await apiScalars("loss/train", "killed");
     expectOnce(live.steps, live.values, "the live dashboard's /api/scalars");
 
@@ -128,7 +133,7 @@ describe("a run killed after its checkpoint and resumed", () => {
     const histograms = await (await fetch(`${board.url}api/histograms?run=killed&tag=conv1%2Fweight`)).json() as { points: { step: number }[] };
     const histogramSteps = histograms.points.map((p) => p.step);
     expect(new Set(histogramSteps).size).toBe(histogramSteps.length);
-    expect(histogramSteps.at(-1)).toBe(1000);
+    expect(histogramSteps.at(-1)).toBe(lastStep);
     const images = await (await fetch(`${board.url}api/images?run=killed&tag=kernels%2Fconv1`)).json() as { points: { step: number }[] };
     const imageSteps = images.points.map((p) => p.step);
     expect(new Set(imageSteps).size).toBe(imageSteps.length);
@@ -136,7 +141,7 @@ describe("a run killed after its checkpoint and resumed", () => {
     // A board started afresh on the finished logdir gives the same.
     await board.close();
     board = await startBoard({ logdir, port: 0, pollIntervalMs: 100 });
-    await until("a fresh board has read the run", async () => (await apiScalars("loss/train", "killed")).steps.at(-1) === 1000);
+    await until("a fresh board has read the run", async () => (await apiScalars("loss/train", "killed")).steps.at(-1) === lastStep);
     const fresh = await apiScalars("loss/train", "killed");
     expectOnce(fresh.steps, fresh.values, "a fresh dashboard's /api/scalars");
   }, 240_000);
