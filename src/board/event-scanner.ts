@@ -10,15 +10,12 @@
 //
 // Events stay protobufjs messages (no toObject): converting ten million of
 // them to plain objects costs more than decoding them. The TFRecord framing
-// (record.ts documents it) is checked here with @node-rs/crc32's native
-// CRC-32C, a few times faster than the pure-JavaScript one the writer uses:
-// on a big logdir the checksums were a third of the reading time.
+// is record.ts's, the one decoder every reader and the writer share.
 // Not here: what the summaries mean (summary-values.ts), strict reading for
 // tests and the report (src/tensorboard/reader.ts).
 
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { crc32c } from "@node-rs/crc32";
-import { RECORD_FOOTER_BYTES, RECORD_HEADER_BYTES, RecordCorruptError, type RecordAt } from "../tensorboard/record.js";
+import { RECORD_FOOTER_BYTES, RECORD_HEADER_BYTES, RecordCorruptError, decodeRecordAt } from "../tensorboard/record.js";
 import { types } from "../tensorboard/schema.js";
 
 /** A raw decoded tensorboard.Event (protobufjs message; `what` names the oneof member set). */
@@ -39,27 +36,6 @@ export interface ScanProblem {
 
 /** Most bytes read from a file per call, so that one big file does not block the server for long. */
 export const MAX_CHUNK_BYTES = 256 << 10;
-
-/** TFRecord's masked CRC-32C: rotate right by 15, add 0xa282ead8 (mod 2^32). */
-function maskedCrc(bytes: Uint8Array): number {
-  const crc = crc32c(bytes as Buffer) >>> 0;
-  return ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
-}
-
-/** The record at `offset`, as record.ts's decodeRecordAt reads it (same results and errors), with the native CRC. */
-export function readRecordAt(bytes: Buffer, offset: number, source: string): RecordAt {
-  const available = bytes.length - offset;
-  if (available < RECORD_HEADER_BYTES) return { kind: "incomplete", offset, needed: RECORD_HEADER_BYTES, available };
-  if (bytes.readUInt32LE(offset + 8) !== maskedCrc(bytes.subarray(offset, offset + 8))) throw new RecordCorruptError(source, offset, "length");
-  const length = bytes.readBigUInt64LE(offset);
-  const needed = BigInt(RECORD_HEADER_BYTES + RECORD_FOOTER_BYTES) + length;
-  if (needed > BigInt(available)) return { kind: "incomplete", offset, needed: Number(needed), available };
-  const start = offset + RECORD_HEADER_BYTES;
-  const end = start + Number(length);
-  const data = bytes.subarray(start, end);
-  if (bytes.readUInt32LE(end) !== maskedCrc(data)) throw new RecordCorruptError(source, offset, "data");
-  return { kind: "record", data, offset, end: end + RECORD_FOOTER_BYTES };
-}
 
 function readChunk(path: string, offset: number, maxBytes: number): { bytes: Buffer; fileSize: number } {
   const fd = openSync(path, "r");
@@ -115,7 +91,7 @@ export class EventFileScanner {
       const at = this.offset + position;
       let found;
       try {
-        found = readRecordAt(bytes, position, this.path);
+        found = decodeRecordAt(bytes, position, this.path);
       } catch (error) {
         if (!(error instanceof RecordCorruptError)) throw error;
         if (error.what === "length") {

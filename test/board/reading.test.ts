@@ -9,7 +9,6 @@ import { fileURLToPath } from "node:url";
 import { LogdirIndex, type LogdirIndexOptions } from "../../src/board/logdir-index.js";
 import { listEventFiles, readEventFile } from "../../src/tensorboard/reader.js";
 import { decodeRecordAt, encodeRecord } from "../../src/tensorboard/record.js";
-import { readRecordAt } from "../../src/board/event-scanner.js";
 import { removeTempDirs, tempDir, writeForeignRun, writeSyntheticRun } from "./fixtures.js";
 import { join } from "node:path";
 
@@ -30,23 +29,25 @@ async function openIndex(logdir: string, options: LogdirIndexOptions = {}): Prom
   return index;
 }
 
-describe("readRecordAt (native CRC-32C)", () => {
-  it("frames records exactly as record.ts does, and refuses the same damage", () => {
+describe("record framing as the scanner uses it (record.ts, one decoder for every reader)", () => {
+  it("frames records in a Buffer that views a larger allocation, and refuses damage by kind", () => {
     const payloads = [new Uint8Array(0), new TextEncoder().encode("\x1a\x11CRC test, one two"), Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) & 255)];
-    const bytes = Buffer.concat(payloads.map((p) => encodeRecord(p)));
+    // A view at byte 7 of a larger buffer, as Node's pooled reads give them: the decoder must honour byteOffset.
+    const whole = Buffer.concat([Buffer.alloc(7, 0xee), ...payloads.map((p) => encodeRecord(p))]);
+    const bytes = whole.subarray(7);
     let offset = 0;
     for (const payload of payloads) {
-      const ours = readRecordAt(bytes, offset, "test");
-      expect(ours).toEqual(decodeRecordAt(bytes, offset, "test"));
-      expect(ours.kind === "record" && Buffer.from(ours.data).equals(Buffer.from(payload))).toBe(true);
-      offset = (ours as { end: number }).end;
+      const found = decodeRecordAt(bytes, offset, "test");
+      expect(found.kind === "record" && Buffer.from(found.data).equals(Buffer.from(payload))).toBe(true);
+      offset = (found as { end: number }).end;
     }
-    expect(readRecordAt(bytes.subarray(0, 20), 0, "test")).toEqual(decodeRecordAt(bytes.subarray(0, 20), 0, "test"));
+    // The second record (19 bytes of data) cut after 24 of its 35 bytes: incomplete, not corrupt.
+    expect(decodeRecordAt(bytes.subarray(0, 40), 16, "test")).toEqual({ kind: "incomplete", offset: 16, needed: 35, available: 24 });
     const damaged = Buffer.from(bytes);
     damaged[12 + 16 + 3] ^= 1;
-    expect(() => readRecordAt(damaged, 16, "test")).toThrow(/data CRC mismatch in the record at byte 16/);
+    expect(() => decodeRecordAt(damaged, 16, "test")).toThrow(/data CRC mismatch in the record at byte 16/);
     damaged[16 + 1] ^= 1;
-    expect(() => readRecordAt(damaged, 16, "test")).toThrow(/length CRC mismatch/);
+    expect(() => decodeRecordAt(damaged, 16, "test")).toThrow(/length CRC mismatch/);
   });
 });
 
