@@ -7,7 +7,9 @@
 
 import { BatchSampler } from "../src/data/batches.js";
 import { Dataset } from "../src/data/datasets.js";
-import { BackendName, createNetwork, createNetworkOptimizer, disposeNetwork, forwardImageSet } from "../src/engine/backend.js";
+import { BackendName, createNetwork, disposeNetwork } from "../src/engine/backend.js";
+import { createNetworkOptimizer } from "../src/optim/network-optimizer.js";
+import { forwardImageSet } from "../src/train/image-staging.js";
 import { ActivationName } from "../src/engine/layers/activations.js";
 import { OptimizerName } from "../src/optim/optimizers.js";
 import { EvalBuffers, evaluateImageSet } from "../src/train/evaluate.js";

@@ -1,7 +1,7 @@
 // Shared test helpers: seeded random arrays and a finite-difference gradient
 // checker. Used by the layer tests; nothing here is under test itself.
 
-import { RandomStream } from "../src/engine/random.js";
+import { RandomStream } from "../src/util/random.js";
 
 /** n uniform values in [low, high), seeded. */
 export function randomArray(n: number, seed: number, low = -1, high = 1): Float64Array {

@@ -18,7 +18,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
-import { computeRunsFc2, writeRunsFc2 } from "../figures/fc2-runs.js";
+import { computeRunsFc2, writeRunsFc2 } from "../report/fc2-runs.js";
 import { writeReport } from "../report/write-report.js";
 import { CHECKPOINT_FILE } from "../train/checkpoint.js";
 import { ConfigError, RunConfig, RunOptions, parseNumber, parseSeeds, resolveRunConfig, seededRunName, validateRunName } from "../train/config.js";

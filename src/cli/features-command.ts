@@ -1,13 +1,13 @@
 // `lenet-lab features RUN_DIR…`: the fc2 maps of finished runs, from their
 // checkpoints, into RUN_DIR/fc2 (see src/figures/fc2-files.ts for the files).
-// A thin shell over src/figures/fc2-runs.ts: parses and checks the options,
+// A thin shell over src/report/fc2-runs.ts: parses and checks the options,
 // then loads, computes and writes.
 
 import { Command, Option } from "commander";
 import { COLORMAPS, parseColormap } from "../figures/colormaps.js";
 import { SCALES, parseScale } from "../figures/fc2-figures.js";
 import { DEFAULT_PER_DIGIT, PICKS, PickRule } from "../figures/fc2-matrices.js";
-import { Fc2MapOptions, computeRunsFc2, writeRunsFc2 } from "../figures/fc2-runs.js";
+import { Fc2MapOptions, computeRunsFc2, writeRunsFc2 } from "../report/fc2-runs.js";
 import { ConfigError, parseNumber } from "../train/config.js";
 import { RunLoadError } from "../train/load-run.js";
 import { CommandStop } from "./command-stop.js";

@@ -4,7 +4,7 @@
 // A batch is [B, 1, 32, 32] float32: pixels scaled to [0, 1] and each 28×28
 // digit zero-padded by 2 on every side, as LeNet-5 expects.
 
-import { RandomStream, RandomState } from "../engine/random.js";
+import { RandomStream, RandomState } from "../util/random.js";
 import { ImageSet } from "./datasets.js";
 
 export const PADDED_SIDE = 32;

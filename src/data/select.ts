@@ -1,7 +1,7 @@
 // Picking test images by label: the first N of each class in set order, or a
 // seeded random N of each class.
 
-import { RandomStream } from "../engine/random.js";
+import { RandomStream } from "../util/random.js";
 
 /**
  * For each class 0…classes−1, `perClass` distinct indices of images with that

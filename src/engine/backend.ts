@@ -1,18 +1,16 @@
 // Which engine computes a network: the WebAssembly SIMD kernels ("wasm", the
 // default; optionally on several threads) or the plain TypeScript reference
 // kernels ("js", one thread). Training, evaluation and the benchmarks create
-// networks here and see only the Network interface.
+// networks here and see only the Network interface. Not here: which
+// optimizer runs a network's update (src/optim/network-optimizer.ts), how a
+// batch of images reaches it (src/train/image-staging.ts).
 
 import { availableParallelism } from "node:os";
-import { fillBatch } from "../data/batches.js";
-import { ImageSet } from "../data/datasets.js";
 import { ActivationName } from "./layers/activations.js";
 import { LeNet5 } from "./lenet.js";
 import { Network } from "./network.js";
-import { Optimizer, OptimizerName, createOptimizer } from "../optim/optimizers.js";
 import { WasmLeNet5 } from "./wasm/wasm-lenet.js";
-import { MAX_THREADS, PIXELS_PER_IMAGE } from "./wasm/memory-layout.js";
-import { WASM_OPTIMIZERS, createWasmOptimizer } from "./wasm/wasm-optimizer.js";
+import { MAX_THREADS } from "./wasm/memory-layout.js";
 
 export const BACKENDS = ["wasm", "js"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -52,46 +50,4 @@ export async function createNetwork(options: NetworkOptions): Promise<Network> {
 /** Stops a network's worker threads, if it has any. */
 export async function disposeNetwork(network: Network): Promise<void> {
   if (network instanceof WasmLeNet5) await network.dispose();
-}
-
-/**
- * The optimizer for network: run by the WebAssembly kernels when the network
- * is a wasm one and the rule has a kernel (sgd, adam, adamw), else the
- * TypeScript one. Same rules, same state either way.
- */
-export function createNetworkOptimizer(name: OptimizerName, network: Network): Optimizer {
-  if (network instanceof WasmLeNet5 && WASM_OPTIMIZERS.includes(name)) return createWasmOptimizer(name, network);
-  return createOptimizer(name, network.params);
-}
-
-/**
- * Runs network forward on images indices[0, count) of set and writes their
- * labels; returns the logits. The same as fillBatch into `input` followed by
- * network.forward(input, count), which is what it does for the js backend;
- * the wasm backend instead takes the images' uint8 pixels and lets every
- * thread scale and pad its own share (the same values), which keeps the main
- * thread from converting the whole batch alone.
- */
-export function forwardImageSet(
-  network: Network, set: ImageSet, indices: ArrayLike<number>, count: number, input: Float32Array, labels: Int32Array,
-): Float32Array {
-  if (!(network instanceof WasmLeNet5) || set.rows * set.cols !== PIXELS_PER_IMAGE) {
-    fillBatch(input, labels, set, indices, count);
-    return network.forward(input, count);
-  }
-  const pixels = network.pixelBuffer(count);
-  let contiguous = true;
-  for (let k = 0; k < count; k++) {
-    labels[k] = set.labels[indices[k]];
-    if (indices[k] !== indices[0] + k) contiguous = false;
-  }
-  if (contiguous) {
-    pixels.set(set.images.subarray(indices[0] * PIXELS_PER_IMAGE, (indices[0] + count) * PIXELS_PER_IMAGE));
-  } else {
-    for (let k = 0; k < count; k++) {
-      const start = indices[k] * PIXELS_PER_IMAGE;
-      pixels.set(set.images.subarray(start, start + PIXELS_PER_IMAGE), k * PIXELS_PER_IMAGE);
-    }
-  }
-  return network.forwardPixels(count);
 }

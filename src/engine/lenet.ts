@@ -23,7 +23,7 @@ import { LossResult, softmaxCrossEntropyBackward, softmaxCrossEntropyForward } f
 import { FeatureMaps, Network } from "./network.js";
 import { architectureParameters } from "./architecture.js";
 import { ParameterSet, ParameterSpec, initTruncatedNormal } from "./parameters.js";
-import { RandomStream } from "./random.js";
+import { RandomStream } from "../util/random.js";
 
 /** Per-image sizes of every stage. */
 export const LENET = {

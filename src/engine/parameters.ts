@@ -6,7 +6,7 @@
 // special-case a layer. Layouts follow PyTorch's state_dict: conv weights
 // [outChannels, inChannels, kH, kW], dense weights [out, in].
 
-import { RandomStream } from "./random.js";
+import { RandomStream } from "../util/random.js";
 
 export interface Parameter {
   /** "conv1/weight", "fc3/bias", … (TensorBoard-style; see torchName for PyTorch's). */

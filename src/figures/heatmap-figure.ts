@@ -12,7 +12,7 @@
 
 import type * as vega from "vega";
 import * as vegaRuntime from "vega";
-import { encodePng } from "./png.js";
+import { encodePng } from "../io/png.js";
 import { ColormapName, colorOf, vegaSchemeName } from "./colormaps.js";
 import { FIGURE_CONFIG, FIGURE_FONT, prepareVega, svgToPng, type RenderedFigure } from "./render.js";
 

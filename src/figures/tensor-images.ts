@@ -7,7 +7,7 @@
 // min–max normalised over the whole picture (black = minimum, white =
 // maximum), so tiles within one picture are comparable. Each value becomes a
 // square block of `scale`×`scale` pixels so that 5×5 kernels stay visible.
-// Not here: PNG encoding (png.ts) and coloured, annotated figures.
+// Not here: PNG encoding (src/io/png.ts) and coloured, annotated figures.
 
 export interface TensorImage {
   width: number;

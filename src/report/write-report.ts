@@ -15,7 +15,7 @@ import {
   digitPngName, hasFc2Directory, readFc2Directory,
 } from "../figures/fc2-files.js";
 import { classMeans, cosineSimilarity, meanOffDiagonal } from "../figures/fc2-matrices.js";
-import { Fc2MapOptions, classNamer, computeRunsFc2, writeLogdirCrossRun, writeRunsFc2 } from "../figures/fc2-runs.js";
+import { Fc2MapOptions, classNamer, computeRunsFc2, writeLogdirCrossRun, writeRunsFc2 } from "./fc2-runs.js";
 import { renderVegaLite } from "../figures/render.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { loadRun } from "../train/load-run.js";

@@ -11,7 +11,7 @@
 
 import { mkdirSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { encodePng, toPixelBytes, type PngChannels } from "../figures/png.js";
+import { encodePng, toPixelBytes, type PngChannels } from "../io/png.js";
 
 export const PROJECTOR_CONFIG_FILE = "projector_config.pbtxt";
 

@@ -7,7 +7,7 @@
 // it is a string tensor tagged with the text plugin's metadata.
 // Not here: hparams (hparams.ts), the projector (projector.ts), writing.
 
-import { encodePng, toPixelBytes, type PngChannels } from "../figures/png.js";
+import { encodePng, toPixelBytes, type PngChannels } from "../io/png.js";
 import { buildHistogram, type HistogramBins } from "./histogram.js";
 import { DataClass, DataType, type SummaryValue } from "./messages.js";
 

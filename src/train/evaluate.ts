@@ -1,7 +1,7 @@
 // Evaluation of a network on a whole image set (forward only, in large batches).
 
 import { ImageSet } from "../data/datasets.js";
-import { forwardImageSet } from "../engine/backend.js";
+import { forwardImageSet } from "./image-staging.js";
 import { Network } from "../engine/network.js";
 
 export const EVAL_BATCH_SIZE = 500;

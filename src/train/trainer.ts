@@ -5,7 +5,9 @@
 
 import { BatchSampler, SamplerState } from "../data/batches.js";
 import { Dataset } from "../data/datasets.js";
-import { createNetwork, createNetworkOptimizer, forwardImageSet } from "../engine/backend.js";
+import { createNetwork } from "../engine/backend.js";
+import { createNetworkOptimizer } from "../optim/network-optimizer.js";
+import { forwardImageSet } from "./image-staging.js";
 import { Network } from "../engine/network.js";
 import { Optimizer, OptimizerState } from "../optim/optimizers.js";
 import { RunConfig } from "./config.js";

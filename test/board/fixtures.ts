@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { encodePng } from "../../src/figures/png.js";
+import { encodePng } from "../../src/io/png.js";
 import { EventFileWriter } from "../../src/tensorboard/event-file-writer.js";
 import { DataClass, DataType, type SummaryValue } from "../../src/tensorboard/messages.js";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodePng } from "../../src/figures/png.js";
+import { decodePng } from "../../src/io/png.js";
 import { tempDir } from "../idx-files.js";
 import { CLI, lenetLab } from "../cli-process.js";
 

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import { LeNet5 } from "../../src/engine/lenet.js";
-import { RandomStream } from "../../src/engine/random.js";
+import { RandomStream } from "../../src/util/random.js";
 
 describe("LeNet-5 whole-network gradient", () => {
   for (const activation of ["tanh", "sigmoid", "relu"] as const) {

@@ -11,7 +11,8 @@ import { createSharedMemory, kernelModule } from "../../src/engine/wasm/kernels.
 import { shardSumTree } from "../../src/engine/wasm/lenet-passes.js";
 import { gradientShard, gradientShards } from "../../src/engine/wasm/memory-layout.js";
 import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
-import { defaultThreads, forwardImageSet } from "../../src/engine/backend.js";
+import { defaultThreads } from "../../src/engine/backend.js";
+import { forwardImageSet } from "../../src/train/image-staging.js";
 import { LeNet5 } from "../../src/engine/lenet.js";
 import { ConfigError, resolveRunConfig } from "../../src/train/config.js";
 import { train } from "../../src/train/trainer.js";

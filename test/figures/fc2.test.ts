@@ -11,8 +11,8 @@ import { LeNet5 } from "../../src/engine/lenet.js";
 import { parseScale } from "../../src/figures/fc2-figures.js";
 import { formatFloat32, readFc2Directory } from "../../src/figures/fc2-files.js";
 import { classMeans, cosineSimilarity, meanOffDiagonal } from "../../src/figures/fc2-matrices.js";
-import { computeRunsFc2, writeLogdirCrossRun, writeRunsFc2 } from "../../src/figures/fc2-runs.js";
-import { decodePng } from "../../src/figures/png.js";
+import { computeRunsFc2, writeLogdirCrossRun, writeRunsFc2 } from "../../src/report/fc2-runs.js";
+import { decodePng } from "../../src/io/png.js";
 import { tempDir } from "../idx-files.js";
 import { writeFakeRun } from "./fake-run.js";
 

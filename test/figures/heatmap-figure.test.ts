@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { colorOf, parseColormap } from "../../src/figures/colormaps.js";
 import { HeatmapFigure, everyNth, renderHeatmapFigure } from "../../src/figures/heatmap-figure.js";
-import { decodePng } from "../../src/figures/png.js";
+import { decodePng } from "../../src/io/png.js";
 
 function pixel(figure: HeatmapFigure, x: number, y: number): number[] {
   const image = decodePng(figure.png);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodePng, encodePng } from "../../src/figures/png.js";
+import { decodePng, encodePng } from "../../src/io/png.js";
 import { GAP_COLOR, TensorImage, featureMapGrid, kernelGrid, matrixImage } from "../../src/figures/tensor-images.js";
 
 /** The colour at (x, y) of the image as its PNG shows it: [gray] or [r, g, b]. */

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { decodePng } from "../../src/figures/png.js";
+import { decodePng } from "../../src/io/png.js";
 import { writeReport, WrittenReport } from "../../src/report/write-report.js";
 import { tempDir } from "../idx-files.js";
 import { writeFakeRun } from "../figures/fake-run.js";

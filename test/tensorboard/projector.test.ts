@@ -1,6 +1,6 @@
 // Projector formatters (pure) and the GraphDef messages kept for a later issue.
 import { describe, expect, test } from "vitest";
-import { decodePng } from "../../src/figures/png.js";
+import { decodePng } from "../../src/io/png.js";
 import { decodeGraphDef, encodeGraphDef, type NodeDef } from "../../src/tensorboard/messages.js";
 import { buildSprite, formatEmbeddingConfig, formatMetadataTsv, formatTensorsTsv, safeDirectoryName } from "../../src/tensorboard/projector.js";
 

@@ -4,7 +4,7 @@ import { existsSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, join } from "node:path";
 import { describe, expect, test, vi } from "vitest";
-import { decodePng } from "../../src/figures/png.js";
+import { decodePng } from "../../src/io/png.js";
 import { closeEventFilesOnSignals, EventFileWriter, FILE_VERSION } from "../../src/tensorboard/event-file-writer.js";
 import { buildHistogram } from "../../src/tensorboard/histogram.js";
 import { decodeHParamsPluginData } from "../../src/tensorboard/messages.js";

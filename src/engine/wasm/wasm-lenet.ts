@@ -33,7 +33,7 @@ import { INIT_STREAM, LENET, LENET_PARAMETERS, LeNetOptions } from "../lenet.js"
 import { FeatureMaps, Network } from "../network.js";
 import { ParameterSet, initTruncatedNormal } from "../parameters.js";
 import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch, splitShards } from "../parallel/thread-pool.js";
-import { RandomStream } from "../random.js";
+import { RandomStream } from "../../util/random.js";
 import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels, kernelModule } from "./kernels.js";
 import { backwardShards, forwardRange, materializeConvActivations, poolsFirst, sumShardsAcrossThreads } from "./lenet-passes.js";
 import {

@@ -7,10 +7,10 @@
 import { basename } from "node:path";
 import { Dataset, loadDataset } from "../data/datasets.js";
 import { loadRun } from "../train/load-run.js";
-import { ColormapName } from "./colormaps.js";
-import { ScaleRule, sharedRange } from "./fc2-figures.js";
-import { readFc2Directory, writeCrossRunFigures, writeFc2Directory } from "./fc2-files.js";
-import { DEFAULT_PER_DIGIT, Fc2Matrices, PickRule, computeFc2Matrices, selectFc2Images } from "./fc2-matrices.js";
+import { ColormapName } from "../figures/colormaps.js";
+import { ScaleRule, sharedRange } from "../figures/fc2-figures.js";
+import { readFc2Directory, writeCrossRunFigures, writeFc2Directory } from "../figures/fc2-files.js";
+import { DEFAULT_PER_DIGIT, Fc2Matrices, PickRule, computeFc2Matrices, selectFc2Images } from "../figures/fc2-matrices.js";
 
 export interface Fc2MapOptions {
   pick: PickRule;

@@ -4,8 +4,8 @@
 // "secondMoment" buffers) as src/optim/optimizers.ts, so checkpoints move
 // between backends. The other optimizers stay in TypeScript (createOptimizer).
 
-import { DEFAULT_HYPERPARAMETERS, Optimizer, OptimizerName, OptimizerState } from "../../optim/optimizers.js";
-import { WasmLeNet5 } from "./wasm-lenet.js";
+import { DEFAULT_HYPERPARAMETERS, Optimizer, OptimizerName, OptimizerState } from "./optimizers.js";
+import { WasmLeNet5 } from "../engine/wasm/wasm-lenet.js";
 
 export const WASM_OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw"];
 

@@ -1,6 +1,6 @@
 // PNG encoding: signature and IHDR checked byte by byte, pixels decoded back.
 import { describe, expect, test } from "vitest";
-import { decodePng, encodePng, PNG_SIGNATURE, toPixelBytes } from "../../src/figures/png.js";
+import { decodePng, encodePng, PNG_SIGNATURE, toPixelBytes } from "../../src/io/png.js";
 
 /** Reads the IHDR chunk, which must directly follow the signature. */
 function readIhdr(png: Uint8Array): { width: number; height: number; bitDepth: number; colorType: number } {

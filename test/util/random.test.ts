@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { initTruncatedNormal, ParameterSet } from "../../src/engine/parameters.js";
-import { RandomStream } from "../../src/engine/random.js";
+import { RandomStream } from "../../src/util/random.js";
 
 describe("RandomStream", () => {
   it("repeats exactly for the same seed and stream, and differs otherwise", () => {
