@@ -10,167 +10,29 @@
 // A failing run does not stop the others; it is reported and the exit code is 1.
 // --resume continues a grid that was stopped: finished runs are kept, runs
 // with a checkpoint continue from it, the others start (again).
+// A thin shell: the grid, the process pool and the resume plan are src/sweep's.
 
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { computeRunsFc2, writeRunsFc2 } from "../report/fc2-runs.js";
 import { writeReport } from "../report/write-report.js";
-import { CHECKPOINT_FILE } from "../train/checkpoint.js";
-import { ConfigError, RunConfig, RunOptions, parseNumber, parseSeeds, resolveRunConfig, seededRunName, validateRunName } from "../train/config.js";
-import { RUN_FILE, RunSummary } from "../train/run-directory.js";
 import { describe } from "../stats/describe.js";
 import { groupRuns, seedList } from "../stats/run-groups.js";
+import { AXES, AXIS_DEFAULTS, Axis, GridRun, expandGrid, gridSeeds, splitList } from "../sweep/grid.js";
+import { RunOutcome, runGrid } from "../sweep/local-pool.js";
+import { existingRunDirectories, planResume } from "../sweep/resume.js";
+import { ConfigError, RunOptions, parseNumber } from "../train/config.js";
 import { addRunOptions } from "./train-command.js";
 import { CommandStop } from "./command-stop.js";
 import { addFc2Options, resolveFc2Options } from "./features-command.js";
-import { createGridProgress, GridProgress } from "./compare-progress.js";
+import { createGridProgress } from "./compare-progress.js";
 import { formatPercent } from "./progress.js";
 
-/** The options that take comma lists; every other run option applies to every run. */
-const AXES = ["activation", "optimizer", "lr", "seed"] as const;
-type Axis = (typeof AXES)[number];
-const AXIS_DEFAULTS: Record<Axis, string> = { activation: "relu,sigmoid", optimizer: "adam", lr: "0.01", seed: "0,1,2" };
-
-/** The built CLI next to this file (dist/src/cli/main.js). */
+/** The built CLI next to this file (dist/src/cli/main.js), which every run of the grid is a child process of. */
 const CLI = fileURLToPath(new URL("./main.js", import.meta.url));
-
-export interface GridRun {
-  config: RunConfig;
-  /** Arguments of `lenet-lab train` for this run. */
-  args: string[];
-}
-
-export interface RunOutcome {
-  run: string;
-  ok: boolean;
-  /** The train command's JSON summary (ok) or why it failed. */
-  result?: { testAccuracy: number; testLoss: number; seconds: number; runDir: string };
-  error?: string;
-}
-
-/** "relu, sigmoid" → ["relu", "sigmoid"]; refuses empty items. */
-export function splitList(option: string, value: string): string[] {
-  const items = value.split(",").map((item) => item.trim());
-  if (items.some((item) => item === "")) throw new ConfigError(`--${option} "${value}" has an empty item; give a comma list such as relu,sigmoid`);
-  return items;
-}
-
-/**
- * The grid's seeds: --seeds (a count or a list, default 0,1,2) or --seed (a
- * comma list, as in earlier versions); not both.
- */
-export function gridSeeds(command: Command, options: Record<string, unknown>): string[] {
-  const seedsGiven = command.getOptionValueSource("seeds") === "cli";
-  const seedGiven = options.seed !== undefined;
-  if (seedsGiven && seedGiven) throw new ConfigError("give either --seeds (a count or a list) or --seed (a list), not both");
-  if (seedGiven) return splitList("seed", String(options.seed));
-  return parseSeeds(String(options.seeds ?? AXIS_DEFAULTS.seed)).map(String);
-}
-
-/**
- * Every combination of the axis lists, each validated as a full run config
- * (so a bad value stops everything before anything runs), with the train
- * arguments that reproduce it. `shared` are the other options, as train takes them.
- */
-export function expandGrid(lists: Record<Axis, string[]>, shared: RunOptions, sharedArgs: string[]): GridRun[] {
-  const runs: GridRun[] = [];
-  for (const activation of lists.activation) {
-    for (const optimizer of lists.optimizer) {
-      for (const lr of lists.lr) {
-        for (const seed of lists.seed) {
-          const resolved = resolveRunConfig({ ...shared, activation, optimizer, lr, seed, runName: undefined });
-          const config = { ...resolved, runName: validateRunName(seededRunName(resolved)) };
-          const args = ["train", "--activation", activation, "--optimizer", optimizer, "--lr", lr, "--seed", seed,
-            "--run-name", config.runName, ...sharedArgs, "--json"];
-          runs.push({ config, args });
-        }
-      }
-    }
-  }
-  const names = runs.map((r) => r.config.runName);
-  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new ConfigError(`two grid points are the same run (${duplicate}); remove the repeated value from the lists`);
-  return runs;
-}
-
-/** Runs one `lenet-lab train` child; resolves with its outcome (never rejects). */
-function runChild(run: GridRun, progress: GridProgress): Promise<RunOutcome> {
-  const name = run.config.runName;
-  return new Promise((resolveOutcome) => {
-    progress.started(name);
-    const child = spawn(process.execPath, [CLI, ...run.args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    const errors: string[] = [];
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    createInterface({ input: child.stderr }).on("line", (line) => {
-      if (line.startsWith("lenet-lab:") || errors.length > 0) errors.push(line.replace(/^lenet-lab:\s*/, ""));
-      else progress.line(name, line);
-    });
-    child.on("error", (error) => resolveOutcome({ run: name, ok: false, error: `could not start: ${error.message}` }));
-    child.on("close", (code, signal) => {
-      const last = stdout.trim().split("\n").pop() ?? "";
-      if (code === 0) {
-        try {
-          const result = JSON.parse(last);
-          progress.finished(name, { testAccuracy: formatPercent(result.testAccuracy), seconds: result.seconds });
-          resolveOutcome({ run: name, ok: true, result });
-          return;
-        } catch {
-          errors.push(`its last line of output is not the JSON summary: ${last.slice(0, 200)}`);
-        }
-      }
-      const reason = errors.join(" ").trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-      progress.failed(name, reason);
-      resolveOutcome({ run: name, ok: false, error: reason });
-    });
-  });
-}
-
-/**
- * How --resume treats a grid point whose directory exists: a finished run is
- * kept as it is, a run with a checkpoint continues from it, anything else
- * (stopped before its first checkpoint) starts again.
- */
-export function resumePlan(run: GridRun, runDir: string): { keep: RunOutcome } | { args: string[] } {
-  let summary: RunSummary | undefined;
-  try {
-    summary = JSON.parse(readFileSync(join(runDir, RUN_FILE), "utf8")) as RunSummary;
-  } catch {
-    summary = undefined;
-  }
-  if (summary?.status === "finished" && summary.final) {
-    const { testAccuracy, testLoss } = summary.final;
-    return { keep: { run: run.config.runName, ok: true, result: { testAccuracy, testLoss, seconds: summary.seconds, runDir } } };
-  }
-  if (existsSync(join(runDir, CHECKPOINT_FILE))) return { args: ["train", "--resume", runDir, "--json"] };
-  return { args: [...run.args.filter((arg) => arg !== "--overwrite"), "--overwrite"] };
-}
-
-/** Runs every grid point, `jobs` at a time; outcomes in grid order. */
-export async function runGrid(runs: readonly GridRun[], jobs: number, progress: GridProgress,
-  kept: ReadonlyMap<number, RunOutcome> = new Map()): Promise<RunOutcome[]> {
-  const outcomes: RunOutcome[] = new Array(runs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < runs.length) {
-      const index = next++;
-      const keep = kept.get(index);
-      if (keep) {
-        progress.finished(keep.run, { testAccuracy: formatPercent(keep.result!.testAccuracy), seconds: keep.result!.seconds });
-        outcomes[index] = keep;
-      } else {
-        outcomes[index] = await runChild(runs[index], progress);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, runs.length) }, worker));
-  return outcomes;
-}
 
 /** Each group's final test accuracy over its finished seeds: mean ± std (n), range, and the seeds that did not finish. */
 function printGroups(runs: readonly GridRun[], outcomes: readonly RunOutcome[]): void {
@@ -213,7 +75,9 @@ function sharedArguments(command: Command, options: Record<string, unknown>, thr
 
 export async function compareCommand(command: Command, options: Record<string, unknown>): Promise<void> {
   const lists = Object.fromEntries(AXES.map((axis) =>
-    [axis, axis === "seed" ? gridSeeds(command, options) : splitList(axis, String(options[axis] ?? AXIS_DEFAULTS[axis]))])) as Record<Axis, string[]>;
+    [axis, axis === "seed"
+      ? gridSeeds({ seeds: command.getOptionValueSource("seeds") === "cli" ? String(options.seeds) : undefined, seedList: options.seed as string | undefined })
+      : splitList(axis, String(options[axis] ?? AXIS_DEFAULTS[axis]))])) as Record<Axis, string[]>;
   const jobs = parseNumber("--jobs", String(options.jobs ?? availableParallelism()), { integer: true, min: 1, max: 256 });
   const fc2Options = resolveFc2Options({ ...options, seed: options.pickSeed as string | undefined } as never);
   const threadsSupported = passThroughOptions().some((o) => o.long === "--threads");
@@ -225,21 +89,12 @@ export async function compareCommand(command: Command, options: Record<string, u
     throw new ConfigError(`logdir ${logdir} is a file, not a directory; give --logdir a directory path`);
   }
   if (options.resume && options.overwrite) throw new ConfigError("give either --resume or --overwrite, not both");
-  const existing = runs.map((r) => join(logdir, r.config.runName)).filter((dir) => existsSync(dir) && readdirSync(dir).length > 0);
+  const existing = existingRunDirectories(runs, logdir);
   if (existing.length > 0 && !options.overwrite && !options.resume) {
     throw new ConfigError(`run directories already exist: ${existing.join(", ")}; pass --resume to continue the grid, ` +
       "--overwrite to train them again, or --logdir another directory (lenet-lab report LOGDIR remakes the report without training)");
   }
-  const kept = new Map<number, RunOutcome>();
-  if (options.resume) {
-    runs.forEach((run, index) => {
-      const runDir = join(logdir, run.config.runName);
-      if (!existsSync(runDir) || readdirSync(runDir).length === 0) return;
-      const plan = resumePlan(run, runDir);
-      if ("keep" in plan) kept.set(index, plan.keep);
-      else run.args = plan.args;
-    });
-  }
+  const kept = options.resume ? planResume(runs, logdir) : new Map<number, RunOutcome>();
 
   const progress = createGridProgress(runs.map((r) => ({ name: r.config.runName, iterations: r.config.iterations })));
   progress.log(`lenet-lab compare: ${runs.length} runs (${runs.map((r) => r.config.runName).join(", ")}), ` +
@@ -247,7 +102,7 @@ export async function compareCommand(command: Command, options: Record<string, u
   const started = performance.now();
   let outcomes: RunOutcome[];
   try {
-    outcomes = await runGrid(runs, jobs, progress, kept);
+    outcomes = await runGrid(runs, { jobs, progress, kept, command: [process.execPath, CLI] });
   } finally {
     progress.stop();
   }

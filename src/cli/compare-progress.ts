@@ -6,17 +6,10 @@
 //   relu-adam-lr0.01  iter 50/2000  train loss 0.41  test loss 0.20  test acc 93.95%  812 img/s  9.1 s
 
 import cliProgress from "cli-progress";
+import type { GridProgress } from "../sweep/local-pool.js";
+import { formatPercent } from "./progress.js";
 
-export interface GridProgress {
-  started(run: string): void;
-  /** A line the run's training process wrote to stderr. */
-  line(run: string, text: string): void;
-  finished(run: string, result: { testAccuracy: string; seconds: number }): void;
-  failed(run: string, reason: string): void;
-  /** A message above the bars (or a plain line). */
-  log(text: string): void;
-  stop(): void;
-}
+export type { GridProgress };
 
 /** What a training progress line says, when it is one. */
 export function parseProgressLine(text: string): { iteration: number; iterations: number; testAccuracy?: string } | null {
@@ -36,7 +29,7 @@ export function createGridProgress(runs: readonly { name: string; iterations: nu
     return {
       started: (run) => write(`[${position(run)}] ${run}: started`),
       line: (_run, text) => write(`  ${text}`),
-      finished: (run, r) => write(`[${position(run)}] ${run}: finished — test accuracy ${r.testAccuracy}, ${r.seconds.toFixed(0)} s`),
+      finished: (run, r) => write(`[${position(run)}] ${run}: finished — test accuracy ${formatPercent(r.testAccuracy)}, ${r.seconds.toFixed(0)} s`),
       failed: (run, reason) => write(`[${position(run)}] ${run}: FAILED — ${reason}`),
       log: write,
       stop() {},
@@ -65,7 +58,7 @@ export function createGridProgress(runs: readonly { name: string; iterations: nu
     },
     finished(run, r) {
       const bar = bars.get(run);
-      bar?.update(bar.getTotal(), { accuracy: r.testAccuracy, status: `done in ${r.seconds.toFixed(0)} s` });
+      bar?.update(bar.getTotal(), { accuracy: formatPercent(r.testAccuracy), status: `done in ${r.seconds.toFixed(0)} s` });
     },
     failed: (run) => bars.get(run)?.update({ status: "FAILED (see below)" }),
     log: (text) => multi.log(`${text}\n`),

@@ -21,12 +21,13 @@ const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
  *   figures       pictures of tensors, fc2 maps (data in, PNG out)
  *   train         configs, the training loop, run directories, logging a run
  *   stats         groups of seeds and their statistics
+ *   sweep         a grid of runs: its points, running them as processes, resuming it
  *   report        what is made from finished runs: fc2 maps of runs, findings, the report
  *   board         the dashboard (server and page)
  *   cli           the command, a thin shell
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ["util", "io"], ["data"], ["engine"], ["optim"], ["tensorboard"], ["figures"], ["train"], ["stats"], ["report"], ["board"], ["cli"],
+  ["util", "io"], ["data"], ["engine"], ["optim"], ["tensorboard"], ["figures"], ["train"], ["stats"], ["sweep"], ["report"], ["board"], ["cli"],
 ];
 
 const rankOf = (folder: string) => LAYERS.findIndex((layer) => layer.includes(folder));
