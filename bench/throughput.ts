@@ -7,6 +7,7 @@
 
 import { BatchSampler } from "../src/data/batches.js";
 import { Dataset } from "../src/data/datasets.js";
+import { INPUT_VALUES_PER_IMAGE } from "../src/engine/architecture.js";
 import { BackendName, createNetwork, disposeNetwork } from "../src/engine/backend.js";
 import { createNetworkOptimizer } from "../src/optim/network-optimizer.js";
 import { forwardImageSet } from "../src/train/image-staging.js";
@@ -43,7 +44,7 @@ export async function measureTraining(
   try {
     const opt = createNetworkOptimizer(optimizer, model);
     const sampler = new BatchSampler(mnist.train.count, 1, 2);
-    const input = new Float32Array(batchSize * 1024);
+    const input = new Float32Array(batchSize * INPUT_VALUES_PER_IMAGE);
     const labels = new Int32Array(batchSize);
     const indices = new Int32Array(batchSize);
     const step = () => {
@@ -115,7 +116,7 @@ export async function measureMemory(mnist: Dataset, engine: Engine, iterations: 
     const opt = createNetworkOptimizer("adam", model);
     const sampler = new BatchSampler(mnist.train.count, 1, 2);
     const batchSize = 64;
-    const input = new Float32Array(batchSize * 1024);
+    const input = new Float32Array(batchSize * INPUT_VALUES_PER_IMAGE);
     const labels = new Int32Array(batchSize);
     const indices = new Int32Array(batchSize);
     const buffers = new EvalBuffers();

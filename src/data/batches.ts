@@ -1,37 +1,40 @@
 // Turning uint8 images into network input, and the seeded order in which the
 // training images are visited.
 //
-// A batch is [B, 1, 32, 32] float32: pixels scaled to [0, 1] and each 28×28
-// digit zero-padded by 2 on every side, as LeNet-5 expects.
+// A batch is [B, 1, rows + 2·padding, cols + 2·padding] float32: pixels
+// scaled to [0, 1] and each digit zero-padded on every side. The padding is
+// the network's to say (LeNet-5 pads its 28×28 digits by 2 to 32×32:
+// src/engine/architecture.ts), so callers pass it.
 
 import { RandomStream, RandomState } from "../util/random.js";
 import { ImageSet } from "./datasets.js";
 
-export const PADDED_SIDE = 32;
-export const PADDING = 2;
-
 /**
- * Writes images[indices[k]] (28×28 uint8) scaled and padded into
- * out[k] (32×32 float32), and their labels into labels[k].
+ * Writes images[indices[k]] (rows × cols uint8, 28×28 for MNIST) scaled and
+ * padded by `padding` zeros on every side into out[k] ((rows + 2·padding) ×
+ * (cols + 2·padding) float32: 32×32 with LeNet-5's padding of 2), and their
+ * labels into labels[k], for k in [0, count).
  */
 export function fillBatch(
   out: Float32Array,
   labels: Int32Array,
   set: ImageSet,
   indices: ArrayLike<number>,
+  padding: number,
   count: number = indices.length,
 ): void {
-  const side = PADDED_SIDE;
   const { rows, cols } = set;
   const imageSize = rows * cols;
-  out.fill(0, 0, count * side * side);
+  const paddedWidth = cols + 2 * padding;
+  const paddedSize = (rows + 2 * padding) * paddedWidth;
+  out.fill(0, 0, count * paddedSize);
   for (let k = 0; k < count; k++) {
     const index = indices[k];
     const src = index * imageSize;
-    const dst = k * side * side;
+    const dst = k * paddedSize;
     for (let r = 0; r < rows; r++) {
       const srcRow = src + r * cols;
-      const dstRow = dst + (r + PADDING) * side + PADDING;
+      const dstRow = dst + (r + padding) * paddedWidth + padding;
       for (let c = 0; c < cols; c++) out[dstRow + c] = set.images[srcRow + c] / 255;
     }
     labels[k] = set.labels[index];

@@ -1,5 +1,6 @@
 // LeNet-5 as the classic assignment builds it (../shared/MISSION.md), layer
-// by layer as architecture.ts describes it:
+// by layer as architecture.ts describes it (every size below is read from
+// there: LENET, LENET_PARAMETERS, INPUT_VALUES_PER_IMAGE):
 //
 //   input  [B, 1, 32, 32]   28×28 digit scaled to [0,1], zero-padded by 2
 //   conv1  [B, 6, 28, 28]   6 filters 5×5, VALID, then activation
@@ -21,33 +22,14 @@ import { denseBackward, denseForward } from "./layers/dense.js";
 import { maxPoolBackward, maxPoolForward } from "./layers/maxpool.js";
 import { LossResult, softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "./layers/softmax-cross-entropy.js";
 import { FeatureMaps, Network } from "./network.js";
-import { architectureParameters } from "./architecture.js";
-import { ParameterSet, ParameterSpec, initTruncatedNormal } from "./parameters.js";
+import { INPUT_VALUES_PER_IMAGE, LENET, LENET_PARAMETERS } from "./architecture.js";
+import { ParameterSet, initTruncatedNormal } from "./parameters.js";
 import { RandomStream } from "../util/random.js";
 
-/** Per-image sizes of every stage. */
-export const LENET = {
-  inputSide: 32,
-  kernel: 5,
-  conv1Channels: 6,
-  conv1Side: 28,
-  pool1Side: 14,
-  conv2Channels: 16,
-  conv2Side: 10,
-  pool2Side: 5,
-  flat: 400,
-  fc1: 120,
-  fc2: 84,
-  classes: 10,
-} as const;
-
-const INPUT_SIZE = LENET.inputSide * LENET.inputSide;
+const INPUT_SIZE = INPUT_VALUES_PER_IMAGE;
 const CONV1_SIZE = LENET.conv1Channels * LENET.conv1Side * LENET.conv1Side;
 const POOL1_SIZE = LENET.conv1Channels * LENET.pool1Side * LENET.pool1Side;
 const CONV2_SIZE = LENET.conv2Channels * LENET.conv2Side * LENET.conv2Side;
-
-/** The parameters in PyTorch's state_dict order (conv1.weight … fc3.bias), from the architecture. */
-export const LENET_PARAMETERS: readonly ParameterSpec[] = architectureParameters();
 
 export interface LeNetOptions {
   activation: ActivationName;
@@ -164,7 +146,7 @@ export class LeNet5 implements Network {
     const K = LENET.kernel;
 
     conv2dForward(a.conv1Pre, input, p.get("conv1/weight").value, p.get("conv1/bias").value,
-      B, 1, LENET.inputSide, LENET.inputSide, LENET.conv1Channels, K);
+      B, LENET.inputChannels, LENET.inputSide, LENET.inputSide, LENET.conv1Channels, K);
     activationForward(f, a.conv1, a.conv1Pre, B * CONV1_SIZE);
     maxPoolForward(a.pool1, a.pool1Argmax, a.conv1, B, LENET.conv1Channels, LENET.conv1Side, LENET.conv1Side);
 
@@ -219,7 +201,7 @@ export class LeNet5 implements Network {
     maxPoolBackward(d.conv1, d.pool1, a.pool1Argmax, B, LENET.conv1Channels, LENET.conv1Side, LENET.conv1Side);
     activationBackward(f, d.conv1Pre, d.conv1, a.conv1Pre, a.conv1, B * CONV1_SIZE);
     conv2dBackward(null, p.get("conv1/weight").grad, p.get("conv1/bias").grad, d.conv1Pre, this.input,
-      p.get("conv1/weight").value, B, 1, LENET.inputSide, LENET.inputSide, LENET.conv1Channels, K);
+      p.get("conv1/weight").value, B, LENET.inputChannels, LENET.inputSide, LENET.inputSide, LENET.conv1Channels, K);
   }
 
   /** The fc2 features (after the activation) of the last forward: [B, 84], a view. */

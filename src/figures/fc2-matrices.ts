@@ -8,7 +8,7 @@
 import { fillBatch } from "../data/batches.js";
 import { ImageSet } from "../data/datasets.js";
 import { indicesPerClass } from "../data/select.js";
-import { LENET } from "../engine/lenet.js";
+import { INPUT_VALUES_PER_IMAGE, LENET, LENET_INPUT_PADDING } from "../engine/architecture.js";
 import { Network } from "../engine/network.js";
 
 export const FC2_UNITS = LENET.fc2;
@@ -46,9 +46,9 @@ export function selectFc2Images(test: ImageSet, pick: PickRule, seed: number | n
 /** Runs the selected images through the network and stacks their fc2 vectors per digit. */
 export function computeFc2Matrices(network: Network, test: ImageSet, selection: Fc2Selection): Fc2Matrices {
   const byDigit = selection.indices.map((indices) => {
-    const input = new Float32Array(indices.length * 32 * 32);
+    const input = new Float32Array(indices.length * INPUT_VALUES_PER_IMAGE);
     const labels = new Int32Array(indices.length);
-    fillBatch(input, labels, test, indices);
+    fillBatch(input, labels, test, indices, LENET_INPUT_PADDING);
     network.forward(input, indices.length);
     return Float32Array.from(network.fc2Features().subarray(0, indices.length * FC2_UNITS));
   });

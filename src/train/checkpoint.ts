@@ -12,7 +12,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LENET_PARAMETERS } from "../engine/lenet.js";
+import { LENET_PARAMETERS } from "../engine/architecture.js";
 import { product, torchName } from "../engine/parameters.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { decodeSafetensors, encodeSafetensors, NamedTensor } from "../io/safetensors.js";

@@ -2,6 +2,7 @@
 
 import { ImageSet } from "../data/datasets.js";
 import { forwardImageSet } from "./image-staging.js";
+import { INPUT_VALUES_PER_IMAGE } from "../engine/architecture.js";
 import { Network } from "../engine/network.js";
 
 export const EVAL_BATCH_SIZE = 500;
@@ -16,7 +17,7 @@ export interface EvalResult {
 
 /** Reusable input buffers for evaluation, so repeated evaluations allocate nothing. */
 export class EvalBuffers {
-  readonly input = new Float32Array(EVAL_BATCH_SIZE * 32 * 32);
+  readonly input = new Float32Array(EVAL_BATCH_SIZE * INPUT_VALUES_PER_IMAGE);
   readonly labels = new Int32Array(EVAL_BATCH_SIZE);
   readonly indices = new Int32Array(EVAL_BATCH_SIZE);
 }

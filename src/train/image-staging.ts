@@ -5,8 +5,8 @@
 
 import { fillBatch } from "../data/batches.js";
 import { ImageSet } from "../data/datasets.js";
+import { LENET_INPUT_PADDING, PIXELS_PER_IMAGE } from "../engine/architecture.js";
 import { Network } from "../engine/network.js";
-import { PIXELS_PER_IMAGE } from "../engine/wasm/memory-layout.js";
 import { WasmLeNet5 } from "../engine/wasm/wasm-lenet.js";
 
 /**
@@ -21,7 +21,7 @@ export function forwardImageSet(
   network: Network, set: ImageSet, indices: ArrayLike<number>, count: number, input: Float32Array, labels: Int32Array,
 ): Float32Array {
   if (!(network instanceof WasmLeNet5) || set.rows * set.cols !== PIXELS_PER_IMAGE) {
-    fillBatch(input, labels, set, indices, count);
+    fillBatch(input, labels, set, indices, LENET_INPUT_PADDING, count);
     return network.forward(input, count);
   }
   const pixels = network.pixelBuffer(count);

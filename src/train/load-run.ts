@@ -8,7 +8,8 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isActivationName } from "../engine/layers/activations.js";
-import { LENET_PARAMETERS, LeNet5 } from "../engine/lenet.js";
+import { LENET_PARAMETERS } from "../engine/architecture.js";
+import { LeNet5 } from "../engine/lenet.js";
 import { torchName } from "../engine/parameters.js";
 import { decodeSafetensors } from "../io/safetensors.js";
 import { MODEL_FILE, RUN_FILE, RunSummary } from "./run-directory.js";

@@ -4,7 +4,7 @@
 
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { LENET_PARAMETERS } from "../engine/lenet.js";
+import { LENET_PARAMETERS } from "../engine/architecture.js";
 import { ModelSummary } from "../engine/model-summary.js";
 import type { KernelBuild } from "../engine/wasm/kernels.js";
 import { ParameterSet, torchName } from "../engine/parameters.js";

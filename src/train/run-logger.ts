@@ -21,13 +21,19 @@
 // The probe batch is a fixed set of test images (the first of each class,
 // PROBE_PER_CLASS of them) run forward at every summary step; feature maps,
 // activations, logits and the dead/saturated fractions come from it.
+//
+// The pictures take their sizes from the architecture (src/engine/
+// architecture.ts): one kernels/ picture per conv layer and one weights/
+// picture per dense layer, shaped as the layer's weight; feature maps shaped
+// as the layer's output. Only how large they are drawn is chosen here.
 
 import { fillBatch } from "../data/batches.js";
 import { Dataset } from "../data/datasets.js";
 import { indicesPerClass } from "../data/select.js";
+import { INPUT_VALUES_PER_IMAGE, LENET, LENET_INPUT_PADDING, describeLayer, describeLayers } from "../engine/architecture.js";
 import { ActivationName } from "../engine/layers/activations.js";
-import { LENET } from "../engine/lenet.js";
 import { FeatureMaps, Network } from "../engine/network.js";
+import { ParameterSet } from "../engine/parameters.js";
 import { TensorImage, digitStrip, featureMapGrid, kernelGrid, matrixImage } from "../figures/tensor-images.js";
 import { buildModelGraph } from "../tensorboard/model-graph.js";
 import { SummaryWriter } from "../tensorboard/summary-writer.js";
@@ -37,6 +43,14 @@ import { EvalRecord, StepInfo } from "./trainer.js";
 export const PROBE_PER_CLASS = 10;
 export const PROJECTOR_PER_CLASS = 100;
 const ACTIVATED_LAYERS = ["conv1", "conv2", "fc1", "fc2"] as const;
+
+/** Pixels per weight in each layer's picture (kernels/<conv>, weights/<dense>): 5×5 kernels need enlarging, fc1's 400×120 does not. */
+export const WEIGHT_PICTURE_SCALE: Readonly<Record<string, number>> = { conv1: 8, conv2: 6, fc1: 1, fc2: 3, fc3: 4 };
+/** The feature maps of probe image 0 (feature_maps/<layer>): tiles per row and pixels per value. */
+export const FEATURE_MAP_PICTURES: Readonly<Record<"conv1" | "conv2", { columns: number; scale: number }>> = {
+  conv1: { columns: 6, scale: 3 },
+  conv2: { columns: 8, scale: 6 },
+};
 
 /** Saturation thresholds: where the activation's slope is below ~8 % of its maximum. */
 const SATURATION: Partial<Record<ActivationName, (y: number) => boolean>> = {
@@ -55,9 +69,9 @@ export class RunLogger {
     private readonly dataset: Dataset,
   ) {
     const indices = indicesPerClass(dataset.test.labels, LENET.classes, PROBE_PER_CLASS).flat().sort((a, b) => a - b);
-    const input = new Float32Array(indices.length * 32 * 32);
+    const input = new Float32Array(indices.length * INPUT_VALUES_PER_IMAGE);
     const labels = new Int32Array(indices.length);
-    fillBatch(input, labels, dataset.test, indices);
+    fillBatch(input, labels, dataset.test, indices, LENET_INPUT_PADDING);
     this.probe = { input, labels, indices };
   }
 
@@ -88,7 +102,7 @@ export class RunLogger {
     this.writer.addGraph(buildModelGraph(this.config.activation));
     this.writer.addText("config", configMarkdown(this.config), 0);
     if (this.config.summaries !== "minimal") {
-      this.addImage("inputs", digitStrip(this.dataset.test.images, this.probe.indices.slice(0, 3), 28, 4), 0);
+      this.addImage("inputs", digitStrip(this.dataset.test.images, this.probe.indices.slice(0, 3), this.dataset.test.rows, 4), 0);
     }
   }
 
@@ -135,17 +149,11 @@ export class RunLogger {
       for (const p of network.params.list) w.addHistogram(`gradients/${p.name}`, p.grad, step);
     }
 
-    const p = (name: string) => network.params.get(name).value;
-    this.addImage("kernels/conv1", kernelGrid(p("conv1/weight"), 6, 1, 5, 8), step);
-    this.addImage("kernels/conv2", kernelGrid(p("conv2/weight"), 16, 6, 5, 6), step);
-    this.addImage("weights/fc1", matrixImage(p("fc1/weight"), 120, 400, 1), step);
-    this.addImage("weights/fc2", matrixImage(p("fc2/weight"), 84, 120, 3), step);
-    this.addImage("weights/fc3", matrixImage(p("fc3/weight"), 10, 84, 4), step);
+    for (const [tag, image] of weightPictures(network.params)) this.addImage(tag, image, step);
 
     network.forward(this.probe.input, this.probe.labels.length);
     const maps = network.featureMaps();
-    this.addImage("feature_maps/conv1", featureMapGrid(maps.conv1, 6, 28, 28, 6, 3), step);
-    this.addImage("feature_maps/conv2", featureMapGrid(maps.conv2, 16, 10, 10, 8, 6), step);
+    for (const [tag, image] of featureMapPictures(maps)) this.addImage(tag, image, step);
     w.addHistogram("logits", maps.logits, step);
     if (this.config.summaries === "full") {
       // A fifth of the probe batch shows the distribution as well and costs a fifth (conv1 alone is 4,704 values an image).
@@ -194,24 +202,26 @@ export class RunLogger {
 
   private addFc2Embedding(network: Network, step: number): void {
     const indices = indicesPerClass(this.dataset.test.labels, LENET.classes, PROJECTOR_PER_CLASS).flat();
+    const { rows, cols } = this.dataset.test;
+    const pixels = rows * cols;
     const features = new Float32Array(indices.length * LENET.fc2);
-    const thumbnails = new Uint8Array(indices.length * 28 * 28);
+    const thumbnails = new Uint8Array(indices.length * pixels);
     const chunk = 250;
-    const input = new Float32Array(chunk * 32 * 32);
+    const input = new Float32Array(chunk * INPUT_VALUES_PER_IMAGE);
     const labels = new Int32Array(chunk);
     for (let start = 0; start < indices.length; start += chunk) {
       const part = indices.slice(start, start + chunk);
-      fillBatch(input, labels, this.dataset.test, part);
+      fillBatch(input, labels, this.dataset.test, part, LENET_INPUT_PADDING);
       network.forward(input, part.length);
       features.set(network.fc2Features().subarray(0, part.length * LENET.fc2), start * LENET.fc2);
     }
-    indices.forEach((index, k) => thumbnails.set(this.dataset.test.images.subarray(index * 784, (index + 1) * 784), k * 784));
+    indices.forEach((index, k) => thumbnails.set(this.dataset.test.images.subarray(index * pixels, (index + 1) * pixels), k * pixels));
     this.writer.addEmbedding("fc2", { data: features, rows: indices.length, cols: LENET.fc2 }, {
       metadata: { header: ["label", "name", "test_index"], rows: indices.map((index) => {
         const label = this.dataset.test.labels[index];
         return [label, this.dataset.classNames[label], index];
       }) },
-      labelImages: { pixels: thumbnails, width: 28, height: 28, channels: 1 },
+      labelImages: { pixels: thumbnails, width: cols, height: rows, channels: 1 },
       step,
     });
   }
@@ -233,6 +243,37 @@ export class RunLogger {
   private addImage(tag: string, image: TensorImage, step: number): void {
     this.writer.addImage(tag, image.pixels, { width: image.width, height: image.height, channels: 1, palette: image.palette }, step);
   }
+}
+
+/**
+ * The weights as pictures, in the architecture's layer order: kernels/<layer>
+ * for each conv layer (its [OC, C, K, K] weight as a grid of kernels) and
+ * weights/<layer> for each dense layer (its [out, in] weight as a matrix).
+ */
+export function weightPictures(params: ParameterSet): [string, TensorImage][] {
+  const pictures: [string, TensorImage][] = [];
+  for (const { spec, parameters } of describeLayers()) {
+    if (spec.kind !== "conv2d" && spec.kind !== "dense") continue;
+    const weight = parameters.find((p) => p.kind === "weight")!;
+    const values = params.get(weight.name).value;
+    const scale = WEIGHT_PICTURE_SCALE[spec.name] ?? 1;
+    if (spec.kind === "conv2d") {
+      const [outChannels, inChannels, kernel] = weight.shape;
+      pictures.push([`kernels/${spec.name}`, kernelGrid(values, outChannels, inChannels, kernel, scale)]);
+    } else {
+      const [outputs, inputs] = weight.shape;
+      pictures.push([`weights/${spec.name}`, matrixImage(values, outputs, inputs, scale)]);
+    }
+  }
+  return pictures;
+}
+
+/** The feature maps of the first image of the last forward, shaped as the architecture says each layer's output is. */
+export function featureMapPictures(maps: FeatureMaps): [string, TensorImage][] {
+  return Object.entries(FEATURE_MAP_PICTURES).map(([layer, { columns, scale }]) => {
+    const [channels, height, width] = describeLayer(layer).outputShape;
+    return [`feature_maps/${layer}`, featureMapGrid(maps[layer as keyof typeof FEATURE_MAP_PICTURES], channels, height, width, columns, scale)];
+  });
 }
 
 /** L2 norm of each layer's gradients (weight and bias together), in parameter order. */

@@ -5,6 +5,7 @@
 
 import { BatchSampler, SamplerState } from "../data/batches.js";
 import { Dataset } from "../data/datasets.js";
+import { INPUT_VALUES_PER_IMAGE } from "../engine/architecture.js";
 import { createNetwork } from "../engine/backend.js";
 import { createNetworkOptimizer } from "../optim/network-optimizer.js";
 import { forwardImageSet } from "./image-staging.js";
@@ -133,7 +134,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: TrainO
   const optimizer = createNetworkOptimizer(config.optimizer, model);
   const sampler = new BatchSampler(dataset.train.count, config.seed, DATA_ORDER_STREAM);
   const B = config.batchSize;
-  const input = new Float32Array(B * 32 * 32);
+  const input = new Float32Array(B * INPUT_VALUES_PER_IMAGE);
   const labels = new Int32Array(B);
   const indices = new Int32Array(B);
   const evalBuffers = new EvalBuffers();

@@ -8,7 +8,7 @@ describe("fillBatch", () => {
     const { train } = loadDataset({ dataDir: writeTinyDataset() });
     const out = new Float32Array(2 * 1024).fill(7);
     const labels = new Int32Array(2);
-    fillBatch(out, labels, train, [3, 11]);
+    fillBatch(out, labels, train, [3, 11], 2);
     expect(Array.from(labels)).toEqual([3, 1]);
     for (let k = 0; k < 2; k++) {
       const n = [3, 11][k];

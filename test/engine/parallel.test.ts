@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { fillBatch } from "../../src/data/batches.js";
 import { loadDataset } from "../../src/data/datasets.js";
+import { INPUT_VALUES_PER_IMAGE, LENET_INPUT_PADDING } from "../../src/engine/architecture.js";
 import { ThreadPool, splitBatch, splitShards } from "../../src/engine/parallel/thread-pool.js";
 import { createSharedMemory, kernelModule } from "../../src/engine/wasm/kernels.js";
 import { shardSumTree } from "../../src/engine/wasm/lenet-passes.js";
@@ -20,9 +21,9 @@ import { train } from "../../src/train/trainer.js";
 const mnist = loadDataset();
 
 function batch(start: number, B: number) {
-  const input = new Float32Array(B * 1024);
+  const input = new Float32Array(B * INPUT_VALUES_PER_IMAGE);
   const labels = new Int32Array(B);
-  fillBatch(input, labels, mnist.train, Int32Array.from({ length: B }, (_, k) => start + k));
+  fillBatch(input, labels, mnist.train, Int32Array.from({ length: B }, (_, k) => start + k), LENET_INPUT_PADDING);
   return { input, labels };
 }
 
@@ -118,8 +119,8 @@ describe("WasmLeNet5 on two threads", () => {
     try {
       for (const indices of [Int32Array.from({ length: 40 }, (_, k) => 300 + k), Int32Array.from({ length: 37 }, (_, k) => (k * 7919) % 10000)]) {
         const B = indices.length;
-        const input = new Float32Array(B * 1024), labels = new Int32Array(B);
-        fillBatch(input, labels, mnist.test, indices);
+        const input = new Float32Array(B * INPUT_VALUES_PER_IMAGE), labels = new Int32Array(B);
+        fillBatch(input, labels, mnist.test, indices, LENET_INPUT_PADDING);
         const expected = Array.from(two.forward(input, B));
         const viaPixels = new Int32Array(B);
         expect(Array.from(forwardImageSet(two, mnist.test, indices, B, new Float32Array(0), viaPixels))).toEqual(expected);
@@ -129,7 +130,7 @@ describe("WasmLeNet5 on two threads", () => {
         expect(mapsViaPixels).toEqual(Array.from(two.featureMaps().conv1));
         // The js backend goes through fillBatch.
         const jsLabels = new Int32Array(B);
-        expect(Array.from(forwardImageSet(js, mnist.test, indices, B, new Float32Array(B * 1024), jsLabels))).toEqual(Array.from(js.forward(input, B)));
+        expect(Array.from(forwardImageSet(js, mnist.test, indices, B, new Float32Array(B * INPUT_VALUES_PER_IMAGE), jsLabels))).toEqual(Array.from(js.forward(input, B)));
         expect(jsLabels).toEqual(labels);
       }
     } finally {

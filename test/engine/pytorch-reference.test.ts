@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ACTIVATIONS, ActivationName } from "../../src/engine/layers/activations.js";
-import { LENET_PARAMETERS, LeNet5 } from "../../src/engine/lenet.js";
+import { LENET_PARAMETERS } from "../../src/engine/architecture.js";
+import { LeNet5 } from "../../src/engine/lenet.js";
 import { torchName } from "../../src/engine/parameters.js";
 
 interface StridedGrad { stride: number; values: number[]; sum: number; l2: number }

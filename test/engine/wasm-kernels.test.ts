@@ -14,6 +14,7 @@ import { maxPoolBackward, maxPoolForward } from "../../src/engine/layers/maxpool
 import { ParameterSet } from "../../src/engine/parameters.js";
 import { createOptimizer } from "../../src/optim/optimizers.js";
 import { fillBatch } from "../../src/data/batches.js";
+import { INPUT_VALUES_PER_IMAGE, LENET_IMAGE_SIDE, LENET_INPUT_PADDING, PIXELS_PER_IMAGE } from "../../src/engine/architecture.js";
 import { KERNEL_BUILDS } from "../../src/engine/wasm/kernels.js";
 import { distinctArray, randomArray } from "../helpers.js";
 import { TestMemory, float32Values, relativeDifference } from "./wasm-helpers.js";
@@ -276,19 +277,20 @@ describe.each(KERNEL_BUILDS)("%s build", (build) => {
   });
 
   describe("wasm padImages", () => {
-    it("gives exactly fillBatch's values for every byte value, with the zero border", () => {
+    // The kernel has its sizes built in (wasm/assembly/pixels.ts); this holds them to the architecture's.
+    it("gives exactly fillBatch's values for every byte value, with the zero border of the architecture's padding", () => {
       const count = 3;
-      const images = new Uint8Array(count * 784);
+      const images = new Uint8Array(count * PIXELS_PER_IMAGE);
       for (let i = 0; i < images.length; i++) images[i] = (i * 7 + (i >> 8)) % 256; // every value, in every column
-      const set = { images, labels: new Uint8Array(count), count, rows: 28, cols: 28 };
-      const expected = new Float32Array(count * 1024).fill(NaN);
-      fillBatch(expected, new Int32Array(count), set, [0, 1, 2]);
+      const set = { images, labels: new Uint8Array(count), count, rows: LENET_IMAGE_SIDE, cols: LENET_IMAGE_SIDE };
+      const expected = new Float32Array(count * INPUT_VALUES_PER_IMAGE).fill(NaN);
+      fillBatch(expected, new Int32Array(count), set, [0, 1, 2], LENET_INPUT_PADDING);
       const m = new TestMemory(build);
       const src = m.alloc(images.length / 4);
       new Uint8Array(m.memory.buffer, src, images.length).set(images);
-      const out = m.put(new Float32Array(count * 1024).fill(NaN));
+      const out = m.put(new Float32Array(count * INPUT_VALUES_PER_IMAGE).fill(NaN));
       m.kernels.padImages(out, src, count);
-      expect(Array.from(m.read(out, count * 1024))).toEqual(Array.from(expected));
+      expect(Array.from(m.read(out, count * INPUT_VALUES_PER_IMAGE))).toEqual(Array.from(expected));
     });
   });
 });

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { fillBatch } from "../../src/data/batches.js";
 import { loadDataset } from "../../src/data/datasets.js";
+import { INPUT_VALUES_PER_IMAGE, LENET, LENET_INPUT_PADDING } from "../../src/engine/architecture.js";
 import { ACTIVATIONS } from "../../src/engine/layers/activations.js";
 import { LeNet5 } from "../../src/engine/lenet.js";
 import { FeatureMaps } from "../../src/engine/network.js";
@@ -17,9 +18,9 @@ const mnist = loadDataset();
 const NETWORK_FLOOR = 1e-2;
 
 function batch(start: number, B: number) {
-  const input = new Float32Array(B * 1024);
+  const input = new Float32Array(B * INPUT_VALUES_PER_IMAGE);
   const labels = new Int32Array(B);
-  fillBatch(input, labels, mnist.train, Int32Array.from({ length: B }, (_, k) => start + k));
+  fillBatch(input, labels, mnist.train, Int32Array.from({ length: B }, (_, k) => start + k), LENET_INPUT_PADDING);
   return { input, labels };
 }
 
@@ -102,8 +103,8 @@ describe("WasmLeNet5 on one thread", () => {
       }
       return out;
     };
-    expect(Array.from(maps.pool1)).toEqual(Array.from(pool(maps.conv1, 6, 28)));
-    expect(Array.from(maps.pool2)).toEqual(Array.from(pool(maps.conv2, 16, 10)));
+    expect(Array.from(maps.pool1)).toEqual(Array.from(pool(maps.conv1, LENET.conv1Channels, LENET.conv1Side)));
+    expect(Array.from(maps.pool2)).toEqual(Array.from(pool(maps.conv2, LENET.conv2Channels, LENET.conv2Side)));
   });
 
   it("grows for a larger batch and keeps the parameter views valid", () => {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fillBatch } from "../../src/data/batches.js";
 import { Dataset, loadDataset } from "../../src/data/datasets.js";
+import { INPUT_VALUES_PER_IMAGE, LENET_INPUT_PADDING } from "../../src/engine/architecture.js";
 import { LeNet5 } from "../../src/engine/lenet.js";
 import { parseScale } from "../../src/figures/fc2-figures.js";
 import { formatFloat32, readFc2Directory } from "../../src/figures/fc2-files.js";
@@ -23,8 +24,8 @@ beforeAll(() => {
 
 /** The fc2 vector of one test image, through a network of its own (batch of one). */
 function fc2Of(network: LeNet5, index: number): Float32Array {
-  const input = new Float32Array(32 * 32);
-  fillBatch(input, new Int32Array(1), mnist.test, [index]);
+  const input = new Float32Array(INPUT_VALUES_PER_IMAGE);
+  fillBatch(input, new Int32Array(1), mnist.test, [index], LENET_INPUT_PADDING);
   network.forward(input, 1);
   return Float32Array.from(network.fc2Features());
 }

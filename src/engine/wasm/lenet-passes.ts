@@ -20,9 +20,9 @@
 // value has its source among the four inputs.
 
 import { ACTIVATIONS } from "../layers/activations.js";
-import { LENET } from "../lenet.js";
+import { LENET, PIXELS_PER_IMAGE } from "../architecture.js";
 import { WasmKernels } from "./kernels.js";
-import { BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, gradientShard, gradientShards } from "./memory-layout.js";
+import { BatchBuffer, IMAGE_SIZES, LeNetLayout, gradientShard, gradientShards, parameterOffset } from "./memory-layout.js";
 
 const K = LENET.kernel;
 const GELU = ACTIVATIONS.indexOf("gelu");
@@ -65,25 +65,25 @@ function forwardChunk(
   const n = b1 - b0;
   if (n <= 0) return;
   const at = (name: BatchBuffer) => imageOffset(layout, name, b0);
-  const p = (offset: number) => layout.params + offset;
+  const p = (name: string) => layout.params + parameterOffset(name);
   const col = layout.scratch + thread * layout.scratchStride;
 
   if (fromPixels) k.padImages(at("input"), layout.pixels + b0 * PIXELS_PER_IMAGE, n);
 
   const first = poolsFirst(activation);
-  k.conv2dForward(at("conv1Pre"), at("input"), p(layout.conv1w), p(layout.conv1b), col,
-    n, 1, LENET.inputSide, LENET.inputSide, LENET.conv1Channels, K);
+  k.conv2dForward(at("conv1Pre"), at("input"), p("conv1/weight"), p("conv1/bias"), col,
+    n, LENET.inputChannels, LENET.inputSide, LENET.inputSide, LENET.conv1Channels, K);
   activateAndPool(k, activation, first, at("pool1"), at("conv1"), at("conv1Pre"), n, LENET.conv1Channels, LENET.conv1Side);
 
-  k.conv2dForward(at("conv2Pre"), at("pool1"), p(layout.conv2w), p(layout.conv2b), col,
+  k.conv2dForward(at("conv2Pre"), at("pool1"), p("conv2/weight"), p("conv2/bias"), col,
     n, LENET.conv1Channels, LENET.pool1Side, LENET.pool1Side, LENET.conv2Channels, K);
   activateAndPool(k, activation, first, at("pool2"), at("conv2"), at("conv2Pre"), n, LENET.conv2Channels, LENET.conv2Side);
 
-  k.denseForward(at("fc1Pre"), at("pool2"), p(layout.fc1w), p(layout.fc1b), n, LENET.flat, LENET.fc1);
+  k.denseForward(at("fc1Pre"), at("pool2"), p("fc1/weight"), p("fc1/bias"), n, LENET.flat, LENET.fc1);
   k.activationForward(activation, at("fc1"), at("fc1Pre"), n * LENET.fc1);
-  k.denseForward(at("fc2Pre"), at("fc1"), p(layout.fc2w), p(layout.fc2b), n, LENET.fc1, LENET.fc2);
+  k.denseForward(at("fc2Pre"), at("fc1"), p("fc2/weight"), p("fc2/bias"), n, LENET.fc1, LENET.fc2);
   k.activationForward(activation, at("fc2"), at("fc2Pre"), n * LENET.fc2);
-  k.denseForward(at("logits"), at("fc2"), p(layout.fc3w), p(layout.fc3b), n, LENET.fc2, LENET.classes);
+  k.denseForward(at("logits"), at("fc2"), p("fc3/weight"), p("fc3/bias"), n, LENET.fc2, LENET.classes);
 }
 
 /** pool = maxpool(f(pre)), and act = f(pre) unless pooling first (then act is left alone). */
@@ -190,28 +190,28 @@ export function backwardRange(
   const n = b1 - b0;
   if (n <= 0) return;
   const at = (name: BatchBuffer) => imageOffset(layout, name, b0);
-  const p = (offset: number) => layout.params + offset;
-  const g = (offset: number) => grads + offset;
+  const p = (name: string) => layout.params + parameterOffset(name);
+  const g = (name: string) => grads + parameterOffset(name);
   const col = layout.scratch + thread * layout.scratchStride;
   if (poolsFirst(activation)) materializeConvActivations(k, layout, activation, b0, b1, true);
 
-  k.denseBackward(at("dfc2"), g(layout.fc3w), g(layout.fc3b), at("dlogits"), at("fc2"), p(layout.fc3w),
+  k.denseBackward(at("dfc2"), g("fc3/weight"), g("fc3/bias"), at("dlogits"), at("fc2"), p("fc3/weight"),
     n, LENET.fc2, LENET.classes, 0);
   k.activationBackward(activation, at("dfc2"), at("dfc2"), at("fc2Pre"), at("fc2"), n * LENET.fc2, 0);
-  k.denseBackward(at("dfc1"), g(layout.fc2w), g(layout.fc2b), at("dfc2"), at("fc1"), p(layout.fc2w),
+  k.denseBackward(at("dfc1"), g("fc2/weight"), g("fc2/bias"), at("dfc2"), at("fc1"), p("fc2/weight"),
     n, LENET.fc1, LENET.fc2, 0);
   k.activationBackward(activation, at("dfc1"), at("dfc1"), at("fc1Pre"), at("fc1"), n * LENET.fc1, 0);
-  k.denseBackward(at("dpool2"), g(layout.fc1w), g(layout.fc1b), at("dfc1"), at("pool2"), p(layout.fc1w),
+  k.denseBackward(at("dpool2"), g("fc1/weight"), g("fc1/bias"), at("dfc1"), at("pool2"), p("fc1/weight"),
     n, LENET.flat, LENET.fc1, 0);
 
   k.maxPoolBackward(at("dconv2"), at("dpool2"), at("conv2"), at("pool2"), n, LENET.conv2Channels, LENET.conv2Side, LENET.conv2Side, 0);
   k.activationBackward(activation, at("dconv2"), at("dconv2"), at("conv2Pre"), at("conv2"), n * IMAGE_SIZES.conv2, 0);
   k.zeroBytes(at("dpool1"), n * IMAGE_SIZES.dpool1 * 4);
-  k.conv2dBackward(at("dpool1"), g(layout.conv2w), g(layout.conv2b), at("dconv2"), at("pool1"), p(layout.conv2w), col,
+  k.conv2dBackward(at("dpool1"), g("conv2/weight"), g("conv2/bias"), at("dconv2"), at("pool1"), p("conv2/weight"), col,
     n, LENET.conv1Channels, LENET.pool1Side, LENET.pool1Side, LENET.conv2Channels, K);
 
   k.maxPoolBackward(at("dconv1"), at("dpool1"), at("conv1"), at("pool1"), n, LENET.conv1Channels, LENET.conv1Side, LENET.conv1Side, 0);
   k.activationBackward(activation, at("dconv1"), at("dconv1"), at("conv1Pre"), at("conv1"), n * IMAGE_SIZES.conv1, 0);
-  k.conv2dBackward(0, g(layout.conv1w), g(layout.conv1b), at("dconv1"), at("input"), p(layout.conv1w), col,
-    n, 1, LENET.inputSide, LENET.inputSide, LENET.conv1Channels, K);
+  k.conv2dBackward(0, g("conv1/weight"), g("conv1/bias"), at("dconv1"), at("input"), p("conv1/weight"), col,
+    n, LENET.inputChannels, LENET.inputSide, LENET.inputSide, LENET.conv1Channels, K);
 }

@@ -5,7 +5,8 @@
 //                           (BATCH_SIZE_WORD): the batch size of the current backward
 //   [64, 1024)              thread control words (parallel/thread-pool.ts)
 //   [1024, 4096)            this layout, as int32 words, for worker threads to read
-//   params                  values of every parameter            [P] f32  (ParameterSet.values)
+//   params                  values of every parameter            [P] f32  (ParameterSet.values; inside a
+//                           block, the parameters lie in the architecture's order: parameterOffset)
 //   grads + s·paramStride   gradients of shard s of the batch    [P] f32  (s = 0: ParameterSet.grads,
 //                           (MAX_GRADIENT_SHARDS of them)                 where the others are summed)
 //   optimizerState          two moment buffers                   [2, P] f32
@@ -18,11 +19,16 @@
 //     (a gradient with respect to a pre-activation overwrites the one of its
 //     activation in place: dconv1 holds ∂L/∂conv1 and then ∂L/∂conv1Pre)
 //
+// Every size comes from the architecture (../architecture.ts): the per-image
+// sizes of the stages (LENET), the input (INPUT_VALUES_PER_IMAGE,
+// PIXELS_PER_IMAGE) and the parameter list (LENET_PARAMETERS, by whose
+// names parameterOffset finds a parameter in a block).
+//
 // The batch region holds `capacity` images and is laid out again (further up
 // the memory if needed) when a larger batch comes; the fixed part never moves,
 // so views of the parameters stay valid for the life of the memory.
 
-import { LENET, LENET_PARAMETERS } from "../lenet.js";
+import { INPUT_VALUES_PER_IMAGE, LENET, LENET_PARAMETERS, PIXELS_PER_IMAGE } from "../architecture.js";
 import { product } from "../parameters.js";
 import { READ_SLACK_BYTES } from "./kernels.js";
 
@@ -43,15 +49,13 @@ export const CONTROL_OFFSET = 64;
 export const CONTROL_BYTES_PER_THREAD = 32;
 export const MAX_THREADS = (1024 - CONTROL_OFFSET) / CONTROL_BYTES_PER_THREAD;
 export const LAYOUT_OFFSET = 1024;
-/** Bytes of one staged MNIST-format image (28×28 uint8). */
-export const PIXELS_PER_IMAGE = 28 * 28;
 const FIXED_START = 4096;
 
 /** Floats per image of every batch buffer. */
 export const IMAGE_SIZES = {
-  /** 28×28 uint8 pixels (784 bytes), counted in float slots. */
-  pixels: PIXELS_PER_IMAGE / 4,
-  input: LENET.inputSide * LENET.inputSide,
+  /** The digit's uint8 pixels (PIXELS_PER_IMAGE bytes: 28×28), counted in float slots. */
+  pixels: Math.ceil(PIXELS_PER_IMAGE / 4),
+  input: INPUT_VALUES_PER_IMAGE,
   conv1Pre: LENET.conv1Channels * LENET.conv1Side ** 2,
   conv1: LENET.conv1Channels * LENET.conv1Side ** 2,
   pool1: LENET.conv1Channels * LENET.pool1Side ** 2,
@@ -75,20 +79,44 @@ export const IMAGE_SIZES = {
 export type BatchBuffer = keyof typeof IMAGE_SIZES;
 const BATCH_BUFFERS = Object.keys(IMAGE_SIZES) as BatchBuffer[];
 
-/** Byte offsets of each parameter inside a parameter block (values or one thread's gradients). */
-const PARAMETER_KEYS = ["conv1w", "conv1b", "conv2w", "conv2b", "fc1w", "fc1b", "fc2w", "fc2b", "fc3w", "fc3b"] as const;
-type ParameterKey = (typeof PARAMETER_KEYS)[number];
+/**
+ * Byte offset of each parameter inside a parameter block (the values, or one
+ * shard's gradients), by its name in the architecture's list: the parameters
+ * lie one after the other in that order, as ParameterSet lays them out. They
+ * depend on nothing else, so every thread computes them alike.
+ */
+const PARAMETER_OFFSETS: ReadonlyMap<string, number> = (() => {
+  const offsets = new Map<string, number>();
+  let bytes = 0;
+  for (const spec of LENET_PARAMETERS) {
+    offsets.set(spec.name, bytes);
+    bytes += product(spec.shape) * 4;
+  }
+  return offsets;
+})();
+/** Floats of one parameter block: every parameter of the architecture. */
+const PARAMETER_COUNT = LENET_PARAMETERS.reduce((sum, p) => sum + product(p.shape), 0);
+
+/** Byte offset of parameter `name` ("conv1/weight", …) inside a parameter block. */
+export function parameterOffset(name: string): number {
+  const offset = PARAMETER_OFFSETS.get(name);
+  if (offset === undefined) {
+    throw new Error(`the wasm memory layout has no parameter "${name}"; the architecture's are ${[...PARAMETER_OFFSETS.keys()].join(", ")}`);
+  }
+  return offset;
+}
 
 /**
- * The largest im2col scratch LeNet needs (Q·P + 4 + Q·OC floats, see conv.ts):
- * conv1's [1·5·5, 28·28] (conv2's is [6·5·5, 10·10]).
+ * The largest im2col scratch LeNet needs (Q·P + 4 + Q·OC floats with
+ * Q = C·K·K, P = OH·OW, see conv.ts): conv1's [1·5·5, 28·28] (conv2's is
+ * [6·5·5, 10·10]).
  */
 const SCRATCH_FLOATS = Math.max(
-  LENET.kernel ** 2 * (LENET.conv1Side ** 2 + LENET.conv1Channels),
+  LENET.inputChannels * LENET.kernel ** 2 * (LENET.conv1Side ** 2 + LENET.conv1Channels),
   LENET.conv1Channels * LENET.kernel ** 2 * (LENET.conv2Side ** 2 + LENET.conv2Channels),
 ) + 4;
 
-export type LeNetLayout = Record<ParameterKey | BatchBuffer, number> & {
+export type LeNetLayout = Record<BatchBuffer, number> & {
   threads: number;
   capacity: number;
   paramCount: number;
@@ -105,7 +133,7 @@ export type LeNetLayout = Record<ParameterKey | BatchBuffer, number> & {
 /** The order in which a layout is written as int32 words for the workers. */
 export const LAYOUT_KEYS: readonly (keyof LeNetLayout)[] = [
   "threads", "capacity", "paramCount", "params", "grads", "paramStride", "optimizerState", "scratch", "scratchStride", "end",
-  ...PARAMETER_KEYS, ...BATCH_BUFFERS,
+  ...BATCH_BUFFERS,
 ];
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
@@ -114,13 +142,7 @@ const bufferBytes = (floats: number) => align(floats * 4 + READ_SLACK_BYTES);
 /** The layout for `threads` threads and batches of up to `capacity` images. */
 export function lenetLayout(threads: number, capacity: number): LeNetLayout {
   if (!(threads >= 1 && threads <= MAX_THREADS)) throw new RangeError(`threads must be in [1, ${MAX_THREADS}], got ${threads}`);
-  const paramCount = LENET_PARAMETERS.reduce((sum, p) => sum + product(p.shape), 0);
-  const offsets = {} as Record<ParameterKey, number>;
-  let inBlock = 0;
-  LENET_PARAMETERS.forEach((spec, i) => {
-    offsets[PARAMETER_KEYS[i]] = inBlock;
-    inBlock += product(spec.shape) * 4;
-  });
+  const paramCount = PARAMETER_COUNT;
   const paramStride = bufferBytes(paramCount);
   const scratchStride = bufferBytes(SCRATCH_FLOATS);
   let at = FIXED_START;
@@ -133,7 +155,7 @@ export function lenetLayout(threads: number, capacity: number): LeNetLayout {
     batch[name] = at;
     at += bufferBytes(capacity * IMAGE_SIZES[name]);
   }
-  return { threads, capacity, paramCount, params, grads, paramStride, optimizerState, scratch, scratchStride, end: at, ...offsets, ...batch };
+  return { threads, capacity, paramCount, params, grads, paramStride, optimizerState, scratch, scratchStride, end: at, ...batch };
 }
 
 /** Writes layout into `words` (an Int32Array over the memory) at LAYOUT_OFFSET. */

@@ -29,7 +29,8 @@
 
 import { ACTIVATIONS, ActivationName } from "../layers/activations.js";
 import { LossResult, softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from "../layers/softmax-cross-entropy.js";
-import { INIT_STREAM, LENET, LENET_PARAMETERS, LeNetOptions } from "../lenet.js";
+import { LENET, LENET_PARAMETERS, PIXELS_PER_IMAGE } from "../architecture.js";
+import { INIT_STREAM, LeNetOptions } from "../lenet.js";
 import { FeatureMaps, Network } from "../network.js";
 import { ParameterSet, initTruncatedNormal } from "../parameters.js";
 import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch, splitShards } from "../parallel/thread-pool.js";
@@ -37,7 +38,7 @@ import { RandomStream } from "../../util/random.js";
 import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels, kernelModule } from "./kernels.js";
 import { backwardShards, forwardRange, materializeConvActivations, poolsFirst, sumShardsAcrossThreads } from "./lenet-passes.js";
 import {
-  BATCH_SIZE_WORD, BatchBuffer, IMAGE_SIZES, LeNetLayout, PIXELS_PER_IMAGE, gradientShards, lenetLayout, writeLayout,
+  BATCH_SIZE_WORD, BatchBuffer, IMAGE_SIZES, LeNetLayout, gradientShards, lenetLayout, writeLayout,
 } from "./memory-layout.js";
 
 export interface WasmLeNetOptions extends LeNetOptions {
