@@ -7,6 +7,7 @@
 // names in, text out.
 
 import { seedList } from "../stats/run-groups.js";
+import { describeLayers } from "../engine/architecture.js";
 import type { RunConfig } from "../train/config.js";
 import type { Fc2Stats } from "./findings.js";
 import type { ReportGroup } from "./groups.js";
@@ -119,15 +120,26 @@ function differences(groups: readonly ReportGroup[]): string {
     : `These configurations share every setting and ${seeds}.`;
 }
 
-const LOGGED_CAPTIONS: Record<string, string> = {
-  "kernels/conv1": "conv1 kernels (6 of 5×5)",
-  "kernels/conv2": "conv2 kernels (16 rows × 6 input channels, 5×5 each)",
-  "weights/fc1": "fc1 weights (400 inputs down × 120 outputs across)",
-  "weights/fc2": "fc2 weights (120 × 84)",
-  "weights/fc3": "fc3 weights (84 × 10)",
-  "feature_maps/conv1": "conv1 feature maps of a probe image (6 channels)",
-  "feature_maps/conv2": "conv2 feature maps of a probe image (16 channels)",
-};
+/** What each logged picture shows, with the sizes of the network's own description. */
+function loggedCaptions(): Record<string, string> {
+  const captions: Record<string, string> = {};
+  for (const layer of describeLayers()) {
+    const { spec } = layer;
+    const weight = layer.parameters[0]?.shape;
+    if (spec.kind === "conv2d" && weight) {
+      const [out, inChannels, k] = weight;
+      captions[`kernels/${spec.name}`] = inChannels === 1
+        ? `${spec.name} kernels (${out} of ${k}×${k})`
+        : `${spec.name} kernels (${out} rows × ${inChannels} input channels, ${k}×${k} each)`;
+      captions[`feature_maps/${spec.name}`] = `${spec.name} feature maps of a probe image (${out} channels)`;
+    } else if (spec.kind === "dense" && weight) {
+      const [out, inputs] = weight;
+      captions[`weights/${spec.name}`] = `${spec.name} weights (${inputs} inputs down × ${out} outputs across)`;
+    }
+  }
+  return captions;
+}
+const LOGGED_CAPTIONS = loggedCaptions();
 
 /**
  * The TensorBoard images whose tag starts with `prefix` as one table: a row
