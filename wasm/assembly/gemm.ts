@@ -253,7 +253,7 @@ export function gemmNT(
   }
 }
 
-/** (l0 + l2) + (l1 + l3): the one lane reduction every NT output (and every lane sum in conv.ts) uses. */
+/** (l0 + l2) + (l1 + l3): the one lane reduction every NT output (and every lane sum in conv.ts and conv-weight-grad.ts) uses. */
 @inline export function reduceLanes(s: v128): f32 {
   const t = f32x4.add(s, f32x4.shuffle(s, s, 2, 3, 0, 1));
   return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1);

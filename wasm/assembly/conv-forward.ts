@@ -1,0 +1,259 @@
+// The forward strategies of the convolution (conv.ts, which picks one per
+// shape, has the layouts and the math): out_b[OC, P] = bias + weight[OC, Q] ·
+// col[Q, P], one image at a time, written (not accumulated) into out.
+//   forwardDirect         OW a multiple of 4 (conv1): vectors along output rows
+//   forwardAcrossFilters  OC a multiple of 16, P even (conv2): vectors across filters
+//   forwardIm2col         any shape: im2col, then the matrix product
+// All three sum each output in the same order (its bias, then weight · input
+// over q = (c, i, j)), so they give the same bits. Not the place for the
+// gradients (conv-weight-grad.ts, conv-input-grad.ts).
+
+import { gemmNN } from "./gemm";
+import { madd } from "./madd";
+import { im2col } from "./conv-layout";
+
+/**
+ * forward for OW a multiple of 4, without im2col: two filters at a time (an
+ * odd last filter is paired with itself), over blocks of 4, 3 or 1 vectors of
+ * an output row, the weights of a tap splatted from memory.
+ */
+export function forwardDirect(
+  out: usize, inp: usize, weight: usize, bias: usize,
+  B: i32, C: i32, H: i32, W: i32, OC: i32, K: i32,
+): void {
+  const OH = H - K + 1, OW = W - K + 1;
+  const inBytes = <usize>(C * H * W) * 4;
+  const planeBytes = <usize>(OH * OW) * 4;
+  const outBytes = planeBytes * <usize>OC;
+  const filterBytes = <usize>(C * K * K) * 4;
+  for (let b = 0; b < B; b++) {
+    const img = inp + <usize>b * inBytes;
+    const outB = out + <usize>b * outBytes;
+    for (let o = 0; o < OC; o += 2) {
+      const o1 = o + 1 < OC ? o + 1 : o;
+      const w0 = weight + <usize>o * filterBytes, w1 = weight + <usize>o1 * filterBytes;
+      const bias0 = v128.load32_splat(bias + <usize>o * 4), bias1 = v128.load32_splat(bias + <usize>o1 * 4);
+      const plane0 = outB + <usize>o * planeBytes, plane1 = outB + <usize>o1 * planeBytes;
+      for (let y = 0; y < OH; y++) {
+        const src = img + <usize>(y * W) * 4;
+        const d0 = plane0 + <usize>(y * OW) * 4, d1 = plane1 + <usize>(y * OW) * 4;
+        let x = 0;
+        for (; x + 16 <= OW; x += 16) {
+          const at = <usize>x * 4;
+          directPair4(d0 + at, d1 + at, src + at, w0, w1, bias0, bias1, C, H, W, K);
+        }
+        if (x + 12 <= OW) {
+          const at = <usize>x * 4;
+          directPair3(d0 + at, d1 + at, src + at, w0, w1, bias0, bias1, C, H, W, K);
+          x += 12;
+        }
+        for (; x < OW; x += 4) {
+          const at = <usize>x * 4;
+          directPair1(d0 + at, d1 + at, src + at, w0, w1, bias0, bias1, C, H, W, K);
+        }
+      }
+    }
+  }
+}
+
+/** 2 filters × 16 outputs of a row, at d0 and d1, from the image at src (its row y, column x). */
+function directPair4(d0: usize, d1: usize, src: usize, w0: usize, w1: usize, bias0: v128, bias1: v128, C: i32, H: i32, W: i32, K: i32): void {
+  let s00 = bias0, s01 = bias0, s02 = bias0, s03 = bias0;
+  let s10 = bias1, s11 = bias1, s12 = bias1, s13 = bias1;
+  const rowBytes = <usize>W * 4;
+  const planeBytes = <usize>(H * W) * 4;
+  let wp0 = w0, wp1 = w1;
+  for (let c = 0; c < C; c++) {
+    let row = src + <usize>c * planeBytes;
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) {
+        const p = row + <usize>j * 4;
+        const a0 = v128.load32_splat(wp0), a1 = v128.load32_splat(wp1);
+        let x = v128.load(p);
+        s00 = madd(s00, a0, x); s10 = madd(s10, a1, x);
+        x = v128.load(p, 16);
+        s01 = madd(s01, a0, x); s11 = madd(s11, a1, x);
+        x = v128.load(p, 32);
+        s02 = madd(s02, a0, x); s12 = madd(s12, a1, x);
+        x = v128.load(p, 48);
+        s03 = madd(s03, a0, x); s13 = madd(s13, a1, x);
+        wp0 += 4;
+        wp1 += 4;
+      }
+      row += rowBytes;
+    }
+  }
+  v128.store(d0, s00); v128.store(d0, s01, 16); v128.store(d0, s02, 32); v128.store(d0, s03, 48);
+  v128.store(d1, s10); v128.store(d1, s11, 16); v128.store(d1, s12, 32); v128.store(d1, s13, 48);
+}
+
+/** 2 filters × 12 outputs of a row (see directPair4). */
+function directPair3(d0: usize, d1: usize, src: usize, w0: usize, w1: usize, bias0: v128, bias1: v128, C: i32, H: i32, W: i32, K: i32): void {
+  let s00 = bias0, s01 = bias0, s02 = bias0;
+  let s10 = bias1, s11 = bias1, s12 = bias1;
+  const rowBytes = <usize>W * 4;
+  const planeBytes = <usize>(H * W) * 4;
+  let wp0 = w0, wp1 = w1;
+  for (let c = 0; c < C; c++) {
+    let row = src + <usize>c * planeBytes;
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) {
+        const p = row + <usize>j * 4;
+        const a0 = v128.load32_splat(wp0), a1 = v128.load32_splat(wp1);
+        let x = v128.load(p);
+        s00 = madd(s00, a0, x); s10 = madd(s10, a1, x);
+        x = v128.load(p, 16);
+        s01 = madd(s01, a0, x); s11 = madd(s11, a1, x);
+        x = v128.load(p, 32);
+        s02 = madd(s02, a0, x); s12 = madd(s12, a1, x);
+        wp0 += 4;
+        wp1 += 4;
+      }
+      row += rowBytes;
+    }
+  }
+  v128.store(d0, s00); v128.store(d0, s01, 16); v128.store(d0, s02, 32);
+  v128.store(d1, s10); v128.store(d1, s11, 16); v128.store(d1, s12, 32);
+}
+
+/** 2 filters × 4 outputs of a row (see directPair4). */
+function directPair1(d0: usize, d1: usize, src: usize, w0: usize, w1: usize, bias0: v128, bias1: v128, C: i32, H: i32, W: i32, K: i32): void {
+  let s0 = bias0, s1 = bias1;
+  const rowBytes = <usize>W * 4;
+  const planeBytes = <usize>(H * W) * 4;
+  let wp0 = w0, wp1 = w1;
+  for (let c = 0; c < C; c++) {
+    let row = src + <usize>c * planeBytes;
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) {
+        const x = v128.load(row + <usize>j * 4);
+        s0 = madd(s0, v128.load32_splat(wp0), x);
+        s1 = madd(s1, v128.load32_splat(wp1), x);
+        wp0 += 4;
+        wp1 += 4;
+      }
+      row += rowBytes;
+    }
+  }
+  v128.store(d0, s0);
+  v128.store(d1, s1);
+}
+
+/**
+ * forward for OC a multiple of 16 and OH·OW even, without im2col: blocks of
+ * 2 output positions × 16 filters, the lanes running across filters (4
+ * positions × 8 filters was slower: twice the scalar input loads per product).
+ * The weights are transposed once into col as [Q, OC], followed by the byte
+ * offset of every tap q = (c, i, j) in an image; an input is then a scalar at
+ * image + offset(p) + offset(q). Each 2 × 4 tile (positions × filters) goes
+ * out as 4 filter rows of 2 positions, the [OC, OH·OW] layout.
+ */
+export function forwardAcrossFilters(
+  out: usize, inp: usize, weight: usize, bias: usize, col: usize,
+  B: i32, C: i32, H: i32, W: i32, OC: i32, K: i32,
+): void {
+  const OH = H - K + 1, OW = W - K + 1;
+  const P = OH * OW, Q = C * K * K;
+  const transposed = col;
+  const offsets = col + <usize>(Q * OC) * 4;
+  for (let o = 0; o < OC; o++) {
+    for (let q = 0; q < Q; q++) {
+      store<f32>(transposed + <usize>(q * OC + o) * 4, load<f32>(weight + <usize>(o * Q + q) * 4));
+    }
+  }
+  let q = 0;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) store<i32>(offsets + <usize>(q++) * 4, ((c * H + i) * W + j) * 4);
+    }
+  }
+  const inBytes = <usize>(C * H * W) * 4;
+  const outBytes = <usize>(OC * P) * 4;
+  const mapBytes = <usize>P * 4;
+  const filterRowBytes = <usize>OC * 4;
+  const offsetsEnd = offsets + <usize>Q * 4;
+  for (let b = 0; b < B; b++) {
+    const img = inp + <usize>b * inBytes;
+    const outB = out + <usize>b * outBytes;
+    for (let p = 0; p < P; p += 2) {
+      const i0 = img + <usize>pixelOffset(p, OW, W), i1 = img + <usize>pixelOffset(p + 1, OW, W);
+      for (let o = 0; o < OC; o += 16) {
+        acrossFiltersBlock(outB + <usize>(o * P + p) * 4, mapBytes, i0, i1,
+          transposed + <usize>o * 4, filterRowBytes, offsets, offsetsEnd, bias + <usize>o * 4);
+      }
+    }
+  }
+}
+
+/** Byte offset in an input map of output position p's top-left input. */
+@inline function pixelOffset(p: i32, OW: i32, W: i32): i32 {
+  const y = p / OW;
+  return (y * W + (p - y * OW)) * 4;
+}
+
+/** 2 positions (inputs at i0, i1) × 16 filters (weights at w, one row of OC per tap), written at d in [OC, P]. */
+function acrossFiltersBlock(
+  d: usize, mapBytes: usize, i0: usize, i1: usize,
+  w: usize, filterRowBytes: usize, offsets: usize, offsetsEnd: usize, bias: usize,
+): void {
+  const bias0 = v128.load(bias), bias1 = v128.load(bias, 16), bias2 = v128.load(bias, 32), bias3 = v128.load(bias, 48);
+  let s00 = bias0, s01 = bias1, s02 = bias2, s03 = bias3, s10 = bias0, s11 = bias1, s12 = bias2, s13 = bias3;
+  let wp = w;
+  for (let op = offsets; op < offsetsEnd; op += 4) {
+    const off = <usize>load<i32>(op);
+    const x0 = v128.load32_splat(i0 + off), x1 = v128.load32_splat(i1 + off);
+    let y = v128.load(wp);
+    s00 = madd(s00, x0, y); s10 = madd(s10, x1, y);
+    y = v128.load(wp, 16);
+    s01 = madd(s01, x0, y); s11 = madd(s11, x1, y);
+    y = v128.load(wp, 32);
+    s02 = madd(s02, x0, y); s12 = madd(s12, x1, y);
+    y = v128.load(wp, 48);
+    s03 = madd(s03, x0, y); s13 = madd(s13, x1, y);
+    wp += filterRowBytes;
+  }
+  storePairs(d, mapBytes, s00, s10);
+  storePairs(d + mapBytes * 4, mapBytes, s01, s11);
+  storePairs(d + mapBytes * 8, mapBytes, s02, s12);
+  storePairs(d + mapBytes * 12, mapBytes, s03, s13);
+}
+
+/** Rows r0, r1 (positions) of a 2 × 4 tile whose lanes are filters, stored as 4 filter rows of 2 positions. */
+@inline function storePairs(d: usize, mapBytes: usize, r0: v128, r1: v128): void {
+  const low = f32x4.shuffle(r0, r1, 0, 4, 1, 5), high = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  v128.store64_lane(d, low, 0);
+  v128.store64_lane(d + mapBytes, low, 1);
+  v128.store64_lane(d + mapBytes * 2, high, 0);
+  v128.store64_lane(d + mapBytes * 3, high, 1);
+}
+
+/**
+ * forward for any shape: out_b = bias + weight · col_b, col_b = im2col(inp_b)
+ * in the scratch, the product on gemmNN with every row of out_b filled with its
+ * bias first.
+ */
+@inline export function forwardIm2col(
+  out: usize, inp: usize, weight: usize, bias: usize, col: usize,
+  B: i32, C: i32, H: i32, W: i32, OC: i32, K: i32,
+): void {
+  const OH = H - K + 1, OW = W - K + 1;
+  const P = OH * OW, Q = C * K * K;
+  const inBytes = <usize>(C * H * W) * 4;
+  const outBytes = <usize>(OC * P) * 4;
+  for (let b = 0; b < B; b++) {
+    const outB = out + <usize>b * outBytes;
+    im2col(col, inp + <usize>b * inBytes, C, H, W, K);
+    for (let o = 0; o < OC; o++) fillRow(outB + <usize>(o * P) * 4, load<f32>(bias + <usize>o * 4), P);
+    gemmNN(outB, P, weight, Q, 1, col, P, OC, P, Q, true);
+  }
+}
+
+/** p[0..n) = value. */
+export function fillRow(p: usize, value: f32, n: i32): void {
+  const v = f32x4.splat(value);
+  const vectorBytes = <usize>(n & ~3) * 4;
+  const bytes = <usize>n * 4;
+  let x: usize = 0;
+  for (; x < vectorBytes; x += 16) v128.store(p + x, v);
+  for (; x < bytes; x += 4) store<f32>(p + x, value);
+}

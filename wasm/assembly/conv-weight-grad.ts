@@ -1,0 +1,155 @@
+// The weight-gradient strategies of the convolution (conv.ts, which picks one
+// per shape, has the layouts and the math), each accumulating B images:
+//   dweight[o, (c,i,j)] += Σ_b Σ_(y,x) dout_b[o, y, x] · inp_b[c, y+i, x+j]
+//                        (= dout_b[OC, P] · col_b[Q, P]ᵀ)
+//   filterGradientAlongRows      K = 5, OW a multiple of 4 (conv1): vectors along output rows
+//   filterGradientAcrossFilters  OC a multiple of 16, Q even (conv2): vectors across filters
+//   filterGradientIm2col         any shape: im2col, then the matrix product
+// The first two sum in their own order (along rows, or over positions), not
+// the product's four-lane dot products, so their bits differ from the
+// product's; all three are tested against the reference. Not the place for
+// the bias or input gradients (conv.ts, conv-input-grad.ts).
+
+import { gemmNT, reduceLanes } from "./gemm";
+import { madd } from "./madd";
+import { addTransposed, im2col, transpose } from "./conv-layout";
+
+/**
+ * dweight[o, (c,i,j)] += Σ_b Σ_(y,x) dout_b[o, y, x] · inp_b[c, y+i, x+j], for
+ * K = 5 and OW a multiple of 4. For one filter and one row i of taps, five
+ * accumulators (j = 0..4) run along the output rows of every image, 4 outputs
+ * per vector (the inputs read unaligned at x + j), and are reduced once at
+ * the end. (Two filters at a time, ten accumulators, was slower on conv1: V8
+ * ran out of vector registers; BENCHMARKS.md has the timing.)
+ */
+export function filterGradientAlongRows(
+  dweight: usize, dout: usize, inp: usize, B: i32, C: i32, H: i32, W: i32, OC: i32,
+): void {
+  const K = 5; // the five accumulators below
+  const OH = H - K + 1, OW = W - K + 1;
+  const P = OH * OW, Q = C * K * K;
+  const inBytes = <usize>(C * H * W) * 4;
+  const mapBytes = <usize>P * 4;
+  const outBytes = <usize>OC * mapBytes;
+  const outRowBytes = <usize>OW * 4;
+  const inRowBytes = <usize>W * 4;
+  const zero = f32x4.splat(0);
+  for (let o = 0; o < OC; o++) {
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < K; i++) {
+        let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
+        for (let b = 0; b < B; b++) {
+          let dp = dout + <usize>b * outBytes + <usize>o * mapBytes;
+          let ip = inp + <usize>b * inBytes + <usize>((c * H + i) * W) * 4;
+          for (let y = 0; y < OH; y++) {
+            for (let x: usize = 0; x < outRowBytes; x += 16) {
+              const d0 = v128.load(dp + x);
+              a0 = madd(a0, d0, v128.load(ip + x));
+              a1 = madd(a1, d0, v128.load(ip + x, 4));
+              a2 = madd(a2, d0, v128.load(ip + x, 8));
+              a3 = madd(a3, d0, v128.load(ip + x, 12));
+              a4 = madd(a4, d0, v128.load(ip + x, 16));
+            }
+            dp += outRowBytes;
+            ip += inRowBytes;
+          }
+        }
+        const w0 = dweight + <usize>(o * Q + (c * K + i) * K) * 4;
+        addLanes(w0, a0); addLanes(w0 + 4, a1); addLanes(w0 + 8, a2); addLanes(w0 + 12, a3); addLanes(w0 + 16, a4);
+      }
+    }
+  }
+}
+
+/** *p += the sum of s's four lanes. */
+@inline function addLanes(p: usize, s: v128): void {
+  store<f32>(p, load<f32>(p) + reduceLanes(s));
+}
+
+/**
+ * dweight += the weight gradient of B images, for OC a multiple of 16 and Q
+ * even: vectors across filters. For each image, dout_b is transposed into
+ * col as doutᵀ[P, OC]; then two taps q, q+1 × 16 filters (8 accumulators,
+ * kept as dweightᵀ[Q, OC] in col after doutᵀ) add input(q, p) · doutᵀ[p, :]
+ * over the positions p in order, the inputs read as scalars at
+ * image + offset(q) + offset(p). dweightᵀ is added into dweight at the end.
+ */
+export function filterGradientAcrossFilters(
+  dweight: usize, dout: usize, inp: usize, col: usize, B: i32, C: i32, H: i32, W: i32, OC: i32, K: i32,
+): void {
+  const OH = H - K + 1, OW = W - K + 1;
+  const P = OH * OW, Q = C * K * K;
+  const inBytes = <usize>(C * H * W) * 4;
+  const outBytes = <usize>(OC * P) * 4;
+  const filterRowBytes = <usize>OC * 4;
+  const inRowBytes = <usize>W * 4;
+  const doutT = col;
+  const dweightT = col + <usize>(P * OC) * 4;
+  memory.fill(dweightT, 0, <usize>(Q * OC) * 4);
+  for (let b = 0; b < B; b++) {
+    const doutB = dout + <usize>b * outBytes;
+    const img = inp + <usize>b * inBytes;
+    transpose(doutT, doutB, OC, P);
+    for (let q = 0; q < Q; q += 2) {
+      const i0 = img + <usize>tapOffset(q, H, W, K), i1 = img + <usize>tapOffset(q + 1, H, W, K);
+      for (let o = 0; o < OC; o += 16) {
+        const d0 = dweightT + <usize>(q * OC + o) * 4, d1 = d0 + filterRowBytes;
+        let s00 = v128.load(d0), s01 = v128.load(d0, 16), s02 = v128.load(d0, 32), s03 = v128.load(d0, 48);
+        let s10 = v128.load(d1), s11 = v128.load(d1, 16), s12 = v128.load(d1, 32), s13 = v128.load(d1, 48);
+        let tp = doutT + <usize>o * 4;
+        let rowStart: usize = 0;
+        for (let y = 0; y < OH; y++) {
+          let p0 = i0 + rowStart, p1 = i1 + rowStart;
+          const rowEnd = p0 + <usize>OW * 4;
+          for (; p0 < rowEnd; p0 += 4, p1 += 4) {
+            const x0 = v128.load32_splat(p0), x1 = v128.load32_splat(p1);
+            let v = v128.load(tp);
+            s00 = madd(s00, x0, v); s10 = madd(s10, x1, v);
+            v = v128.load(tp, 16);
+            s01 = madd(s01, x0, v); s11 = madd(s11, x1, v);
+            v = v128.load(tp, 32);
+            s02 = madd(s02, x0, v); s12 = madd(s12, x1, v);
+            v = v128.load(tp, 48);
+            s03 = madd(s03, x0, v); s13 = madd(s13, x1, v);
+            tp += filterRowBytes;
+          }
+          rowStart += inRowBytes;
+        }
+        v128.store(d0, s00); v128.store(d0, s01, 16); v128.store(d0, s02, 32); v128.store(d0, s03, 48);
+        v128.store(d1, s10); v128.store(d1, s11, 16); v128.store(d1, s12, 32); v128.store(d1, s13, 48);
+      }
+    }
+  }
+  addTransposed(dweight, dweightT, OC, Q);
+}
+
+/** Byte offset in an image [C, H, W] of tap q = (c, i, j)'s input for output (0, 0). */
+@inline function tapOffset(q: i32, H: i32, W: i32, K: i32): i32 {
+  const c = q / (K * K), r = q - c * K * K;
+  const i = r / K;
+  return ((c * H + i) * W + (r - i * K)) * 4;
+}
+
+/**
+ * dweight += the weight gradient of B images through im2col, for any shape:
+ * dweight[OC, Q] += dout_b · colᵀ, or with few filters dweightᵀ[Q, OC] (whose
+ * Q rows fill the 4-row blocks of gemmNT) added transposed at the end.
+ */
+export function filterGradientIm2col(
+  dweight: usize, dout: usize, inp: usize, col: usize, B: i32, C: i32, H: i32, W: i32, OC: i32, K: i32,
+): void {
+  const OH = H - K + 1, OW = W - K + 1;
+  const P = OH * OW, Q = C * K * K;
+  const inBytes = <usize>(C * H * W) * 4;
+  const outBytes = <usize>(OC * P) * 4;
+  const transposed = OC < 8;
+  const dweightT = col + <usize>(Q * P + 4) * 4;
+  if (transposed) memory.fill(dweightT, 0, <usize>(Q * OC) * 4);
+  for (let b = 0; b < B; b++) {
+    const doutB = dout + <usize>b * outBytes;
+    im2col(col, inp + <usize>b * inBytes, C, H, W, K);
+    if (transposed) gemmNT(dweightT, OC, col, P, doutB, P, Q, OC, P, true, 0);
+    else gemmNT(dweight, Q, doutB, P, col, P, OC, Q, P, true, 0);
+  }
+  if (transposed) addTransposed(dweight, dweightT, OC, Q);
+}
