@@ -34,7 +34,9 @@ export type ClassifiedValue =
   | { kind: "hparams"; hparams: Record<string, string | number | boolean> }
   | { kind: "ignored"; reason: string };
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- raw protobufjs messages */
+// Raw protobufjs messages, typed loosely: the schema is loaded from .proto
+// text at run time (src/tensorboard/schema.ts), so there are no static types
+// of its messages to check these reads against.
 type Raw = any;
 
 function numbersOfTensor(tensor: Raw): number[] {

@@ -4,7 +4,7 @@
 
 export { SummaryWriter, type SummaryWriterOptions, type HparamsOptions, type EmbeddingOptions } from "./summary-writer.js";
 export { EventFileWriter, FILE_VERSION, eventFileName, flushAllEventFiles, closeAllEventFiles, closeEventFilesOnSignals } from "./event-file-writer.js";
-export { readEventFile, decodeEventRecords, EventFileTailer, listRuns, listEventFiles, isEventFileName, type EventRecord, type EventFileChunk } from "./reader.js";
+export { readEventFile, decodeEventRecords, listRuns, listEventFiles, isEventFileName, type EventRecord, type EventFileChunk } from "./reader.js";
 export { encodeRecord, decodeRecordAt, maskedCrc32c, RecordCorruptError, type RecordAt } from "./record.js";
 export * from "./messages.js";
 export { buildHistogram, tensorflowBucketLimits, bucketIndex, type HistogramBins } from "./histogram.js";

@@ -1,8 +1,10 @@
 // Reading event files: records with both CRCs verified, decoded into Events;
 // a file still being written is read up to its last whole record, and reading
-// can resume from a byte offset (tailing). Also lists the runs of a logdir.
+// can resume from a byte offset. Also lists the runs of a logdir.
 // Used by tests, the report and the dashboard.
-// Not here: writing (event-file-writer.ts), interpreting summaries (summaries.ts).
+// Not here: writing (event-file-writer.ts), interpreting summaries
+// (summaries.ts), following files as they grow (the dashboard's
+// src/board/event-scanner.ts).
 
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join, relative, sep } from "node:path";
@@ -73,21 +75,6 @@ export function decodeEventRecords(bytes: Uint8Array, source: string, baseOffset
 export function readEventFile(path: string, fromOffset = 0): EventFileChunk {
   const bytes = readFrom(path, fromOffset);
   return { path, ...decodeEventRecords(bytes, path, fromOffset) };
-}
-
-/** Follows a growing event file: each poll() returns the events appended since the last. */
-export class EventFileTailer {
-  /** Offset of the first byte not read yet. */
-  offset = 0;
-
-  constructor(readonly path: string) {}
-
-  /** New whole records since the last call (a partial last record is left for the next call). */
-  poll(): EventRecord[] {
-    const chunk = readEventFile(this.path, this.offset);
-    this.offset = chunk.nextOffset;
-    return chunk.events;
-  }
 }
 
 /** True for TensorBoard event file names (TensorBoard's own test: the name contains "tfevents"). */

@@ -176,14 +176,4 @@ export class SummaryWriter {
     }
     if (firstError !== undefined) throw firstError;
   }
-
-  /** Same as flush(), named for use in signal handlers. */
-  flushSync(): void {
-    this.flush();
-  }
-
-  /** Same as close(), named for use in signal handlers. */
-  closeSync(): void {
-    this.close();
-  }
 }

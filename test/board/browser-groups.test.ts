@@ -27,8 +27,7 @@ const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.me
 const WAIT_MS = 15_000;
 
 // Functions given to page.evaluate run in the page; this file is type-checked
-// without the DOM's types, so the page's objects are typed loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// without the DOM's types, so the page's objects are typed loosely (any).
 type PageElement = any;
 
 const CARD = '.chart-card[data-tag="loss/train"]';

@@ -22,8 +22,7 @@ if (required && !available) throw new Error(`${CHROMIUM} is missing: .ci/run ins
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 
 // Functions given to page.evaluate run in the page; this file is type-checked
-// without the DOM's types, so the page's objects are typed loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// without the DOM's types, so the page's objects are typed loosely (any).
 type PageElement = any;
 
 let board: Board;
