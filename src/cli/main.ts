@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The `lenet-lab` command: a thin shell that parses arguments and calls into
-// src/train (and, as they arrive, src/figures, src/report, src/board). No
-// training logic lives here: each command lives in its own <name>-command.ts
-// and registers itself on the program. Exit codes: 0 done, 1 failed, 2 bad
-// arguments, 3 a run diverged, 130/143 stopped by SIGINT/SIGTERM.
+// the modules below it (src/train, src/figures, src/report, src/board and
+// others). No training logic lives here: each command lives in its own
+// <name>-command.ts and registers itself on the program. Exit codes: 0 done,
+// 1 failed, 2 bad arguments, 3 a run diverged, 130/143 stopped by SIGINT/SIGTERM.
 
 import { Command, CommanderError } from "commander";
 import { IdxFormatError } from "../data/idx.js";
@@ -17,6 +17,7 @@ import { registerBoardCommand } from "./board-command.js";
 import { registerFeaturesCommand } from "./features-command.js";
 import { registerCompareCommand } from "./compare-command.js";
 import { registerReportCommand } from "./report-command.js";
+import { registerExportCommand } from "./export-command.js";
 
 const program = new Command()
   .name("lenet-lab")
@@ -31,6 +32,7 @@ registerSummaryCommand(program);
 registerFeaturesCommand(program);
 registerCompareCommand(program);
 registerReportCommand(program);
+registerExportCommand(program);
 
 /** What to do about an error of the file system, by its code. */
 const DISK_ERRORS: Record<string, string> = {

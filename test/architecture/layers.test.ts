@@ -20,6 +20,7 @@ const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
  *   tensorboard   event files: framing, summaries, writer, reader
  *   figures       pictures of tensors, fc2 maps (data in, PNG out)
  *   train         configs, the training loop, run directories, logging a run
+ *   export        a finished run's network in other formats (ONNX)
  *   stats         groups of seeds and their statistics
  *   sweep         a grid of runs: its points, running them as processes, resuming it
  *   report        what is made from finished runs: fc2 maps of runs, findings, the report
@@ -27,7 +28,7 @@ const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
  *   cli           the command, a thin shell
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ["util", "io"], ["data"], ["engine"], ["optim"], ["tensorboard"], ["figures"], ["train"], ["stats"], ["sweep"], ["report"], ["board"], ["cli"],
+  ["util", "io"], ["data"], ["engine"], ["optim"], ["tensorboard"], ["figures"], ["train"], ["export"], ["stats"], ["sweep"], ["report"], ["board"], ["cli"],
 ];
 
 const rankOf = (folder: string) => LAYERS.findIndex((layer) => layer.includes(folder));
