@@ -42,11 +42,15 @@ export interface StepInfo {
  * Called during training. onStep runs after each optimizer step (params.grads
  * still hold that step's gradients); onEval after each evaluation, when the
  * network's last forward was the final test batch. Callbacks may read the
- * network but must not change it.
+ * network but must not change it. Either may return "stop" to end training
+ * after this iteration: the test set is evaluated once more (unless it just
+ * was) and the result returned as if the run had been that long.
  */
 export interface TrainingCallbacks {
-  onStep?(step: StepInfo, network: Network): void;
-  onEval?(record: EvalRecord, network: Network): void;
+  /** Return "stop" to end training after this iteration (any other value is ignored). */
+  onStep?(step: StepInfo, network: Network): unknown;
+  /** Return "stop" to end training after this evaluation (any other value is ignored). */
+  onEval?(record: EvalRecord, network: Network): unknown;
 }
 
 export interface TrainingResult {
@@ -114,6 +118,8 @@ export interface TrainOptions {
   onCheckpoint?(state: TrainingState): void;
   /** Checked after every iteration: when it says so, a checkpoint is taken and InterruptedError thrown. */
   shouldStop?(): boolean;
+  /** The learning rate of each iteration (1, 2, …); default: config.lr throughout. */
+  learningRate?(iteration: number): number;
 }
 
 /**
@@ -162,31 +168,36 @@ export async function train(config: RunConfig, dataset: Dataset, options: TrainO
     elapsedMilliseconds: performance.now() - started,
   });
 
-  for (let iteration = (resume?.iteration ?? 0) + 1; iteration <= config.iterations; iteration++) {
+  let stopRequested = false;
+  let lastIteration = resume?.iteration ?? 0;
+  for (let iteration = (resume?.iteration ?? 0) + 1; iteration <= config.iterations && !stopRequested; iteration++) {
+    lastIteration = iteration;
+    const lr = options.learningRate ? options.learningRate(iteration) : config.lr;
+    if (!(Number.isFinite(lr) && lr >= 0)) throw new RangeError(`the learning rate schedule gave ${lr} for iteration ${iteration}; it must be a finite number ≥ 0`);
     const stepStart = performance.now();
     sampler.next(indices);
     forwardImageSet(model, dataset.train, indices, B, input, labels);
     const { loss, correct } = model.loss(labels);
     model.backward(labels);
     if (config.onNan === "stop") {
-      if (!Number.isFinite(loss)) throw new DivergenceError(iteration, `the loss is ${loss}`, config.lr);
+      if (!Number.isFinite(loss)) throw new DivergenceError(iteration, `the loss is ${loss}`, lr);
       if (loss > DIVERGED_LOSS) {
         throw new DivergenceError(iteration, `the loss is ${loss.toPrecision(4)}, more than ${DIVERGED_LOSS.toFixed(2)} ` +
-          "(10 × the loss of guessing at random among 10 classes)", config.lr);
+          "(10 × the loss of guessing at random among 10 classes)", lr);
       }
       const bad = firstNonFiniteGradient(model);
-      if (bad) throw new DivergenceError(iteration, `the gradient of ${bad} is not finite`, config.lr);
+      if (bad) throw new DivergenceError(iteration, `the gradient of ${bad} is not finite`, lr);
     }
-    optimizer.step(config.lr);
+    optimizer.step(lr);
     const stepEnd = performance.now();
     trainMilliseconds += stepEnd - stepStart;
 
     window.loss += loss;
     window.correct += correct;
     window.steps++;
-    callbacks.onStep?.({ iteration, loss, accuracy: correct / B, lr: config.lr }, model);
+    if (callbacks.onStep?.({ iteration, loss, accuracy: correct / B, lr }, model) === "stop") stopRequested = true;
 
-    if (iteration % config.evalEvery === 0 || iteration === config.iterations) {
+    if (iteration % config.evalEvery === 0 || iteration === config.iterations || stopRequested) {
       const test = evaluateImageSet(model, dataset.test, evalBuffers);
       const record: EvalRecord = {
         iteration,
@@ -199,12 +210,12 @@ export async function train(config: RunConfig, dataset: Dataset, options: TrainO
         seconds: (performance.now() - started) / 1000,
       };
       history.push(record);
-      callbacks.onEval?.(record, model);
+      if (callbacks.onEval?.(record, model) === "stop" && iteration < config.iterations) stopRequested = true;
       window = { loss: 0, correct: 0, steps: 0 };
     }
     const every = options.checkpointEvery ?? 0;
-    if ((every > 0 && iteration % every === 0) || iteration === config.iterations) options.onCheckpoint?.(snapshot(iteration));
-    if (options.shouldStop?.() && iteration < config.iterations) {
+    if ((every > 0 && iteration % every === 0) || iteration === config.iterations || stopRequested) options.onCheckpoint?.(snapshot(iteration));
+    if (!stopRequested && options.shouldStop?.() && iteration < config.iterations) {
       const state = snapshot(iteration);
       options.onCheckpoint?.(state);
       throw new InterruptedError(iteration, state);
@@ -223,7 +234,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: TrainO
     final: history[history.length - 1],
     seconds: (performance.now() - started) / 1000,
     trainSeconds,
-    trainImagesPerSecond: (config.iterations * B) / trainSeconds,
+    trainImagesPerSecond: (lastIteration * B) / trainSeconds,
   };
 }
 

@@ -25,10 +25,10 @@ const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
  *   sweep         a grid of runs: its points, running them as processes, resuming it
  *   report        what is made from finished runs: fc2 maps of runs, findings, the report
  *   board         the dashboard (server and page)
- *   cli           the command, a thin shell
+ *   cli, api      the command, a thin shell; the library's entry point (import … from "lenet-lab")
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ["util", "io"], ["data"], ["engine"], ["optim"], ["tensorboard"], ["figures"], ["train"], ["export"], ["stats"], ["sweep"], ["report"], ["board"], ["cli"],
+  ["util", "io"], ["data"], ["engine"], ["optim"], ["tensorboard"], ["figures"], ["train"], ["export"], ["stats"], ["sweep"], ["report"], ["board"], ["cli", "api"],
 ];
 
 const rankOf = (folder: string) => LAYERS.findIndex((layer) => layer.includes(folder));
