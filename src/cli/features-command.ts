@@ -1,5 +1,6 @@
 // `lenet-lab features RUN_DIR…`: the fc2 maps of finished runs, from their
-// checkpoints, into RUN_DIR/fc2 (see src/figures/fc2-files.ts for the files).
+// checkpoints, into RUN_DIR/fc2 (see src/figures/fc2-files.ts for the files),
+// and what each run gets wrong: RUN_DIR/confusion.png and misclassified.png.
 // A thin shell over src/report/fc2-runs.ts: parses and checks the options,
 // then loads, computes and writes.
 
@@ -7,6 +8,7 @@ import { Command, Option } from "commander";
 import { COLORMAPS, parseColormap } from "../figures/colormaps.js";
 import { SCALES, parseScale } from "../figures/fc2-figures.js";
 import { DEFAULT_PER_DIGIT, PICKS, PickRule } from "../figures/fc2-matrices.js";
+import { CONFUSION_PNG, MISCLASSIFIED_PNG, writeRunsClassFigures } from "../report/class-runs.js";
 import { Fc2MapOptions, computeRunsFc2, writeRunsFc2 } from "../report/fc2-runs.js";
 import { ConfigError, parseNumber } from "../train/config.js";
 import { RunLoadError } from "../train/load-run.js";
@@ -61,6 +63,8 @@ export async function featuresCommand(runDirs: string[], options: FeaturesComman
   }
   const written = await writeRunsFc2(runs, fc2Options);
   for (const run of runs) console.log(`${run.runName}: fc2 maps of ${fc2Options.perDigit} test images per digit → ${run.runDir}/fc2`);
+  written.push(...await writeRunsClassFigures(runs.map((run) => run.runDir)));
+  for (const run of runs) console.log(`${run.runName}: confusion matrix and surest mistakes → ${run.runDir}/${CONFUSION_PNG}, ${MISCLASSIFIED_PNG}`);
   return written;
 }
 
@@ -69,7 +73,7 @@ export function registerFeaturesCommand(program: Command): void {
   addFc2Options(program
     .command("features")
     .description("fc2 feature maps of finished runs: RUN_DIR/fc2/digit-<d>.png and .csv, all-digits.png, class-means.png, " +
-      "class-similarity.png, indices.json")
+      "class-similarity.png, indices.json; and RUN_DIR/confusion.png, misclassified.png")
     .argument("<run-dir...>", "directories of finished runs (holding run.json and model.safetensors)"))
     .action(async (runDirs: string[], options: FeaturesCommandOptions) => {
       await featuresCommand(runDirs, options);

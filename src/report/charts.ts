@@ -126,6 +126,46 @@ export function unitHealthChart(groups: readonly ChartGroup[]): TopLevelSpec | n
     { field: "kind", type: "nominal", title: "units", scale: { domain: ["dead", "saturated"], range: [[1, 0], [5, 3]] } });
 }
 
+/**
+ * Each class's test error at the end (1 − its accuracy), per group: a bar per
+ * group and class (the mean over the seeds) from zero, and a line from the
+ * lowest to the highest seed. Errors rather than accuracies, so that the bars
+ * can start at zero and still show a difference of a point. From run.json's
+ * `classes`; null when no run has them.
+ */
+export function perClassErrorChart(groups: readonly ChartGroup[]): TopLevelSpec | null {
+  const values = groups.flatMap((group) => {
+    const withClasses = group.runs.map((run) => run.summary.classes).filter((c): c is NonNullable<typeof c> => c !== undefined);
+    if (withClasses.length === 0) return [];
+    return withClasses[0]!.names.map((name, c) => {
+      const errors = withClasses.map((classes) => classes.perClassAccuracy[c]).filter((a): a is number => typeof a === "number").map((a) => 1 - a);
+      const mean = errors.reduce((sum, e) => sum + e, 0) / errors.length;
+      return { group: group.name, class: name, mean, low: Math.min(...errors), high: Math.max(...errors), seeds: errors.length };
+    });
+  });
+  if (values.length === 0) return null;
+  const classes = [...new Set(values.map((v) => v.class))];
+  const most = Math.max(...values.map((v) => v.seeds));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: "Test error of each class at the end (1 − its accuracy)",
+      subtitle: most >= 2 ? "bar: mean over a group's seeds · black line: its lowest to highest seed" : "one seed per group" },
+    data: { values },
+    width: { step: 16 },
+    height: 220,
+    encoding: {
+      x: { field: "class", type: "ordinal", sort: classes, title: "class", axis: { labelAngle: 0 } },
+      xOffset: { field: "group", type: "nominal", sort: groups.map((g) => g.name) },
+    },
+    layer: [
+      { mark: { type: "bar" }, encoding: {
+        y: { field: "mean", type: "quantitative", title: "test error", axis: { format: ".0%" } },
+        color: groupColor(groups.map((g) => g.name)) } },
+      { mark: { type: "rule", strokeWidth: 1.2, color: "#222" }, encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } },
+    ],
+  } as TopLevelSpec;
+}
+
 export interface ParameterValues {
   run: string;
   parameter: string;

@@ -12,6 +12,7 @@
 import { Description, Difference, excludesZero, welchDifference } from "../stats/describe.js";
 import { ExperimentSetting, comparablePairs, seedList } from "../stats/run-groups.js";
 import type { RunConfig } from "../train/config.js";
+import { classFindings } from "./class-findings.js";
 import { LEARNED_ACCURACY, ReportGroup, SeedOutcome, groupLabel, reportGroups } from "./groups.js";
 import type { RunRecord, UnfinishedRun } from "./run-data.js";
 
@@ -338,6 +339,7 @@ export function computeFindings(runs: readonly RunRecord[], fc2: ReadonlyMap<str
     ...comparisons(groups),
     ...groups.map(groupSummary),
     ...seedFindings(groups),
+    ...classFindings(groups),
     ...gradientFindings(groups),
     ...unitFindings(groups),
     ...fc2Findings(groups, fc2),

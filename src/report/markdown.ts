@@ -17,6 +17,8 @@ export interface RunFigures {
   /** TensorBoard images of the run, in display order. */
   logged: { tag: string; path: string; step: number; firstPath?: string; firstStep?: number }[];
   fc2?: { allDigits: string; classMeans: string; similarity: string; digits: string[] };
+  /** confusion.png and misclassified.png of the run. */
+  classes?: { confusion: string; misclassified: string };
 }
 
 export interface ReportContent {
@@ -29,7 +31,7 @@ export interface ReportContent {
   /** fc2 numbers of the runs that have maps, by run name. */
   fc2Stats?: ReadonlyMap<string, Fc2Stats>;
   findings: readonly string[];
-  charts: { loss?: string; accuracy?: string; gradients?: string; units?: string; weights?: string };
+  charts: { loss?: string; accuracy?: string; gradients?: string; units?: string; weights?: string; perClass?: string };
   figures: ReadonlyMap<string, RunFigures>;
   crossRun?: { all: string; digits: string[] };
   /** The range of each run's fc2 values, for reading the shared scale. */
@@ -203,6 +205,22 @@ export function reportMarkdown(c: ReportContent): string {
   if (seeded) out.push("Each configuration's mean over its seeds as a line, the band from its lowest to its highest seed shaded, each seed faint.", "");
   if (c.charts.loss) out.push(image("loss curves", c.charts.loss), "");
   if (c.charts.accuracy) out.push(image("accuracy curves", c.charts.accuracy), "");
+
+  const withClasses = shown.filter((s) => c.figures.get(s.run.name)?.classes);
+  if (c.charts.perClass || withClasses.length > 0) {
+    out.push("## Which classes each configuration gets wrong", "",
+      "Accuracy alone hides what a network gets wrong. Below: each class's test error, then each configuration's confusion " +
+        "matrix (rows: the true class; columns: what the network predicted; the colour is the share of the true class's images " +
+        "in the cell) and the test images it was surest of and still got wrong. The most confused pairs are in Findings.", "");
+    if (c.charts.perClass) out.push(image("test error of each class", c.charts.perClass), "");
+    if (withClasses.length > 0) {
+      const cells = (pick: (f: NonNullable<RunFigures["classes"]>) => string, alt: string) =>
+        withClasses.map((s) => image(`${s.label} ${alt}`, pick(c.figures.get(s.run.name)!.classes!))).join(" | ");
+      out.push(`| | ${withClasses.map((s) => escapeMarkdown(s.label)).join(" | ")} |`, `|---|${withClasses.map(() => "---").join("|")}|`,
+        `| confusion matrix | ${cells((f) => f.confusion, "confusion matrix")} |`,
+        `| surest mistakes | ${cells((f) => f.misclassified, "misclassified test images")} |`, "");
+    }
+  }
 
   out.push("## Diagnostics", "",
     "Why a network learns slowly shows in its gradients: the norm of each layer's gradient on a training batch, and the " +

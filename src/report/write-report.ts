@@ -23,7 +23,8 @@ import { MODEL_FILE } from "../train/run-directory.js";
 import { GROUP_RUNS_DIR } from "../stats/run-groups.js";
 import type { TopLevelSpec } from "vega-lite";
 import { writeGroupAggregateRuns } from "../stats/aggregate-runs.js";
-import { ChartGroup, ParameterValues, curvesChart, gradientNormChart, unitHealthChart, weightDistributionChart } from "./charts.js";
+import { ChartGroup, ParameterValues, curvesChart, gradientNormChart, perClassErrorChart, unitHealthChart, weightDistributionChart } from "./charts.js";
+import { CONFUSION_PNG, MISCLASSIFIED_PNG, hasClassFigures, writeRunsClassFigures } from "./class-runs.js";
 import { Fc2Stats, computeFindings } from "./findings.js";
 import { reportHtml } from "./html.js";
 import { reportGroups } from "./groups.js";
@@ -55,6 +56,20 @@ export interface WrittenReport {
   markdown: string;
   runs: string[];
   notes: string[];
+}
+
+/** Makes confusion.png and misclassified.png for finished runs that have a model but not those figures; returns notes on failures. */
+async function ensureClassFigures(data: LogdirData): Promise<string[]> {
+  const notes: string[] = [];
+  for (const run of data.runs) {
+    if (hasClassFigures(run.dir) || !existsSync(join(run.dir, MODEL_FILE))) continue;
+    try {
+      await writeRunsClassFigures([run.dir]);
+    } catch (error) {
+      notes.push(`confusion and misclassified figures of ${run.name} could not be made: ${(error as Error).message}`);
+    }
+  }
+  return notes;
 }
 
 /** Makes fc2 maps for finished runs that have a model but no fc2 directory; returns notes on failures. */
@@ -94,7 +109,7 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   const colormap = options.colormap ?? options.fc2?.colormap ?? "viridis";
   const fc2Options: Fc2MapOptions = options.fc2 ?? { pick: "first", seed: null, scale: "minmax", colormap };
   let data = readLogdir(logdir);
-  const notes = await ensureFc2Maps(data, fc2Options);
+  const notes = [...await ensureFc2Maps(data, fc2Options), ...await ensureClassFigures(data)];
   data = readLogdir(logdir);
   const runs = data.runs;
   const groups = reportGroups(runs, data.unfinished);
@@ -153,6 +168,7 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
     charts.accuracy = await chart("accuracy", curvesChart(chartGroups, "accuracy"));
     charts.gradients = await chart("gradient-norms", gradientNormChart(chartGroups));
     charts.units = await chart("dead-and-saturated-units", unitHealthChart(chartGroups));
+    charts.perClass = await chart("per-class-error", perClassErrorChart(chartGroups));
     const parameters: ParameterValues[] = [];
     for (const run of shown) {
       try {
@@ -188,7 +204,12 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
       similarity: copy(join(fc2Dir, CLASS_SIMILARITY_PNG), `img/fc2/${run.name}/${CLASS_SIMILARITY_PNG}`)!,
       digits: Array.from({ length: 10 }, (_, d) => copy(join(fc2Dir, digitPngName(d)), `img/fc2/${run.name}/${digitPngName(d)}`)!),
     } : undefined;
-    figures.set(run.name, { logged, fc2: fc2 && [fc2.allDigits, fc2.classMeans, fc2.similarity, ...fc2.digits].every(Boolean) ? fc2 : undefined });
+    const confusion = copy(join(run.dir, CONFUSION_PNG), `img/classes/${run.name}/${CONFUSION_PNG}`);
+    const misclassified = copy(join(run.dir, MISCLASSIFIED_PNG), `img/classes/${run.name}/${MISCLASSIFIED_PNG}`);
+    figures.set(run.name, {
+      logged, fc2: fc2 && [fc2.allDigits, fc2.classMeans, fc2.similarity, ...fc2.digits].every(Boolean) ? fc2 : undefined,
+      classes: confusion && misclassified ? { confusion, misclassified } : undefined,
+    });
   }
   const compareDir = join(data.logdir, COMPARE_DIR);
   if (shownWithFc2.length > 0 && existsSync(join(compareDir, CROSS_RUN_ALL_PNG))) {

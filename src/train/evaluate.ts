@@ -1,9 +1,12 @@
-// Evaluation of a network on a whole image set (forward only, in large batches).
+// Evaluation of a network on a whole image set (forward only, in large
+// batches): the mean loss, the accuracy, and the confusion matrix of the
+// predictions (confusion.ts), which costs an argmax per image.
 
 import { ImageSet } from "../data/datasets.js";
 import { forwardImageSet } from "./image-staging.js";
-import { INPUT_VALUES_PER_IMAGE } from "../engine/architecture.js";
+import { INPUT_VALUES_PER_IMAGE, LENET } from "../engine/architecture.js";
 import { Network } from "../engine/network.js";
+import { ConfusionMatrix, addToConfusion, emptyConfusion } from "./confusion.js";
 
 export const EVAL_BATCH_SIZE = 500;
 
@@ -13,6 +16,8 @@ export interface EvalResult {
   /** Fraction of images whose argmax logit is the label. */
   accuracy: number;
   count: number;
+  /** [true class][predicted class] counts over the set; its trace ÷ count is `accuracy`. */
+  confusion: ConfusionMatrix;
 }
 
 /** Reusable input buffers for evaluation, so repeated evaluations allocate nothing. */
@@ -26,13 +31,16 @@ export class EvalBuffers {
 export function evaluateImageSet(model: Network, set: ImageSet, buffers = new EvalBuffers()): EvalResult {
   let totalLoss = 0;
   let correct = 0;
+  const classes = LENET.classes;
+  const confusion = emptyConfusion(classes);
   for (let start = 0; start < set.count; start += EVAL_BATCH_SIZE) {
     const count = Math.min(EVAL_BATCH_SIZE, set.count - start);
     for (let k = 0; k < count; k++) buffers.indices[k] = start + k;
-    forwardImageSet(model, set, buffers.indices, count, buffers.input, buffers.labels);
+    const logits = forwardImageSet(model, set, buffers.indices, count, buffers.input, buffers.labels);
+    addToConfusion(confusion, logits, buffers.labels, count, classes);
     const result = model.loss(buffers.labels);
     totalLoss += result.loss * count;
     correct += result.correct;
   }
-  return { loss: totalLoss / set.count, accuracy: correct / set.count, count: set.count };
+  return { loss: totalLoss / set.count, accuracy: correct / set.count, count: set.count, confusion };
 }

@@ -12,6 +12,7 @@ import { writeFileAtomic } from "../io/atomic-write.js";
 import { encodeSafetensors } from "../io/safetensors.js";
 import { ConfigError, RunConfig } from "./config.js";
 import type { FinalWindow } from "./final-window.js";
+import { ConfusionMatrix, confusionRows, perClassAccuracy } from "./confusion.js";
 import { EvalRecord } from "./trainer.js";
 
 export const RUN_FILE = "run.json";
@@ -78,6 +79,8 @@ export interface RunSummary {
    * evaluation, absent in early runs.
    */
   finalWindow?: FinalWindow | null;
+  /** The test set's confusion matrix and per-class accuracy at the latest evaluation; absent in early runs. */
+  classes?: ClassesSummary;
   /** Iterations done so far (config.iterations once finished). */
   iterations: number;
   epochs: number;
@@ -100,6 +103,25 @@ export interface RunSummary {
   resumedAt?: number[];
   /** When run.json was last written. */
   updatedAt: string;
+}
+
+/** run.json's `classes`: which classes the network gets wrong, at one evaluation. */
+export interface ClassesSummary {
+  /** The evaluation's iteration. */
+  iteration: number;
+  names: string[];
+  /** confusion[true][predicted]: test images of class `true` predicted as `predicted`. */
+  confusion: number[][];
+  /** confusion[c][c] ÷ the row's sum. */
+  perClassAccuracy: number[];
+}
+
+export function classesSummary(at: { iteration: number; confusion: ConfusionMatrix }, names: readonly string[]): ClassesSummary {
+  const classes = names.length;
+  return {
+    iteration: at.iteration, names: [...names], confusion: confusionRows(at.confusion, classes),
+    perClassAccuracy: perClassAccuracy(at.confusion, classes),
+  };
 }
 
 export function writeRunSummary(runDir: string, summary: RunSummary): void {

@@ -6,6 +6,7 @@
 //               learning_rate
 //               gradient_norm/<layer>             L2 norm of the layer's weight and bias gradients
 //               loss/test, accuracy/test          every evaluation
+//               accuracy_per_class/<d>            every evaluation: each class's test accuracy (<d>-<name> for named classes)
 //               dead_fraction/<layer>             relu-like: units ≤ 0 on every probe image
 //               saturated_fraction/<layer>        sigmoid, tanh: activations in the flat tails
 //   histograms  conv1/weight … fc3/bias           every summaryEvery iterations (standard and full)
@@ -13,6 +14,8 @@
 //               gradients/<param>, activations/<layer> (on a fifth of the probe batch)   (full)
 //   images      kernels/conv1, kernels/conv2, weights/fc1…fc3,
 //               feature_maps/conv1, feature_maps/conv2 (probe image 0), inputs (once)
+//               confusion/test                    every evaluation (standard and full): the test set's
+//                                                 confusion matrix, counts in row-normalised cells
 //   graph       the network's GraphDef (once)
 //   text        config
 //   hparams     the config and the final test accuracy and loss
@@ -34,10 +37,12 @@ import { INPUT_VALUES_PER_IMAGE, LENET, LENET_INPUT_PADDING, describeLayer, desc
 import { ActivationName } from "../engine/layers/activations.js";
 import { FeatureMaps, Network } from "../engine/network.js";
 import { ParameterSet } from "../engine/parameters.js";
+import { confusionImage } from "../figures/confusion-image.js";
 import { TensorImage, digitStrip, featureMapGrid, kernelGrid, matrixImage } from "../figures/tensor-images.js";
 import { buildModelGraph } from "../tensorboard/model-graph.js";
 import { SummaryWriter } from "../tensorboard/summary-writer.js";
 import { RunConfig } from "./config.js";
+import { ConfusionMatrix, perClassAccuracy } from "./confusion.js";
 import { EvalRecord, StepInfo } from "./trainer.js";
 
 export const PROBE_PER_CLASS = 10;
@@ -131,14 +136,20 @@ export class RunLogger {
     }
   }
 
-  /** After each evaluation. */
-  evaluated(record: EvalRecord): void {
-    this.timed(() => this.evaluatedUntimed(record));
+  /** After each evaluation; `confusion` is the test set's confusion matrix. */
+  evaluated(record: EvalRecord, confusion?: ConfusionMatrix): void {
+    this.timed(() => this.evaluatedUntimed(record, confusion));
   }
 
-  private evaluatedUntimed(record: EvalRecord): void {
+  private evaluatedUntimed(record: EvalRecord, confusion?: ConfusionMatrix): void {
     this.writer.addScalar("loss/test", record.testLoss, record.iteration);
     this.writer.addScalar("accuracy/test", record.testAccuracy, record.iteration);
+    if (!confusion) return;
+    const classes = LENET.classes;
+    perClassAccuracy(confusion, classes).forEach((accuracy, c) => {
+      if (Number.isFinite(accuracy)) this.writer.addScalar(perClassTag(c, this.dataset), accuracy, record.iteration);
+    });
+    if (this.config.summaries !== "minimal") this.addImage("confusion/test", confusionImage(confusion, classes), record.iteration);
   }
 
   /** Distributions, pictures and diagnostics of the network as it is now. */
@@ -243,6 +254,13 @@ export class RunLogger {
   private addImage(tag: string, image: TensorImage, step: number): void {
     this.writer.addImage(tag, image.pixels, { width: image.width, height: image.height, channels: 1, palette: image.palette }, step);
   }
+}
+
+/** The scalar tag of a class's test accuracy: accuracy_per_class/3, or accuracy_per_class/3-dress for a data set with class names. */
+export function perClassTag(c: number, dataset: Pick<Dataset, "name" | "classNames">): string {
+  if (dataset.name === "mnist") return `accuracy_per_class/${c}`;
+  const name = (dataset.classNames[c] ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return name ? `accuracy_per_class/${c}-${name}` : `accuracy_per_class/${c}`;
 }
 
 /**

@@ -14,6 +14,8 @@ import { SummaryWriter } from "../tensorboard/summary-writer.js";
 import { Checkpoint, writeCheckpoint } from "./checkpoint.js";
 import { RunConfig } from "./config.js";
 import { finalWindowOf } from "./final-window.js";
+import { ConfusionMatrix } from "./confusion.js";
+import { classesSummary } from "./run-directory.js";
 import { RunSummary, writeModel, writeRunSummary } from "./run-directory.js";
 import { RunLogger } from "./run-logger.js";
 import { DivergenceError, EvalRecord, InterruptedError, StepInfo, TrainingState, train } from "./trainer.js";
@@ -50,6 +52,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
   let state: TrainingState | undefined = resume?.state;
   let iteration = resume?.state.iteration ?? 0;
   const history: EvalRecord[] = [...(resume?.state.history ?? [])];
+  // The confusion matrix of the latest evaluation (a resumed run has none until its first).
+  let lastClasses: { iteration: number; confusion: ConfusionMatrix } | undefined;
   const started = performance.now() - (resume?.state.elapsedMilliseconds ?? 0);
   const model = summarizeModel(config.activation);
   const writer = new SummaryWriter(runDir);
@@ -63,6 +67,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
       status,
       final: last ? { trainLoss: last.trainLoss, trainAccuracy: last.trainAccuracy, testLoss: last.testLoss, testAccuracy: last.testAccuracy } : null,
       finalWindow: finalWindowOf(history),
+      ...(lastClasses ? { classes: classesSummary(lastClasses, dataset.classNames) } : {}),
       iterations: iteration,
       epochs: (iteration * config.batchSize) / dataset.train.count,
       seconds: (performance.now() - started) / 1000,
@@ -96,10 +101,11 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
           options.progress?.step?.(step);
           logger.step(step, network);
         },
-        onEval(evaluation) {
+        onEval(evaluation, _network, test) {
           history.push(evaluation);
+          lastClasses = { iteration: evaluation.iteration, confusion: test.confusion };
           options.progress?.evaluated?.(evaluation);
-          logger.evaluated(evaluation);
+          logger.evaluated(evaluation, test.confusion);
         },
       },
       onCheckpoint(checkpointState) {

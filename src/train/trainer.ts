@@ -12,7 +12,7 @@ import { forwardImageSet } from "./image-staging.js";
 import { Network } from "../engine/network.js";
 import { Optimizer, OptimizerState } from "../optim/optimizers.js";
 import { RunConfig } from "./config.js";
-import { EvalBuffers, evaluateImageSet } from "./evaluate.js";
+import { EvalBuffers, EvalResult, evaluateImageSet } from "./evaluate.js";
 
 /** Random stream id of the training-data order (see INIT_STREAM for the weights). */
 export const DATA_ORDER_STREAM = 2;
@@ -49,8 +49,11 @@ export interface StepInfo {
 export interface TrainingCallbacks {
   /** Return "stop" to end training after this iteration (any other value is ignored). */
   onStep?(step: StepInfo, network: Network): unknown;
-  /** Return "stop" to end training after this evaluation (any other value is ignored). */
-  onEval?(record: EvalRecord, network: Network): unknown;
+  /**
+   * `evaluation` also holds the test set's confusion matrix. Return "stop" to
+   * end training after this evaluation (any other value is ignored).
+   */
+  onEval?(record: EvalRecord, network: Network, evaluation: EvalResult): unknown;
 }
 
 export interface TrainingResult {
@@ -210,7 +213,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: TrainO
         seconds: (performance.now() - started) / 1000,
       };
       history.push(record);
-      if (callbacks.onEval?.(record, model) === "stop" && iteration < config.iterations) stopRequested = true;
+      if (callbacks.onEval?.(record, model, test) === "stop" && iteration < config.iterations) stopRequested = true;
       window = { loss: 0, correct: 0, steps: 0 };
     }
     const every = options.checkpointEvery ?? 0;

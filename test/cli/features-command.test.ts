@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { decodePng } from "../../src/io/png.js";
 import { tempDir } from "../idx-files.js";
 import { writeFakeRun } from "../figures/fake-run.js";
 import { lenetLab } from "../cli-process.js";
@@ -19,6 +20,12 @@ describe("lenet-lab features", () => {
     expect(indices).toMatchObject({ pick: "random", seed: 3, perDigit: 100, colormap: "gray", scale: { rule: "shared" } });
     expect(indices.indices).toHaveLength(10);
     for (let d = 0; d < 10; d++) expect(existsSync(join(runDir, "fc2", `digit-${d}.png`))).toBe(true);
+    // What the run gets wrong: the labelled confusion matrix and its surest mistakes, as real PNGs.
+    expect(stdout).toContain(`confusion matrix and surest mistakes → ${runDir}/confusion.png, misclassified.png`);
+    const confusion = decodePng(readFileSync(join(runDir, "confusion.png")));
+    const misclassified = decodePng(readFileSync(join(runDir, "misclassified.png")));
+    expect(confusion.width).toBeGreaterThan(2 * 400);
+    expect(misclassified.width).toBeGreaterThan(2 * 8 * 56);
   });
 
   it.each([

@@ -48,7 +48,9 @@ describe("a training run read by TensorBoard's own loader", () => {
       "feature_maps/conv1": [6 * 28 * 3 + 5 * 1, 28 * 3], // 6 maps 28×28 at ×3 in a row
       "feature_maps/conv2": [8 * 10 * 6 + 7 * 3, 2 * 10 * 6 + 3], // 16 maps 10×10 at ×6, 8 per row
       inputs: [3 * 28 * 4 + 2 * 4, 28 * 4], // three digits at ×4
+      "confusion/test": [16 + 10 * 40 + 1, 16 + 10 * 22 + 1], // 10 × 10 cells of 40 × 22 after a 16-pixel margin for the class numbers
     };
+    for (let d = 0; d < 10; d++) expect(run.scalars[`accuracy_per_class/${d}`], `accuracy_per_class/${d}`).toMatchObject({ points: 4, last_step: 200 });
     for (const [tag, [width, height]] of Object.entries(images)) {
       expect(run.images[tag], tag).toMatchObject({ width, height, last_images: [{ decoded: true, matches_declared_size: true }] });
     }

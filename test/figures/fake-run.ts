@@ -18,6 +18,8 @@ export interface FakeRunOptions {
   testAccuracies?: number[];
   seconds?: number;
   status?: string;
+  /** run.json's `classes`: the test set's confusion matrix at the end. */
+  classes?: { confusion: number[][]; names?: string[] };
 }
 
 /** A run directory as `lenet-lab train` leaves it, for a network with seeded random weights. */
@@ -40,6 +42,11 @@ export function writeFakeRun(logdir: string, options: FakeRunOptions = {}): { ru
     run: config.runName, runDir, config, status: options.status ?? "finished", final, iterations: config.iterations, epochs: 1,
     seconds: options.seconds ?? 1, trainSeconds: 1, trainImagesPerSecond: 100, parameterCount: network.params.count,
     history, updatedAt: new Date().toISOString(),
+    ...(options.classes ? { classes: {
+      iteration: config.iterations, names: options.classes.names ?? options.classes.confusion.map((_, c) => String(c)),
+      confusion: options.classes.confusion,
+      perClassAccuracy: options.classes.confusion.map((row, c) => row[c]! / row.reduce((sum, v) => sum + v, 0)),
+    } } : {}),
   } as unknown as RunSummary;
   writeRunSummary(runDir, summary);
   return { runDir, network };

@@ -89,6 +89,29 @@ describe("findings over groups of seeds", () => {
   });
 });
 
+describe("findings about confused classes", () => {
+  const withMistakes = (counts: [number, number, number][]) => counts.map(([fourNine, sevenTwo, threeFive], seed) =>
+    ({ seed, accuracies: endingAt(0.98), mistakes: { "4>9": fourNine, "7>2": sevenTwo, "3>5": threeFive } }));
+
+  it("name each group's most confused pairs, and which pairs one group confuses more, with Welch intervals over the seeds", () => {
+    const text = groupFindings({
+      relu: withMistakes([[20, 10, 5], [22, 12, 6], [24, 11, 4]]),
+      sigmoid: withMistakes([[30, 11, 15], [34, 10, 16], [32, 12, 14]]),
+    });
+    expect(text).toContain("relu-adam-lr0.01 mixes up most often: 4 → 9 (22 test images per seed), 7 → 2 (11 test images per seed), 3 → 5 (5.0 test images per seed)");
+    expect(text).toContain("sigmoid-adam-lr0.01 mixes up most often: 4 → 9 (32 test images per seed), 3 → 5 (15 test images per seed), 7 → 2 (11 test images per seed)");
+    // scipy: 4→9 −10 (−14.53 … −5.47), 7→2 0 (−2.27 … +2.27), 3→5 −10 (−12.27 … −7.73)
+    expect(text).toContain("Confused pairs, relu vs sigmoid (images per seed): 4 → 9 relu 22 vs sigmoid 32 (95% CI of the difference −14.5 … −5.5: more with sigmoid); " +
+      "7 → 2 relu 11 vs sigmoid 11 (95% CI of the difference −2.3 … +2.3: no difference shown); 3 → 5 relu 5.0 vs sigmoid 15 (95% CI of the difference −12.3 … −7.7: more with sigmoid).");
+  });
+
+  it("give one seed's counts as one draw, without a verdict", () => {
+    const text = groupFindings({ relu: withMistakes([[20, 10, 5]]), sigmoid: withMistakes([[30, 11, 15]]) });
+    expect(text).toContain("Confused pairs, relu vs sigmoid (images): 4 → 9 relu 20 vs sigmoid 30; 7 → 2 relu 10 vs sigmoid 11; 3 → 5 relu 5.0 vs sigmoid 15 — one seed on a side, so these counts are one draw, not a measured difference.");
+    expect(text).not.toMatch(/more with/);
+  });
+});
+
 describe("findings with one seed per config", () => {
   it("never call a gap inside the runs' own swing a result", () => {
     const text = groupFindings({ relu: [{ seed: 0, accuracies: endingAt(0.9812) }], sigmoid: [{ seed: 0, accuracies: endingAt(0.9790) }] });

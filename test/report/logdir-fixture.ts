@@ -64,6 +64,19 @@ export interface FixtureSeed {
   seed: number;
   accuracies: number[];
   seconds?: number;
+  /** Test images of true class → predicted class at the end, e.g. { "4>9": 20 } (the rest on the diagonal, 1,000 per class). */
+  mistakes?: Record<string, number>;
+}
+
+/** A 10 × 10 confusion matrix with 1,000 test images per class and the given mistakes. */
+export function confusionWith(mistakes: Record<string, number>): number[][] {
+  const matrix = Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => (r === c ? 1000 : 0)));
+  for (const [pair, count] of Object.entries(mistakes)) {
+    const [actual, predicted] = pair.split(">").map(Number);
+    matrix[actual!]![predicted!] += count;
+    matrix[actual!]![actual!] -= count;
+  }
+  return matrix;
 }
 
 /**
@@ -75,10 +88,10 @@ export interface FixtureSeed {
  */
 export function writeGroupLogdir(logdir: string, groups: Record<string, FixtureSeed[]>, options: { withEvents?: boolean } = {}): void {
   for (const [activation, seeds] of Object.entries(groups)) {
-    for (const { seed, accuracies, seconds } of seeds) {
+    for (const { seed, accuracies, seconds, mistakes } of seeds) {
       const { runDir } = writeFakeRun(logdir, {
         activation, seed: String(seed), runName: `${activation}-adam-lr0.01-seed${seed}`, iterations: String(10 * accuracies.length),
-        testAccuracies: accuracies, seconds: seconds ?? 30,
+        testAccuracies: accuracies, seconds: seconds ?? 30, ...(mistakes ? { classes: { confusion: confusionWith(mistakes) } } : {}),
       });
       if (!options.withEvents) continue;
       const writer = new SummaryWriter(runDir);

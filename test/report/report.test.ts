@@ -40,7 +40,8 @@ describe("the report", () => {
   it("writes index.html and report.md with every content item, and every image it names", () => {
     expect(report.html).toBe(join(logdir, "report", "index.html"));
     const markdown = readFileSync(report.markdown, "utf8");
-    for (const heading of ["## The question", "## Runs", "## Results", "## Findings", "## Learning curves", "## Diagnostics",
+    for (const heading of ["## The question", "## Runs", "## Results", "## Findings", "## Learning curves",
+      "## Which classes each configuration gets wrong", "## Diagnostics",
       "## Weights", "### Conv kernels and fc weight matrices", "## Feature maps", "## fc2 feature maps", "## Runs without results"]) {
       expect(markdown).toContain(heading);
     }
@@ -51,7 +52,8 @@ describe("the report", () => {
     for (const name of ["img/loss.png", "img/accuracy.png", "img/gradient-norms.png", "img/dead-and-saturated-units.png",
       "img/weight-distributions.png", "img/compare/fc2-all-digits.png", "img/compare/fc2-3.png", "img/logged/inputs.png",
       `img/fc2/${RELU}/all-digits.png`, `img/fc2/${SIGMOID}/class-similarity.png`, `img/logged/${RELU}/kernels-conv1-first.png`,
-      `img/logged/${SIGMOID}/feature_maps-conv2.png`, `img/logged/${RELU}/weights-fc1.png`]) {
+      `img/logged/${SIGMOID}/feature_maps-conv2.png`, `img/logged/${RELU}/weights-fc1.png`,
+      `img/classes/${RELU}/confusion.png`, `img/classes/${SIGMOID}/misclassified.png`]) {
       expect(images).toContain(name);
     }
     for (const image of images) expect(existsSync(join(logdir, "report", image)), image).toBe(true);
@@ -107,7 +109,9 @@ describe("the report of seed groups", () => {
   beforeAll(async () => {
     groupLogdir = tempDir();
     const seeds = (means: number[]) => means.map((mean, seed) => ({ seed, accuracies: endingAt(mean) }));
-    writeGroupLogdir(groupLogdir, { relu: seeds([0.9812, 0.9755, 0.9790]), sigmoid: seeds([0.9790, 0.9801, 0.9731]) }, { withEvents: true });
+    const seedsWithMistakes = (means: number[], fourNine: number) => seeds(means).map((s) => ({ ...s, mistakes: { "4>9": fourNine + s.seed } }));
+    writeGroupLogdir(groupLogdir, { relu: seedsWithMistakes([0.9812, 0.9755, 0.9790], 20), sigmoid: seedsWithMistakes([0.9790, 0.9801, 0.9731], 30) },
+      { withEvents: true });
     markdown = readFileSync((await writeReport(groupLogdir)).markdown, "utf8");
   }, 120_000);
 
@@ -135,5 +139,9 @@ describe("the report of seed groups", () => {
       }
     }
     expect(markdown).not.toContain("_groups");
+    // Which classes go wrong: the per-class error chart over the groups' seeds, one confusion matrix per group.
+    expect(markdown).toContain("![test error of each class](img/per-class-error.png)");
+    expect(markdown).toContain("| confusion matrix | ![relu-adam-lr0.01 (seed 0) confusion matrix](img/classes/relu-adam-lr0.01-seed0/confusion.png) |");
+    expect(markdown).toContain("relu-adam-lr0.01 mixes up most often: 4 → 9 (21 test images per seed)");
   });
 });

@@ -29,7 +29,7 @@ async function loggedRun(options: Record<string, string>) {
   const result = await train(config, mnist, {
     callbacks: {
       onStep: (step, network) => logger.step(step, network),
-      onEval: (record) => logger.evaluated(record),
+      onEval: (record, _network, evaluation) => logger.evaluated(record, evaluation.confusion),
     },
   });
   logger.finish(result.model, result.final);
@@ -60,6 +60,9 @@ describe("RunLogger", () => {
       expect(tags.get(`image:${name}`), name).toEqual([10, 20]);
     }
     expect(tags.get("image:inputs")).toEqual([0]);
+    // Which classes the network gets wrong, at every evaluation.
+    expect(tags.get("image:confusion/test")).toEqual([10, 20]);
+    for (let d = 0; d < 10; d++) expect(tags.get(`scalar:accuracy_per_class/${d}`), `accuracy_per_class/${d}`).toEqual([10, 20]);
     expect(readdirSync(runDir)).toContain("projector_config.pbtxt");
     expect(logger.seconds).toBeGreaterThan(0);
   });

@@ -19,6 +19,16 @@ export interface LossResult {
  * Writes probabilities [B, C] (softmax of logits) and returns the mean loss and
  * the number of correct predictions. Labels must be in [0, C).
  */
+/** The predicted class of one row of logits: the first of the largest (ties go to the lower class). */
+export function argmaxRow(logits: ArrayLike<number>, base: number, C: number): number {
+  let max = logits[base];
+  let argmax = 0;
+  for (let k = 1; k < C; k++) {
+    if (logits[base + k] > max) { max = logits[base + k]; argmax = k; }
+  }
+  return argmax;
+}
+
 export function softmaxCrossEntropyForward(
   probabilities: FloatArray,
   logits: FloatArray,
@@ -29,11 +39,8 @@ export function softmaxCrossEntropyForward(
   let correct = 0;
   for (let b = 0; b < B; b++) {
     const base = b * C;
-    let max = logits[base];
-    let argmax = 0;
-    for (let k = 1; k < C; k++) {
-      if (logits[base + k] > max) { max = logits[base + k]; argmax = k; }
-    }
+    const argmax = argmaxRow(logits, base, C);
+    const max = logits[base + argmax];
     let sumExp = 0;
     for (let k = 0; k < C; k++) {
       const e = Math.exp(logits[base + k] - max);

@@ -7,6 +7,7 @@
 import "uplot/dist/uPlot.min.css";
 import "./style.css";
 import { api } from "./api.js";
+import { createClassesView } from "./classes-view.js";
 import { createConfigView } from "./config-view.js";
 import { clear, h } from "./dom.js";
 import { createEmbeddingView } from "./embedding-view.js";
@@ -21,7 +22,7 @@ import type { View } from "./view.js";
 
 const views: View[] = [
   createScalarsView(), createHistogramsView("histograms"), createHistogramsView("distributions"), createImagesView(),
-  createFc2View(), createEmbeddingView(), createTextView(), createConfigView(),
+  createClassesView(), createFc2View(), createEmbeddingView(), createTextView(), createConfigView(),
 ];
 let active = views.find((v) => `#${v.id}` === location.hash) ?? views[0]!;
 
