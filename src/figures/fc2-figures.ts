@@ -100,7 +100,7 @@ export function similarityFigure(byDigit: readonly Float32Array[], runName: stri
   const similarity = cosineSimilarity(classMeans(byDigit));
   const [min] = valueRange(similarity);
   return renderHeatmapFigure(
-    [{ title: "", values: similarity, rows: DIGITS, cols: DIGITS, domain: [min < 0 ? -1 : 0, 1], cellText: (v) => v.toFixed(2) }],
+    [{ title: "", values: similarity, rows: DIGITS, cols: DIGITS, domain: [min < 0 ? -1 : 0, 1], cellDecimals: 2 }],
     {
       title: `Cosine similarity of the digits' mean fc2 vectors — ${runName}`,
       subtitle: "1 = same direction; lower off the diagonal = digits easier to tell apart",

@@ -83,13 +83,16 @@ export async function writeFc2Directory(runDir: string, matrices: Fc2Matrices, o
     units: FC2_UNITS, scale: options.sharedDomain ? { rule: "shared", domain: options.sharedDomain } : { rule: "minmax" },
     colormap: options.colormap, indices: selection.indices,
   }, null, 1) + "\n");
-  for (let d = 0; d < byDigit.length; d++) {
-    write(digitCsvName(d), matrixCsv(byDigit[d], FC2_UNITS));
-    write(digitPngName(d), (await digitFigure(byDigit[d], d, options.runName, style)).png);
-  }
-  write(ALL_DIGITS_PNG, (await allDigitsFigure(byDigit, options.runName, style)).png);
-  write(CLASS_MEANS_PNG, (await classMeansFigure(byDigit, options.runName, style)).png);
-  write(CLASS_SIMILARITY_PNG, (await similarityFigure(byDigit, options.runName, style)).png);
+  // Every figure asked for before any is awaited, so that figure threads draw them at once (render-pool.ts).
+  const figures: [string, Promise<{ png: Uint8Array }>][] = [
+    ...byDigit.map((matrix, d) => [digitPngName(d), digitFigure(matrix, d, options.runName, style)] as [string, Promise<{ png: Uint8Array }>]),
+    [ALL_DIGITS_PNG, allDigitsFigure(byDigit, options.runName, style)],
+    [CLASS_MEANS_PNG, classMeansFigure(byDigit, options.runName, style)],
+    [CLASS_SIMILARITY_PNG, similarityFigure(byDigit, options.runName, style)],
+  ];
+  for (let d = 0; d < byDigit.length; d++) write(digitCsvName(d), matrixCsv(byDigit[d], FC2_UNITS));
+  const rendered = await Promise.all(figures.map(([, figure]) => figure));
+  figures.forEach(([name], i) => write(name, rendered[i]!.png));
   return written;
 }
 
@@ -127,11 +130,14 @@ export async function writeCrossRunFigures(logdir: string, runs: readonly RunMat
   mkdirSync(dir, { recursive: true });
   const style: Fc2FigureStyle = options;
   const written: string[] = [];
-  for (let d = 0; d < DIGITS; d++) {
-    writeFileAtomic(join(dir, crossRunPngName(d)), (await crossRunDigitFigure(runs, d, style)).png);
-    written.push(join(dir, crossRunPngName(d)));
-  }
-  writeFileAtomic(join(dir, CROSS_RUN_ALL_PNG), (await crossRunAllDigitsFigure(runs, style)).png);
-  written.push(join(dir, CROSS_RUN_ALL_PNG));
+  const figures: [string, Promise<{ png: Uint8Array }>][] = [
+    ...Array.from({ length: DIGITS }, (_, d) => [crossRunPngName(d), crossRunDigitFigure(runs, d, style)] as [string, Promise<{ png: Uint8Array }>]),
+    [CROSS_RUN_ALL_PNG, crossRunAllDigitsFigure(runs, style)],
+  ];
+  const rendered = await Promise.all(figures.map(([, figure]) => figure));
+  figures.forEach(([name], i) => {
+    writeFileAtomic(join(dir, name), rendered[i]!.png);
+    written.push(join(dir, name));
+  });
   return written;
 }

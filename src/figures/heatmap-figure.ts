@@ -15,6 +15,7 @@ import * as vegaRuntime from "vega";
 import { encodePng } from "../io/png.js";
 import { ColormapName, colorOf, vegaSchemeName } from "./colormaps.js";
 import { FIGURE_CONFIG, FIGURE_FONT, prepareVega, svgToPng, type RenderedFigure } from "./render.js";
+import { figurePool } from "./render-pool.js";
 
 export interface HeatmapPanel {
   title: string;
@@ -24,8 +25,8 @@ export interface HeatmapPanel {
   cols: number;
   /** Colour domain [min, max]: values map linearly onto the colormap, clamped. */
   domain: [number, number];
-  /** Write each value on its cell, formatted so (e.g. cosine similarities). */
-  cellText?: (value: number) => string;
+  /** Write each value on its cell with this many decimals (e.g. 2 for cosine similarities). Plain data, so a figure can be rendered in another thread. */
+  cellDecimals?: number;
 }
 
 export interface HeatmapAxis {
@@ -128,7 +129,8 @@ export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOption
     const width = panel.cols * options.cellWidth;
     const height = panel.rows * options.cellHeight;
     const image = encodePng({ width, height, channels: 3, data: paintBlocks(panel, options.colormap, options.cellWidth, options.cellHeight) });
-    const cellText = panel.cellText;
+    const decimals = panel.cellDecimals;
+    const cellText = decimals === undefined ? undefined : (value: number) => value.toFixed(decimals);
     const textData = cellText ? Array.from({ length: panel.rows * panel.cols }, (_, k) => {
       const value = panel.values[k];
       return {
@@ -179,8 +181,18 @@ export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOption
   } as unknown as vega.Spec;
 }
 
-/** Renders the figure to SVG and PNG and reports where each panel's blocks are. */
+/**
+ * Renders the figure to SVG and PNG and reports where each panel's blocks
+ * are: in a figure thread when there are some (render-pool.ts), else here.
+ */
 export async function renderHeatmapFigure(panels: HeatmapPanel[], options: HeatmapFigureOptions): Promise<HeatmapFigure> {
+  const pool = figurePool();
+  if (pool) return (await pool.render({ kind: "heatmap", panels, options })) as HeatmapFigure;
+  return renderHeatmapFigureHere(panels, options);
+}
+
+/** renderHeatmapFigure in this thread (what a figure thread runs). */
+export async function renderHeatmapFigureHere(panels: HeatmapPanel[], options: HeatmapFigureOptions): Promise<HeatmapFigure> {
   prepareVega();
   const view = new vegaRuntime.View(vegaRuntime.parse(heatmapSpec(panels, options)), { renderer: "none" });
   try {

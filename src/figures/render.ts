@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { registerVegaSchemes } from "./colormaps.js";
+import { figurePool } from "./render-pool.js";
 
 /** The one font of every figure. */
 export const FIGURE_FONT = "DejaVu Sans";
@@ -115,13 +116,20 @@ export function svgToPng(svg: string, zoom = 1): { png: Uint8Array; width: numbe
   return { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
 }
 
-/** A Vega specification as SVG and PNG. */
+/** A Vega specification as SVG and PNG: in a figure thread when there are some (render-pool.ts), else here. */
 export async function renderVega(spec: vega.Spec, zoom = 1): Promise<RenderedFigure> {
+  const pool = figurePool();
+  if (pool) return (await pool.render({ kind: "vega", spec, zoom })) as RenderedFigure;
+  return renderVegaHere(spec, zoom);
+}
+
+/** renderVega in this thread (what a figure thread runs). */
+export async function renderVegaHere(spec: vega.Spec, zoom = 1): Promise<RenderedFigure> {
   const svg = await vegaToSvg(spec);
   return { svg, ...svgToPng(svg, zoom) };
 }
 
-/** A Vega-Lite specification as SVG and PNG. */
+/** A Vega-Lite specification as SVG and PNG (compiled here, rendered as renderVega renders). */
 export async function renderVegaLite(spec: TopLevelSpec, zoom = 1): Promise<RenderedFigure> {
   return renderVega(vegaLiteToVega(spec), zoom);
 }

@@ -63,35 +63,49 @@ async function classifyTestSet(run: LoadedRun, data: Dataset) {
   return { confusion: confusionRows(confusion, classes), mistakes };
 }
 
-/** Writes RUN_DIR/confusion.png and RUN_DIR/misclassified.png for each run (the data set read once per directory); returns the files. */
-export async function writeRunsClassFigures(runDirs: readonly string[]): Promise<string[]> {
+/**
+ * Writes RUN_DIR/confusion.png and RUN_DIR/misclassified.png for each run
+ * (the data set read once per directory; the test sets classified one run
+ * after the other, the figures drawn all at once in the figure threads);
+ * returns the files. A run that cannot be done throws, unless `onError`
+ * takes the error, and then the other runs go on.
+ */
+export async function writeRunsClassFigures(runDirs: readonly string[], onError?: (runDir: string, error: Error) => void): Promise<string[]> {
   const datasets = new Map<string, Dataset>();
-  const written: string[] = [];
+  const pending: Promise<string[]>[] = [];
   for (const runDir of runDirs) {
-    const run = loadRun(runDir);
-    const { config } = run.summary;
-    const key = `${config.dataset}:${config.dataDir ?? ""}`;
-    let data = datasets.get(key);
-    if (!data) datasets.set(key, (data = loadDataset({ name: config.dataset, dataDir: config.dataDir ?? undefined })));
-    const { confusion, mistakes } = await classifyTestSet(run, data);
-    const names = data.name === "mnist" ? data.classNames.map(String) : data.classNames.map((name, c) => `${c} ${name}`);
-    const wrong = mistakes.length;
-    const confusionPng = await renderVegaLite(confusionFigure(confusion, names, {
-      text: `${run.summary.run}: which classes it takes for which`,
-      subtitle: `test set (${data.test.count.toLocaleString("en-US")} images): ${wrong} wrong · colour: share of the true class's images`,
-    }), ZOOM);
-    const { rows, cols, images } = data.test;
-    const shown: Misclassified[] = mistakes.slice(0, MISCLASSIFIED_SHOWN).map((m) => ({
-      pixels: images.subarray(m.index * rows * cols, (m.index + 1) * rows * cols), width: cols, height: rows,
-      actual: names[m.actual]!, predicted: names[m.predicted]!, probability: m.probability,
-    }));
-    const misclassifiedPng = await renderVegaLite(misclassifiedFigure(shown, {
-      text: `${run.summary.run}: the test images it was surest of and got wrong`,
-      subtitle: "true → predicted · the probability it gave its prediction",
-    }), ZOOM);
-    writeFileAtomic(join(runDir, CONFUSION_PNG), confusionPng.png);
-    writeFileAtomic(join(runDir, MISCLASSIFIED_PNG), misclassifiedPng.png);
-    written.push(join(runDir, CONFUSION_PNG), join(runDir, MISCLASSIFIED_PNG));
+    try {
+      const run = loadRun(runDir);
+      const { config } = run.summary;
+      const key = `${config.dataset}:${config.dataDir ?? ""}`;
+      let data = datasets.get(key);
+      if (!data) datasets.set(key, (data = loadDataset({ name: config.dataset, dataDir: config.dataDir ?? undefined })));
+      const { confusion, mistakes } = await classifyTestSet(run, data);
+      const names = data.name === "mnist" ? data.classNames.map(String) : data.classNames.map((name, c) => `${c} ${name}`);
+      const { rows, cols, images } = data.test;
+      const shown: Misclassified[] = mistakes.slice(0, MISCLASSIFIED_SHOWN).map((m) => ({
+        pixels: images.subarray(m.index * rows * cols, (m.index + 1) * rows * cols), width: cols, height: rows,
+        actual: names[m.actual]!, predicted: names[m.predicted]!, probability: m.probability,
+      }));
+      const figures = Promise.all([
+        renderVegaLite(confusionFigure(confusion, names, {
+          text: `${run.summary.run}: which classes it takes for which`,
+          subtitle: `test set (${data.test.count.toLocaleString("en-US")} images): ${mistakes.length} wrong · colour: share of the true class's images`,
+        }), ZOOM),
+        renderVegaLite(misclassifiedFigure(shown, {
+          text: `${run.summary.run}: the test images it was surest of and got wrong`,
+          subtitle: "true → predicted · the probability it gave its prediction",
+        }), ZOOM),
+      ]).then(([confusionPng, misclassifiedPng]) => {
+        writeFileAtomic(join(runDir, CONFUSION_PNG), confusionPng.png);
+        writeFileAtomic(join(runDir, MISCLASSIFIED_PNG), misclassifiedPng.png);
+        return [join(runDir, CONFUSION_PNG), join(runDir, MISCLASSIFIED_PNG)];
+      });
+      pending.push(onError ? figures.catch((error: Error) => { onError(runDir, error); return []; }) : figures);
+    } catch (error) {
+      if (!onError) throw error;
+      onError(runDir, error as Error);
+    }
   }
-  return written;
+  return (await Promise.all(pending)).flat();
 }

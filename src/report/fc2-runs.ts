@@ -55,14 +55,12 @@ export function computeRunsFc2(runDirs: readonly string[], options: Fc2MapOption
  */
 export async function writeRunsFc2(runs: readonly RunFc2[], options: Fc2MapOptions): Promise<string[]> {
   const sharedDomain = options.scale === "shared" ? sharedRange(runs.flatMap((r) => r.matrices.byDigit)) : null;
-  const written: string[] = [];
-  for (const run of runs) {
-    written.push(...await writeFc2Directory(run.runDir, run.matrices, {
-      runName: run.runName, colormap: options.colormap, sharedDomain, className: classNamer(run.dataset),
-      about: { dataset: run.dataset.name, dataDirectory: run.dataset.directory },
-    }));
-  }
-  return written;
+  // Every run's figures at once, so that figure threads draw them in parallel (src/figures/render-pool.ts).
+  const written = await Promise.all(runs.map((run) => writeFc2Directory(run.runDir, run.matrices, {
+    runName: run.runName, colormap: options.colormap, sharedDomain, className: classNamer(run.dataset),
+    about: { dataset: run.dataset.name, dataDirectory: run.dataset.directory },
+  })));
+  return written.flat();
 }
 
 /**

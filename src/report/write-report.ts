@@ -60,29 +60,29 @@ export interface WrittenReport {
 
 /** Makes confusion.png and misclassified.png for finished runs that have a model but not those figures; returns notes on failures. */
 async function ensureClassFigures(data: LogdirData): Promise<string[]> {
+  const missing = data.runs.filter((run) => !hasClassFigures(run.dir) && existsSync(join(run.dir, MODEL_FILE)));
   const notes: string[] = [];
-  for (const run of data.runs) {
-    if (hasClassFigures(run.dir) || !existsSync(join(run.dir, MODEL_FILE))) continue;
-    try {
-      await writeRunsClassFigures([run.dir]);
-    } catch (error) {
-      notes.push(`confusion and misclassified figures of ${run.name} could not be made: ${(error as Error).message}`);
-    }
-  }
+  await writeRunsClassFigures(missing.map((run) => run.dir), (runDir, error) => {
+    notes.push(`confusion and misclassified figures of ${missing.find((run) => run.dir === runDir)?.name ?? runDir} could not be made: ${error.message}`);
+  });
   return notes;
 }
 
 /** Makes fc2 maps for finished runs that have a model but no fc2 directory; returns notes on failures. */
 async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions): Promise<string[]> {
   const notes: string[] = [];
+  const writing: Promise<unknown>[] = [];
   for (const run of data.runs) {
     if (hasFc2Directory(run.dir) || !existsSync(join(run.dir, MODEL_FILE))) continue;
+    const failed = (error: unknown) => notes.push(`fc2 maps of ${run.name} could not be made: ${(error as Error).message}`);
     try {
-      await writeRunsFc2(computeRunsFc2([run.dir], options), options);
+      // Computed one run after the other; drawn all at once by the figure threads.
+      writing.push(writeRunsFc2(computeRunsFc2([run.dir], options), options).catch(failed));
     } catch (error) {
-      notes.push(`fc2 maps of ${run.name} could not be made: ${(error as Error).message}`);
+      failed(error);
     }
   }
+  await Promise.all(writing);
   return notes;
 }
 
@@ -164,11 +164,14 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
 
   const charts: ReportContent["charts"] = {};
   if (runs.length > 0) {
-    charts.loss = await chart("loss", curvesChart(chartGroups, "loss"));
-    charts.accuracy = await chart("accuracy", curvesChart(chartGroups, "accuracy"));
-    charts.gradients = await chart("gradient-norms", gradientNormChart(chartGroups));
-    charts.units = await chart("dead-and-saturated-units", unitHealthChart(chartGroups));
-    charts.perClass = await chart("per-class-error", perClassErrorChart(chartGroups));
+    // Asked for together, so that figure threads draw them in parallel (src/figures/render-pool.ts).
+    [charts.loss, charts.accuracy, charts.gradients, charts.units, charts.perClass] = await Promise.all([
+      chart("loss", curvesChart(chartGroups, "loss")),
+      chart("accuracy", curvesChart(chartGroups, "accuracy")),
+      chart("gradient-norms", gradientNormChart(chartGroups)),
+      chart("dead-and-saturated-units", unitHealthChart(chartGroups)),
+      chart("per-class-error", perClassErrorChart(chartGroups)),
+    ]);
     const parameters: ParameterValues[] = [];
     for (const run of shown) {
       try {
