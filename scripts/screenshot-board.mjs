@@ -19,8 +19,9 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(board.url);
-  await page.waitForSelector('.chart-card[data-tag="accuracy/test"] canvas');
-  await page.locator('input[placeholder*="filter"]').last().fill("^(loss|accuracy)/").catch(() => {});
+  // Only the losses and accuracies (not the per-class accuracies or the diagnostics), so that they fill the picture.
+  await page.locator('input[placeholder="filter tags (regex)"]').fill("^(loss|accuracy)/");
+  await page.waitForSelector('.chart-card[data-tag="accuracy/test"] canvas', { timeout: 30_000 });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: out });
   console.log(`dashboard of ${logdir} → ${out}`);

@@ -3,6 +3,7 @@
 // image lists, text. Pure functions of the in-memory data; no HTTP here.
 // Not here: routes and parameter checks (api.ts).
 
+import { runCreatedAt } from "../util/run-colors.js";
 import type { LogdirIndex, RunEntry } from "./logdir-index.js";
 import { listFc2Files, readProjectorConfig, readRunJson } from "./run-files.js";
 import type { ScalarSeries } from "./run-store.js";
@@ -36,10 +37,9 @@ export function runInfo(index: LogdirIndex, run: RunEntry): RunInfo {
   } catch (error) {
     warnings.push(`projector config could not be read: ${(error as Error).message}`);
   }
-  const created = [...run.scanners.keys()].map((path) => /tfevents\.(\d+)/.exec(path)?.[1]).filter((t) => t !== undefined).map(Number);
   return {
     name: run.name,
-    createdAt: created.length > 0 ? Math.min(...created) : null,
+    createdAt: runCreatedAt([...run.scanners.keys()]),
     loaded: run.loaded,
     events: s.eventCount,
     firstWallTime: Number.isFinite(s.firstWallTime) ? s.firstWallTime : null,

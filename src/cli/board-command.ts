@@ -1,13 +1,15 @@
-// `lenet-lab board [LOGDIR]`: serves the dashboard for a logdir until Ctrl-C.
-// Checks its options, starts src/board's server and prints the address.
+// `lenet-lab board [LOGDIR]` (or `--logdir LOGDIR`, as TensorBoard takes it):
+// serves the dashboard for a logdir until Ctrl-C. Checks its options, starts
+// src/board's server and prints the address.
 // Not here: anything the dashboard does (src/board).
 
 import { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startBoard } from "../board/server.js";
-import { ConfigError } from "../train/config.js";
+import { ConfigError, DEFAULT_CONFIG } from "../train/config.js";
 
 export interface BoardCommandOptions {
+  logdir?: string;
   port: string;
   host: string;
   pollMs: string;
@@ -20,7 +22,16 @@ function parseInteger(text: string, name: string, min: number, max: number): num
   return Number(text);
 }
 
-export async function boardCommand(logdir: string, options: BoardCommandOptions): Promise<void> {
+/** The logdir given as the argument or as --logdir (TensorBoard's habit); both only when they agree; default runs. */
+export function chooseLogdir(argument: string | undefined, option: string | undefined): string {
+  if (argument !== undefined && option !== undefined && argument !== option) {
+    throw new ConfigError(`two logdirs given, ${argument} and --logdir ${option}; give one`);
+  }
+  return argument ?? option ?? DEFAULT_CONFIG.logdir;
+}
+
+export async function boardCommand(argument: string | undefined, options: BoardCommandOptions): Promise<void> {
+  const logdir = chooseLogdir(argument, options.logdir);
   const port = parseInteger(options.port, "--port", 0, 65535);
   const pollIntervalMs = parseInteger(options.pollMs, "--poll-ms", 50, 600_000);
   if (!existsSync(logdir) || !statSync(logdir).isDirectory()) {
@@ -45,9 +56,10 @@ export function registerBoardCommand(program: Command): void {
   program
     .command("board")
     .description("Serve a dashboard of the runs in LOGDIR (scalars, histograms, images, fc2 maps, embeddings), live while they train.")
-    .argument("[logdir]", "directory holding the runs", "runs")
+    .argument("[logdir]", `directory holding the runs (default: ${DEFAULT_CONFIG.logdir})`)
+    .option("--logdir <dir>", "the same, as TensorBoard takes it")
     .option("--port <n>", "port to listen on (0 picks a free one)", String(DEFAULT_PORT))
     .option("--host <address>", "address to bind; 0.0.0.0 makes the dashboard reachable from other machines", DEFAULT_HOST)
     .option("--poll-ms <n>", "how often to look for new data, in milliseconds", "1000")
-    .action(async (logdir: string, options: BoardCommandOptions) => boardCommand(logdir, options));
+    .action(async (logdir: string | undefined, options: BoardCommandOptions) => boardCommand(logdir, options));
 }

@@ -1,5 +1,6 @@
 // `lenet-lab board` as a user runs it: the built CLI in a child process,
-// serving until SIGINT; and its refusals of bad options (exit code 2).
+// serving until SIGINT, the logdir given as the argument or as --logdir;
+// and its refusals of bad options (exit code 2).
 
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -33,6 +34,32 @@ describe("lenet-lab board", () => {
       child.kill("SIGINT");
     }
     expect(await exited).toBe(0);
+  });
+
+  it("takes the logdir as --logdir too, as TensorBoard does", async () => {
+    const logdir = tempDir();
+    writeSyntheticRun(logdir, "run-b", { steps: 20, every: 10 });
+    const child = spawn(process.execPath, [CLI, "board", "--logdir", logdir, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/http:\/\/127\.0\.0\.1:\d+\//.test(stdout)) {
+        if (Date.now() > deadline) throw new Error(`no address printed: ${stdout}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(stdout).toContain(`serving ${logdir} at`);
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(stdout)![0];
+      const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: { name: string }[] };
+      expect(runs.runs.map((r) => r.name)).toEqual(["run-b"]);
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await exited).toBe(0);
+    const both = spawnSync(process.execPath, [CLI, "board", tempDir(), "--logdir", "/elsewhere"], { encoding: "utf8" });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/two logdirs given, .* and --logdir \/elsewhere; give one/);
   });
 
   it("refuses a bad port and a missing logdir with exit code 2", () => {

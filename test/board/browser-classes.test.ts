@@ -5,18 +5,16 @@
 // evaluation) and the per-class error chart draws a bar colour per run.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, launchChromium } from "../browser.js";
 import { startBoard, type Board } from "../../src/board/server.js";
 import { removeTempDirs, tempDir, trainRealRun } from "./fixtures.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const required = process.env.LENET_LAB_REQUIRE_BROWSER === "1";
-const available = existsSync(CHROMIUM);
-if (required && !available) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (apt-get install -y chromium)`);
+const available = browserAvailable();
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 const WAIT_MS = 30_000;
 const RUNS = ["relu", "sigmoid"];
@@ -32,11 +30,7 @@ describe.skipIf(!available)("the Classes tab in Chromium", () => {
     trainRealRun(logdir, "relu");
     trainRealRun(logdir, "sigmoid", "--activation", "sigmoid");
     board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     page.on("console", (message) => { if (message.type() === "error") pageErrors.push(`console: ${message.text()}`); });
     page.on("pageerror", (error) => pageErrors.push(`page error: ${error.message}`));

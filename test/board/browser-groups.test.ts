@@ -10,18 +10,16 @@
 // switched off. Screenshots go to test-artifacts/board/groups-*.png.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, browserAvailable } from "../browser.js";
 import { startBoard, type Board } from "../../src/board/server.js";
 import { removeTempDirs, seedRunLoss, tempDir, writeSeedRun } from "./fixtures.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const required = process.env.LENET_LAB_REQUIRE_BROWSER === "1";
-const available = existsSync(CHROMIUM);
-if (required && !available) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (apt-get install -y chromium)`);
+const available = browserAvailable();
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 /** Every wait of this file ends within this many milliseconds. */
 const WAIT_MS = 15_000;
@@ -113,8 +111,7 @@ describe.skipIf(!available)("seed groups in the dashboard, in Chromium", () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       timeout: 30_000,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
+      args: CHROMIUM_ARGS,
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(WAIT_MS);
@@ -204,8 +201,9 @@ describe.skipIf(!available)("seed groups in the dashboard, in Chromium", () => {
     await page.waitForSelector(".groups-table tbody tr", { timeout: WAIT_MS });
     const rows = await page.$$eval(".groups-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("th, td")].map((cell) => cell.textContent)));
     expect(rows).toEqual([
-      ["relu-adam-lr0.01", "2", "0, 1", `0.98 ± ${Number(Math.SQRT2 * 0.01).toPrecision(5)}`],
-      ["sigmoid-adam-lr0.01", "2", "0, 1", `0.75 ± ${Number(Math.SQRT2 * 0.05).toPrecision(5)}`],
+      // In percent, the spread in points, as `compare` prints it.
+      ["relu-adam-lr0.01", "2", "0, 1", `98.00% ± ${(100 * Math.SQRT2 * 0.01).toFixed(2)}`],
+      ["sigmoid-adam-lr0.01", "2", "0, 1", `75.00% ± ${(100 * Math.SQRT2 * 0.05).toFixed(2)}`],
     ]);
     await screenshot("groups-config");
     await page.click('button[data-tab="scalars"]');

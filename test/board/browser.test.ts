@@ -6,19 +6,17 @@
 // error. Screenshots go to test-artifacts/board/.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, launchChromium } from "../browser.js";
 import { startBoard, type Board } from "../../src/board/server.js";
 import { listEventFiles, readEventFile } from "../../src/tensorboard/reader.js";
 import { removeTempDirs, tempDir, writeFc2Maps, writeSyntheticRun } from "./fixtures.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const required = process.env.LENET_LAB_REQUIRE_BROWSER === "1";
-const available = existsSync(CHROMIUM);
-if (required && !available) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (apt-get install -y chromium)`);
+const available = browserAvailable();
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 
 // Functions given to page.evaluate run in the page; this file is type-checked
@@ -75,11 +73,7 @@ describe.skipIf(!available)("the dashboard in Chromium", () => {
     writeFc2Maps(writeSyntheticRun(logdir, "sigmoid-adam", { seed: 2, activation: "sigmoid" }), 2);
     writeSyntheticRun(logdir, "relu-sgd", { seed: 3 });
     board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on("console", (message) => { if (message.type() === "error") pageErrors.push(`console: ${message.text()}`); });
     page.on("pageerror", (error) => pageErrors.push(`page error: ${error.message}`));
@@ -178,8 +172,24 @@ describe.skipIf(!available)("the dashboard in Chromium", () => {
   it("shows the fc2 maps of each run and two runs side by side, and the embedding with digit images on hover", async () => {
     await openTab("fc2");
     await page.waitForFunction(() => ([...(globalThis as any).document.querySelectorAll(".fc2-run img")] as PageElement[]).filter((img) => (img as PageElement).naturalWidth === 84).length === 20);
-    expect(await page.locator(".fc2-pair:not(.header)").count()).toBe(10);
+    // A raw 84 × 100 map is enlarged by a whole factor to a readable width; a click enlarges it over the page.
+    const map = page.locator('.fc2-run[data-run="relu-adam"] figure[data-name="digit-3.png"] img');
+    expect(await map.evaluate((img: PageElement) => img.getBoundingClientRect().width)).toBe(84 * 3);
+    await map.click();
+    await page.waitForSelector("dialog.lightbox[open] img");
+    expect(await page.locator("dialog.lightbox img").evaluate((img: PageElement) => img.getBoundingClientRect().width)).toBeGreaterThan(84 * 5);
+    await screenshot("fc2-enlarged");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("dialog.lightbox:not([open])", { state: "attached" });
     await screenshot("fc2");
+    // The side-by-side view is one click away, at the top.
+    await page.click('button.segment[data-mode="pair"]');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll(".fc2-pair:not(.header)").length === 10);
+    expect(await page.locator(".fc2-run").count()).toBe(0);
+    expect(await page.locator('select[aria-label="left run"]').inputValue()).toBe("relu-adam");
+    expect(await page.locator('select[aria-label="right run"]').inputValue()).toBe("sigmoid-adam");
+    await screenshot("fc2-side-by-side");
+    await page.click('button.segment[data-mode="runs"]');
     await openTab("embedding");
     await page.waitForSelector('canvas.embedding-canvas[data-points="200"]');
     const point = await page.evaluate(() => {

@@ -72,7 +72,7 @@ export function writeSyntheticRun(logdir: string, name: string, options: Synthet
   const { steps = 100, every = 10, seed = 1, activation = "relu" } = options;
   const runDir = join(logdir, name);
   const writer = new SummaryWriter(runDir, { flushIntervalMs: 0 });
-  writer.addText("config", `| activation | ${activation} |`, 0);
+  writer.addText("config", ["| setting | value |", "|---|---|", `| activation | ${activation} |`].join("\n"), 0);
   for (let step = every; step <= steps; step += every) {
     const t = step / steps;
     writer.addScalar("loss/train", 2.3 * Math.exp(-3 * t * seed) + 0.05 * Math.sin(step * seed), step, 1_700_000_000 + step);
@@ -134,7 +134,8 @@ export function writeSeedRun(logdir: string, name: string, options: SeedRunOptio
   const writer = new SummaryWriter(runDir, { flushIntervalMs: 0 });
   for (let step = 10; step <= lastStep; step += 10) writer.addScalar("loss/train", seedRunLoss(activation, seed, step), step, 1_700_000_000 + seed * 1000 + step);
   writer.close();
-  const config = resolveRunConfig({ activation, seed: String(seed), lr: options.lr ?? "0.01", iterations: "200", logdir, runName: name, threads: "1" });
+  // The classic config (2000 iterations), so the group is named as the tests name it (relu-adam-lr0.01); only its first steps are logged.
+  const config = resolveRunConfig({ activation, seed: String(seed), lr: options.lr ?? "0.01", logdir, runName: name, threads: "1" });
   const final = { trainLoss: 0.1, trainAccuracy: testAccuracy + 0.01, testLoss: 0.12, testAccuracy };
   writeRunSummary(runDir, {
     run: name, runDir, config, status: options.status ?? "finished", final, iterations: lastStep, epochs: 0.2, seconds: 1, trainSeconds: 1,

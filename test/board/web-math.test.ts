@@ -1,13 +1,17 @@
 // The front end's pure arithmetic: TensorBoard's debiased smoothing,
-// histogram re-binning and percentiles, PCA, the run and group colours, and
-// a seed group's band as drawn.
+// histogram re-binning and percentiles, the value axes' ticks, PCA, the run
+// and group colours (src/util/run-colors.ts, shared with the report), the
+// digit colours, and a seed group's band as drawn.
 
 import { describe, expect, it } from "vitest";
-import { assignGroupColors, assignRunColors, colorDistance, RUN_PALETTE } from "../../src/board/web/src/colors.js";
+import { DIGIT_COLORS } from "../../src/board/web/src/digit-colors.js";
 import { bandCurveOf } from "../../src/board/web/src/group-bands.js";
-import { percentiles, rebin } from "../../src/board/web/src/histogram-math.js";
+import { niceTicks, percentiles, rebin, tickLabel } from "../../src/board/web/src/histogram-math.js";
 import { pca2d } from "../../src/board/web/src/pca.js";
 import { smoothDebiasedEma } from "../../src/board/web/src/smoothing.js";
+import {
+  assignGroupColors, assignLogdirColors, assignRunColors, colorDistance, RUN_PALETTE, runCreatedAt,
+} from "../../src/util/run-colors.js";
 
 describe("smoothDebiasedEma", () => {
   it("is TensorBoard's EMA divided by 1 − w^n", () => {
@@ -49,6 +53,23 @@ describe("histogram arithmetic", () => {
   });
 });
 
+describe("axis ticks", () => {
+  it("fall on round numbers, with 0 among them whenever the range spans it", () => {
+    expect(niceTicks(-1.17, 0.49, 5)).toEqual([-1, -0.5, 0]);
+    expect(niceTicks(-2.65, 1.86, 5)).toEqual([-2, -1, 0, 1]);
+    expect(niceTicks(6.059e-11, 0.99995, 5)).toEqual([0.2, 0.4, 0.6, 0.8]);
+    expect(niceTicks(0, 41.3, 4)).toEqual([0, 20, 40]);
+    for (const [lo, hi] of [[-0.003, 0.0071], [-1e-6, 3e-7], [-5, 5], [-123.4, 0.5]] as const) expect(niceTicks(lo, hi, 5)).toContain(0);
+    expect(niceTicks(0.5, 0.5)).toEqual([0.5]);
+  });
+
+  it("are labelled with the decimals their step needs", () => {
+    expect([-0.5, 0, 0.5, 1].map((t) => tickLabel(t, 0.5))).toEqual(["−0.5", "0", "0.5", "1.0"]);
+    expect([10, 20].map((t) => tickLabel(t, 10))).toEqual(["10", "20"]);
+    expect(tickLabel(2e-4, 1e-4)).toBe("2.0e-4");
+  });
+});
+
 describe("pca2d", () => {
   it("finds the directions of largest variance and their share of it", () => {
     // Points along (1, 1, 0) with spread 10 and along (1, −1, 0) with spread 1.
@@ -85,6 +106,39 @@ describe("run colours", () => {
     expect(colors.size).toBe(45);
     expect(new Set(colors.values()).size).toBe(45);
     expect(RUN_PALETTE).toHaveLength(20);
+  });
+});
+
+describe("run colours as the report takes them", () => {
+  it("date a run by its first event file, and give a whole logdir the colours the dashboard gives it", () => {
+    expect(runCreatedAt(["/x/run/events.out.tfevents.1700000100.host.1.0", "events.out.tfevents.1700000050.host.2.0"])).toBe(1_700_000_050);
+    expect(runCreatedAt(["notes.txt"])).toBeNull();
+    const runs = ["relu-adam-lr0.01-seed0", "relu-adam-lr0.01-seed1", "sigmoid-adam-lr0.01-seed0", "alone"].map((name, i) => ({ name, createdAt: 1_700_000_000 + i }));
+    const groups = [{ name: "relu-adam-lr0.01", runs: runs.slice(0, 2).map((r) => r.name) }, { name: "sigmoid-adam-lr0.01", runs: [runs[2]!.name] }];
+    const colors = assignLogdirColors(runs, groups);
+    expect(colors.runs).toEqual(assignRunColors(runs));
+    expect(colors.groups).toEqual(assignGroupColors([{ name: "relu-adam-lr0.01", createdAt: 1_700_000_000 }, { name: "sigmoid-adam-lr0.01", createdAt: 1_700_000_002 }],
+      colors.runs, new Set(["alone"])));
+  });
+});
+
+describe("digit colours", () => {
+  /** CIELAB ΔE (1976) between two sRGB colours: about 2.3 is just noticeable, over 20 clearly different hues. */
+  function deltaE(a: string, b: string): number {
+    const lab = (hex: string) => {
+      const [r, g, bl] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+      const xyz = [(0.4124 * r! + 0.3576 * g! + 0.1805 * bl!) / 0.95047, 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!, (0.0193 * r! + 0.1192 * g! + 0.9505 * bl!) / 1.08883];
+      const [fx, fy, fz] = xyz.map((t) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116));
+      return [116 * fy! - 16, 500 * (fx! - fy!), 200 * (fy! - fz!)];
+    };
+    const [p, q] = [lab(a), lab(b)];
+    return Math.hypot(p[0]! - q[0]!, p[1]! - q[1]!, p[2]! - q[2]!);
+  }
+
+  it("are ten clearly different colours (3 and 9 no longer two cyans)", () => {
+    expect(DIGIT_COLORS).toHaveLength(10);
+    for (let i = 0; i < 10; i++) for (let j = i + 1; j < 10; j++) expect(deltaE(DIGIT_COLORS[i]!, DIGIT_COLORS[j]!), `${i} vs ${j}`).toBeGreaterThan(25);
+    expect(deltaE("#76b7b2", "#17becf")).toBeLessThan(25); // the old 3 and 9
   });
 });
 

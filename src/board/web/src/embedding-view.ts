@@ -5,7 +5,7 @@
 
 import { UMAP } from "umap-js";
 import { api, fileUrl, type Embedding } from "./api.js";
-import { DIGIT_COLORS } from "./colors.js";
+import { DIGIT_COLORS } from "./digit-colors.js";
 import { clear, h } from "./dom.js";
 import { pca2d } from "./pca.js";
 import { store, type DataChange } from "./state.js";

@@ -3,7 +3,8 @@
 // and percentiles for the "distributions" view. Counts inside a bucket are
 // taken as spread uniformly over it; a bucket's left edge is the previous
 // right edge (the first bucket starts at min), and every bucket is clipped
-// to [min, max], as TensorBoard does. Pure; no DOM.
+// to [min, max], as TensorBoard does. Also the ticks of the charts' value
+// axes. Pure; no DOM.
 
 export interface Histogram {
   min: number;
@@ -68,4 +69,31 @@ export function percentiles(h: Histogram, fractions: readonly number[]): number[
     }
     return h.max;
   });
+}
+
+/**
+ * Tick values for an axis over [lo, hi]: multiples of a "nice" step (1, 2 or
+ * 5 × a power of ten) chosen so that about `count` ticks fall inside, so 0 is
+ * among them whenever lo ≤ 0 ≤ hi. One tick (lo) when the range is empty.
+ */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) return Number.isFinite(lo) ? [lo] : [];
+  const step = niceStep((hi - lo) / Math.max(1, count));
+  const ticks: number[] = [];
+  for (let k = Math.ceil(lo / step); k <= Math.floor(hi / step); k++) ticks.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
+  return ticks;
+}
+
+/** The smallest of 1, 2, 5 × 10^n that is at least `raw` (> 0). */
+export function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw * (1 - 1e-12))!;
+}
+
+/** A tick's label with as many decimals as the ticks' step needs ("−0.5", "0", "1.5"; 1e-4 and smaller steps in exponent form). */
+export function tickLabel(value: number, step: number): string {
+  if (value === 0) return "0";
+  if (step < 1e-3 || Math.abs(value) >= 1e5) return value.toExponential(Math.max(0, Math.ceil(-Math.log10(step / Math.abs(value)) - 1e-9)));
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return value.toFixed(decimals).replace("-", "−");
 }

@@ -1,31 +1,43 @@
-// The Images tab: for each image tag, one card per visible run with a step
-// slider over every image logged (no down-sampling: all steps, and every
-// sample of a step). Images are scaled by a whole factor with
-// nearest-neighbour sampling, so a 5×5 kernel stays a sharp 5×5 grid.
-// A slider left at the newest image follows new ones as they arrive.
+// The Images tab: one row per image tag, one column per visible run, so that
+// a tag's pictures of every run sit side by side and each run keeps its
+// column in every row (a run without the tag leaves its cell empty). Each
+// card is as wide as its picture and has a step slider over every image
+// logged (no down-sampling: all steps, and every sample of a step). Pictures
+// are scaled by a whole factor with nearest-neighbour sampling, so a 5×5
+// kernel stays a sharp 5×5 grid, up to a readable size. A row loads when it
+// comes near the viewport; a slider left at the newest image follows new
+// ones as they arrive.
 
 import { api, imageUrl, type ImagePoint } from "./api.js";
 import { clear, h, whenVisible } from "./dom.js";
+import { enlarge } from "./lightbox.js";
 import { store, type DataChange } from "./state.js";
 import type { View } from "./view.js";
 
-const TARGET_WIDTH = 320;
+/** A picture's shorter side is enlarged to at least this many pixels, and its longer side to at least LONGER_SIDE… */
+const SHORTER_SIDE = 96;
+const LONGER_SIDE = 160;
+/** …as long as the longer side stays within this (a picture already larger is shown at 1:1). */
+const LARGEST_SIDE = 640;
+/** The narrowest card, so that the title and the slider have room. */
+const CARD_MIN_WIDTH = 200;
 
-/** The whole-number zoom that brings a `width`-pixel image closest to the target width (at least 1). */
+/** The whole-number zoom that brings a width × height picture to a readable size (see the constants; at least 1). */
 export function pixelScale(width: number, height: number): number {
-  const byWidth = Math.max(1, Math.floor(TARGET_WIDTH / Math.max(1, width)));
-  const byHeight = Math.max(1, Math.floor(480 / Math.max(1, height)));
-  return Math.min(byWidth, byHeight, 32);
+  const longer = Math.max(1, width, height);
+  const shorter = Math.max(1, Math.min(width, height));
+  const wanted = Math.max(Math.ceil(LONGER_SIDE / longer), Math.ceil(SHORTER_SIDE / shorter));
+  return Math.max(1, Math.min(wanted, Math.floor(LARGEST_SIDE / longer)));
 }
 
 class ImageCard {
   readonly element: HTMLElement;
   private points: ImagePoint[] = [];
-  /** True once the card has loaded its list (it loads when first scrolled into view). */
+  /** True once the card has loaded its list. */
   loaded = false;
   private readonly slider = h("input", { type: "range", min: 0, max: 0, step: 1, value: "0", "aria-label": "step" });
   private readonly label = h("span", { class: "step-label" });
-  private readonly image = h("img", { class: "pixelated", alt: "", title: "open at full size", onclick: () => window.open(this.image.src, "_blank") });
+  private readonly image = h("img", { class: "pixelated", alt: "", title: "click to enlarge", onclick: () => enlarge(this.image, `${this.run}: ${this.image.alt}`) });
 
   constructor(readonly run: string, readonly tag: string) {
     this.slider.addEventListener("input", () => this.show());
@@ -54,15 +66,16 @@ class ImageCard {
     const point = this.points[Number(this.slider.value)];
     if (!point) return;
     const scale = pixelScale(point.width, point.height);
+    // The size is set before the source, so the card takes its final size at once.
     this.image.width = point.width * scale;
     this.image.height = point.height * scale;
-    // Enlarged pictures keep hard pixel edges; one wider than the card is shrunk to fit, smoothly.
-    this.image.classList.toggle("pixelated", scale > 1 || point.width <= TARGET_WIDTH);
+    this.element.style.width = `${Math.max(CARD_MIN_WIDTH, point.width * scale) + 18}px`;
     this.image.src = imageUrl(this.run, this.tag, point.index);
     this.image.alt = `${this.tag} at step ${point.step}`;
     const samples = this.points.filter((p) => p.step === point.step).length;
     this.label.textContent = `step ${point.step}${samples > 1 ? ` #${point.sample}` : ""} (${Number(this.slider.value) + 1} of ${this.points.length})${scale > 1 ? ` ×${scale}` : ""}`;
     this.element.dataset.step = String(point.step);
+    this.element.dataset.scale = String(scale);
   }
 }
 
@@ -73,28 +86,40 @@ export function createImagesView(): View {
     title: "Images",
     id: "images",
     element: h("section", { class: "view", "data-view": "images" },
-      h("div", { class: "toolbar" }, h("span", { class: "hint" }, "every logged step is on the slider; pixels are scaled by whole factors, unsmoothed")), body),
+      h("div", { class: "toolbar" }, h("span", { class: "hint" },
+        "one row per tag, one column per run; every logged step is on the slider; pixels are scaled by whole factors, unsmoothed; click a picture to enlarge it")), body),
     render() {
       clear(body);
       cards.clear();
       const visible = store.visibleRuns();
-      const byGroup = new Map<string, HTMLElement>();
+      const tagsOfGroup = new Map<string, string[]>();
       for (const [tag, runs] of Object.entries(store.tags.images)) {
+        if (!visible.some((run) => runs.includes(run))) continue;
         const group = tag.includes("/") ? tag.slice(0, tag.indexOf("/")) : tag;
-        for (const run of visible.filter((r) => runs.includes(r))) {
-          let grid = byGroup.get(group);
-          if (!grid) {
-            grid = h("div", { class: "card-grid wide" });
-            byGroup.set(group, grid);
-            body.appendChild(h("details", { class: "tag-group", open: true }, h("summary", {}, group), grid));
+        tagsOfGroup.set(group, [...(tagsOfGroup.get(group) ?? []), tag]);
+      }
+      for (const [group, tags] of tagsOfGroup) {
+        // One column for every visible run with a tag of the group, in the runs' order.
+        const columns = visible.filter((run) => tags.some((tag) => store.tags.images[tag]!.includes(run)));
+        const grid = h("div", { class: "image-grid", style: `grid-template-columns: repeat(${columns.length}, max-content)` });
+        body.appendChild(h("details", { class: "tag-group", open: true }, h("summary", {}, group), h("div", { class: "image-scroll" }, grid)));
+        for (const tag of tags) {
+          const row: ImageCard[] = [];
+          for (const run of columns) {
+            if (!store.tags.images[tag]!.includes(run)) {
+              grid.appendChild(h("div", { class: "image-missing", "data-tag": tag, "data-run": run }, `no ${tag}`));
+              continue;
+            }
+            const card = new ImageCard(run, tag);
+            cards.set(`${run}\u0000${tag}`, card);
+            row.push(card);
+            grid.appendChild(card.element);
           }
-          const card = new ImageCard(run, tag);
-          cards.set(`${run}\u0000${tag}`, card);
-          grid.appendChild(card.element);
-          whenVisible(card.element, () => void card.load());
+          // A row loads as a whole, so that its pictures appear together.
+          whenVisible(row[0]!.element, () => row.forEach((card) => void card.load()));
         }
       }
-      if (byGroup.size === 0) body.appendChild(h("p", { class: "empty" }, "No images in the visible runs."));
+      if (tagsOfGroup.size === 0) body.appendChild(h("p", { class: "empty" }, "No images in the visible runs."));
     },
     update(changes: DataChange[]) {
       const changed = changes.filter((c) => c.kinds.includes("images"));

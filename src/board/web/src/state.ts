@@ -1,13 +1,15 @@
-// The page's state and its change notifications: the runs and their colours,
-// which are switched on and which the regex filter lets through, the tags,
-// the seed groups and their colours, and the scalar settings (grouping seeds
-// and the band's kind among them). Runs are on unless switched off, so a run
-// that appears while the page is open is shown at once; what is switched off,
-// the filter and the settings survive a reload (localStorage).
+// The page's state and its change notifications: the runs and their colours
+// (src/util/run-colors.ts, the report's too), which are switched on and which
+// the regex filter lets through, the tags, the seed groups and their colours,
+// and the settings (the scalars' grouping of seeds and band, the histograms'
+// shared range among them).
+// Runs are on unless switched off, so a run that appears while the page is
+// open is shown at once; what is switched off, the filter and the settings
+// survive a reload (localStorage).
 
 import { BAND_KINDS, type BandKind } from "../../../stats/band.js";
+import { assignLogdirColors } from "../../../util/run-colors.js";
 import { api, type GroupInfo, type RunInfo, type Status, type Tags } from "./api.js";
-import { assignGroupColors, assignRunColors } from "./colors.js";
 
 export type XAxis = "step" | "relative" | "wall";
 export type Topic = "runs" | "selection" | "settings" | "data" | "status";
@@ -32,6 +34,8 @@ class Store {
   /** Draw each seed group as its mean and a band instead of one line per run. */
   groupSeeds = false;
   bandKind: BandKind = "minmax";
+  /** Histograms and distributions: one value range for every run of a tag, instead of each run's own. */
+  sharedHistogramRange = false;
   groups: GroupInfo[] = [];
   groupColors = new Map<string, string>();
   /** The group each member run belongs to (repeats of a seed belong to none). */
@@ -42,6 +46,7 @@ class Store {
     try {
       const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "{}") as Partial<{
         off: string[]; filter: string; smoothing: number; xAxis: XAxis; logScale: boolean; groupSeeds: boolean; bandKind: BandKind;
+        sharedHistogramRange: boolean;
       }>;
       this.switchedOff = new Set(saved.off ?? []);
       this.filter = saved.filter ?? "";
@@ -50,6 +55,7 @@ class Store {
       this.logScale = saved.logScale ?? false;
       this.groupSeeds = saved.groupSeeds ?? false;
       if (saved.bandKind && BAND_KINDS.includes(saved.bandKind)) this.bandKind = saved.bandKind;
+      this.sharedHistogramRange = saved.sharedHistogramRange ?? false;
     } catch {
       // A broken saved state is ignored.
     }
@@ -69,7 +75,7 @@ class Store {
   private save(): void {
     localStorage.setItem(STORAGE_KEY, JSON.stringify({
       off: [...this.switchedOff], filter: this.filter, smoothing: this.smoothing, xAxis: this.xAxis, logScale: this.logScale,
-      groupSeeds: this.groupSeeds, bandKind: this.bandKind,
+      groupSeeds: this.groupSeeds, bandKind: this.bandKind, sharedHistogramRange: this.sharedHistogramRange,
     }));
   }
 
@@ -80,14 +86,9 @@ class Store {
     this.tags = tags;
     this.groups = groups;
     this.groupOfRun = new Map(groups.flatMap((group) => group.runs.map((run) => [run, group] as const)));
-    this.colors = assignRunColors(runs);
-    const createdAt = new Map(runs.map((run) => [run.name, run.createdAt]));
-    const firstCreated = (group: GroupInfo) => {
-      const times = group.runs.map((run) => createdAt.get(run)).filter((t): t is number => typeof t === "number");
-      return times.length > 0 ? Math.min(...times) : null;
-    };
-    const alone = new Set(runs.map((run) => run.name).filter((name) => !this.groupOfRun.has(name)));
-    this.groupColors = assignGroupColors(groups.map((group) => ({ name: group.name, createdAt: firstCreated(group) })), this.colors, alone);
+    const colors = assignLogdirColors(runs, groups);
+    this.colors = colors.runs;
+    this.groupColors = colors.groups;
     this.emit("runs");
   }
 

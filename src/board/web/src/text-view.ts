@@ -1,10 +1,24 @@
 // The Text tab: the text summaries of each visible run (lenet-lab logs its
-// config there), newest step first, shown as plain text.
+// config there as a Markdown table), newest step first, rendered from
+// Markdown as TensorBoard does (marked, GitHub's flavour) and sanitised
+// (DOMPurify) before it reaches the page: a summary is data, and whatever
+// HTML it holds never runs a script.
 
+import DOMPurify from "dompurify";
+import { Marked } from "marked";
 import { api } from "./api.js";
 import { clear, h } from "./dom.js";
 import { store, type DataChange } from "./state.js";
 import type { View } from "./view.js";
+
+const markdown = new Marked({ gfm: true, breaks: false });
+
+/** Markdown → sanitised HTML, in an element. */
+export function renderMarkdown(text: string): HTMLElement {
+  const element = h("div", { class: "markdown" });
+  element.innerHTML = DOMPurify.sanitize(markdown.parse(text, { async: false }));
+  return element;
+}
 
 export function createTextView(): View {
   const body = h("div", { class: "text-body" });
@@ -21,7 +35,9 @@ export function createTextView(): View {
         body.appendChild(card);
         void api.text(run).then((tags) => {
           for (const [tag, entries] of Object.entries(tags)) {
-            for (const entry of [...entries].reverse()) card.appendChild(h("div", {}, h("div", { class: "hint" }, `${tag} · step ${entry.step}`), h("pre", {}, entry.text)));
+            for (const entry of [...entries].reverse()) {
+              card.appendChild(h("div", { class: "text-entry", "data-tag": tag }, h("div", { class: "hint" }, `${tag} · step ${entry.step}`), renderMarkdown(entry.text)));
+            }
           }
         });
       }

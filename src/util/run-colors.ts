@@ -1,13 +1,21 @@
-// Run colours: stable per run name and distinct among the runs shown.
-// Each name hashes (FNV-1a) to a preferred slot of a 20-colour palette; runs
-// are placed in the order they were created (the time in their first event
-// file's name; then by name), and a run whose slot is taken, or whose colour
-// is too close to one already given, moves on to the next slot that is free
-// and far enough (or merely free, when none is). A run that appears later is
-// placed after the others, so it never changes their colours; beyond 20 runs
-// colours repeat, darkened. Seed groups get colours the same way, over their
-// names, off the slots of the runs' colours while there are free ones.
-// Pure; no DOM. Also the ten digit colours of the embedding view.
+// One colour per run, the same wherever a run is drawn (the dashboard, the
+// report, figures): a 20-colour palette and the rule that places runs and
+// seed groups in it. Pure; no DOM, no files. Not here: drawing.
+//
+// The rule: each name hashes (FNV-1a) to a preferred slot of the palette;
+// runs are placed in the order they were created (the time in their first
+// event file's name, `runCreatedAt`; then by name), and a run whose slot is
+// taken, or whose colour is too close to one already given, moves on to the
+// next slot that is free and far enough (or merely free, when none is). A run
+// that appears later is placed after the others, so it never changes their
+// colours; beyond 20 runs colours repeat, darkened. Seed groups get colours
+// the same way, over their names, off the slots of the runs' colours while
+// there are free ones.
+//
+// The colours depend on the runs given (a run takes its slot before every
+// later one), so every caller passes the same runs: every run directory of the
+// logdir that has event files, finished or not, with `runCreatedAt` of its
+// event files. `assignLogdirColors` does all of it in one call.
 
 /** Twenty well-separated colours (Kelly's and Tableau's, without near-greys or pale ones that vanish on white). */
 export const RUN_PALETTE = [
@@ -16,10 +24,21 @@ export const RUN_PALETTE = [
   "#be0032", "#654522", "#8db600", "#b8860b",
 ] as const;
 
-/** One colour per digit 0–9 (Tableau 10). */
-export const DIGIT_COLORS = [
-  "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#17becf",
-] as const;
+/** A run (or a group) to colour: its name and when it was created (seconds since the epoch; null when unknown, placed last). */
+export interface ColoredRun {
+  name: string;
+  createdAt: number | null;
+}
+
+/**
+ * When a run was created: the smallest time in its event files' names
+ * (`events.out.tfevents.<seconds>.<host>.<pid>.<n>`, TensorFlow's naming),
+ * or null when no name has one. Takes names or paths.
+ */
+export function runCreatedAt(eventFiles: readonly string[]): number | null {
+  const times = eventFiles.map((file) => /tfevents\.(\d+)/.exec(file)?.[1]).filter((t) => t !== undefined).map(Number);
+  return times.length > 0 ? Math.min(...times) : null;
+}
 
 /** 32-bit FNV-1a of a string's UTF-16 code units. */
 export function fnv1a(text: string): number {
@@ -37,7 +56,7 @@ function darken(hex: string, factor: number): string {
   return `#${channel(16)}${channel(8)}${channel(0)}`;
 }
 
-/** "Redmean" distance between two colours: a cheap approximation of how different they look (0–765). */
+/** "Redmean" distance between two colours (#rrggbb): a cheap approximation of how different they look (0–765). */
 export function colorDistance(a: string, b: string): number {
   const [r1, g1, b1] = [1, 3, 5].map((i) => parseInt(a.slice(i, i + 2), 16));
   const [r2, g2, b2] = [1, 3, 5].map((i) => parseInt(b.slice(i, i + 2), 16));
@@ -47,12 +66,6 @@ export function colorDistance(a: string, b: string): number {
 }
 
 const MIN_DISTANCE = 200;
-
-/** A run to colour: its name and when it was created (seconds; null when unknown, placed last). */
-export interface ColoredRun {
-  name: string;
-  createdAt: number | null;
-}
 
 /** Names in the order they get colours: by creation time (unknown last), then by name. */
 function inCreationOrder(items: readonly ColoredRun[]): string[] {
@@ -92,7 +105,7 @@ function placeInPalette(names: readonly string[], avoided: readonly ReadonlySet<
   return colors;
 }
 
-/** A colour for every run; see the file header for the rule. */
+/** A colour (#rrggbb) for every run; see the file header for the rule. */
 export function assignRunColors(runs: readonly ColoredRun[]): Map<string, string> {
   return placeInPalette(inCreationOrder(runs));
 }
@@ -108,4 +121,29 @@ export function assignGroupColors(groups: readonly ColoredRun[], runColors: Read
   const slotsOf = (runs: string[]) => new Set(runs.map((run) => (RUN_PALETTE as readonly string[]).indexOf(runColors.get(run) ?? "")).filter((slot) => slot >= 0));
   const runs = [...runColors.keys()];
   return placeInPalette(inCreationOrder(groups), [slotsOf(runs.filter((r) => runsDrawnAlone.has(r))), slotsOf(runs.filter((r) => !runsDrawnAlone.has(r)))]);
+}
+
+/** A seed group to colour: its name and its member runs. */
+export interface GroupOfRuns {
+  name: string;
+  runs: readonly string[];
+}
+
+/**
+ * The colours of a whole logdir, as the dashboard gives them: every run's
+ * (`runs`: every run directory with event files) and every seed group's (a
+ * group is as old as its oldest run; the runs in no group are the ones drawn
+ * beside the groups).
+ */
+export function assignLogdirColors(runs: readonly ColoredRun[], groups: readonly GroupOfRuns[]): { runs: Map<string, string>; groups: Map<string, string> } {
+  const runColors = assignRunColors(runs);
+  const createdAt = new Map(runs.map((run) => [run.name, run.createdAt]));
+  const grouped = new Set(groups.flatMap((group) => group.runs));
+  const firstCreated = (group: GroupOfRuns) => {
+    const times = group.runs.map((run) => createdAt.get(run)).filter((t): t is number => typeof t === "number");
+    return times.length > 0 ? Math.min(...times) : null;
+  };
+  const alone = new Set(runs.map((run) => run.name).filter((name) => !grouped.has(name)));
+  const groupColors = assignGroupColors(groups.map((group) => ({ name: group.name, createdAt: firstCreated(group) })), runColors, alone);
+  return { runs: runColors, groups: groupColors };
 }
