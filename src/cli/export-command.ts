@@ -2,21 +2,12 @@
 // network as a file other tools run (ONNX). A thin shell over
 // src/export/export-run.ts.
 
-import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { EXPORT_FORMATS, ExportFormat, ONNX_FILE, exportRun } from "../export/export-run.js";
 import { ONNX_INPUT, ONNX_OPSET, ONNX_OUTPUT } from "../export/onnx-model.js";
 import { RunLoadError } from "../train/load-run.js";
 import { CommandStop } from "./command-stop.js";
-
-/** lenet-lab's own version, from its package.json (two levels above dist/src/cli). */
-function packageVersion(): string {
-  try {
-    return JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")).version ?? "";
-  } catch {
-    return "";
-  }
-}
+import { packageVersion } from "./package-version.js";
 
 export function registerExportCommand(program: Command): void {
   program

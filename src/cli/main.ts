@@ -18,10 +18,13 @@ import { registerFeaturesCommand } from "./features-command.js";
 import { registerCompareCommand } from "./compare-command.js";
 import { registerReportCommand } from "./report-command.js";
 import { registerExportCommand } from "./export-command.js";
+import { spaceSeparatedListHint } from "./list-hint.js";
+import { packageVersion } from "./package-version.js";
 
 const program = new Command()
   .name("lenet-lab")
   .description("Train LeNet-5 on MNIST with different activations and optimizers, and see what it learns.")
+  .version(packageVersion(), "-V, --version", "print lenet-lab's version")
   .exitOverride()
   .showHelpAfterError("(run lenet-lab <command> --help for the options)")
   .configureOutput({ outputError: (text, write) => write(`lenet-lab: ${text.replace(/^error: /, "")}`) });
@@ -52,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; usage errors (already printed) exit 2.
+      const hint = error.code === "commander.excessArguments" ? spaceSeparatedListHint(program, argv) : undefined;
+      if (hint) console.error(`lenet-lab: ${hint}`);
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof ConfigError) {

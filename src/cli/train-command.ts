@@ -1,7 +1,7 @@
 // `lenet-lab train`: one run, from options to files. Validates everything
 // before writing anything, then trains (src/train/run.ts) with a progress
-// display; Ctrl-C and SIGTERM stop it with a checkpoint, and --resume
-// continues it from there.
+// display and ends with the result and the commands to run next; Ctrl-C and
+// SIGTERM stop it with a checkpoint, and --resume continues it from there.
 
 import { Command, Option } from "commander";
 import { loadDataset } from "../data/datasets.js";
@@ -9,7 +9,7 @@ import { ACTIVATIONS } from "../engine/layers/activations.js";
 import { OPTIMIZERS } from "../optim/optimizers.js";
 import { defaultThreads } from "../engine/backend.js";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { Dataset } from "../data/datasets.js";
 import { flushAllEventFiles } from "../tensorboard/event-file-writer.js";
 import { CHECKPOINT_FILE, Checkpoint, readCheckpoint } from "../train/checkpoint.js";
@@ -82,8 +82,28 @@ export async function trainCommand(options: TrainCommandOptions, command?: Comma
       iterations: summary.iterations,
       seconds: summary.seconds,
     }));
+  } else {
+    console.log(nextCommands(config.logdir, runDir));
   }
   return summary;
+}
+
+/** A path as the user would type it: relative to the working directory when inside it, quoted when the shell needs it. */
+function shellPath(path: string): string {
+  const fromHere = relative(process.cwd(), path);
+  const shown = fromHere === "" ? "." : fromHere.startsWith("..") || isAbsolute(fromHere) ? path : fromHere;
+  return /^[\w@%+=:,./-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, "'\\''")}'`;
+}
+
+/** What to run after a run: the dashboard, the fc2 maps, the report. */
+export function nextCommands(logdir: string, runDir: string): string {
+  const rows = [
+    [`npx lenet-lab board ${shellPath(resolve(logdir))}`, "the dashboard: curves, histograms, images, live (http://127.0.0.1:6006/)"],
+    [`npx lenet-lab features ${shellPath(runDir)}`, "this run's fc2 feature maps (in its fc2/ folder)"],
+    [`npx lenet-lab report ${shellPath(resolve(logdir))}`, `the written report of every run (${shellPath(join(resolve(logdir), "report", "index.html"))})`],
+  ];
+  const width = Math.max(...rows.map(([command]) => command!.length));
+  return ["Next:", ...rows.map(([command, what]) => `  ${command!.padEnd(width)}   ${what}`)].join("\n");
 }
 
 interface PreparedRun {

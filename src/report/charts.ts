@@ -18,12 +18,14 @@ export const ACTIVATED_LAYERS = ["conv1", "conv2", "fc1", "fc2"] as const;
 export interface ChartGroup {
   name: string;
   runs: readonly RunRecord[];
+  /** Its colour (#rrggbb), the one the dashboard gives it (src/util/run-colors.ts). */
+  color: string;
 }
 
-/** The colour scale shared by every chart (Tableau 10, in group order). */
-function groupColor(names: readonly string[], field = "group", title = "group") {
+/** The colour scale of the charts: each name its own colour, the same as on the dashboard. */
+function colorScale(named: readonly { name: string; color: string }[], field = "group", title = "group") {
   return {
-    field, type: "nominal", title, scale: { domain: [...names], scheme: "tableau10" },
+    field, type: "nominal", title, scale: { domain: named.map((n) => n.name), range: named.map((n) => n.color) },
     legend: { orient: "right", labelLimit: 260, symbolType: "stroke", symbolStrokeWidth: 3, symbolOpacity: 1 },
   } as const;
 }
@@ -60,7 +62,7 @@ export function curvesChart(groups: readonly ChartGroup[], metric: "loss" | "acc
   const y = metric === "loss"
     ? { type: "quantitative", title: "loss (log scale)", scale: { type: "log" } }
     : { type: "quantitative", title: "accuracy", axis: { format: ".0%" }, scale: { domain: [0, 1] } };
-  const color = groupColor(groups.map((g) => g.name));
+  const color = colorScale(groups);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: metric === "loss" ? "Loss (softmax cross-entropy) per group" : "Accuracy per group",
@@ -88,7 +90,7 @@ function layerBandChart(groups: readonly ChartGroup[], layers: readonly string[]
   const values = groups.flatMap((g) => layers.flatMap((layer) => series.flatMap(({ tag, kind }) =>
     bandRows(g, tag(layer), keep, { layer, kind }))));
   if (values.length === 0) return null;
-  const color = groupColor(groups.map((g) => g.name));
+  const color = colorScale(groups);
   const x = { field: "step", type: "quantitative", title: "iteration", axis: { tickCount: 4 } };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -160,7 +162,7 @@ export function perClassErrorChart(groups: readonly ChartGroup[]): TopLevelSpec 
     layer: [
       { mark: { type: "bar" }, encoding: {
         y: { field: "mean", type: "quantitative", title: "test error", axis: { format: ".0%" } },
-        color: groupColor(groups.map((g) => g.name)) } },
+        color: colorScale(groups) } },
       { mark: { type: "rule", strokeWidth: 1.2, color: "#222" }, encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } },
     ],
   } as TopLevelSpec;
@@ -185,7 +187,7 @@ export function binFractions(values: Float32Array, min: number, max: number, bin
  * model.safetensors), one panel per parameter, runs overlaid (the report
  * gives one seed per group), same bins for every run of a panel.
  */
-export function weightDistributionChart(parameters: readonly ParameterValues[], runNames: readonly string[], bins = 40): TopLevelSpec {
+export function weightDistributionChart(parameters: readonly ParameterValues[], runs: readonly { name: string; color: string }[], bins = 40): TopLevelSpec {
   const names = [...new Set(parameters.map((p) => p.parameter))];
   const values = names.flatMap((name) => {
     const group = parameters.filter((p) => p.parameter === name);
@@ -207,7 +209,7 @@ export function weightDistributionChart(parameters: readonly ParameterValues[], 
       encoding: {
         x: { field: "x", type: "quantitative", title: "value", axis: { tickCount: 4 } },
         y: { field: "fraction", type: "quantitative", title: "fraction", axis: { format: ".0%", tickCount: 4 } },
-        color: groupColor(runNames, "run", "run"),
+        color: colorScale(runs, "run", "run"),
       },
     },
     resolve: { scale: { x: "independent", y: "independent" } },

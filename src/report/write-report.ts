@@ -23,6 +23,8 @@ import { MODEL_FILE } from "../train/run-directory.js";
 import { GROUP_RUNS_DIR } from "../stats/run-groups.js";
 import type { TopLevelSpec } from "vega-lite";
 import { writeGroupAggregateRuns } from "../stats/aggregate-runs.js";
+import { listEventFiles } from "../tensorboard/reader.js";
+import { assignLogdirColors, runCreatedAt } from "../util/run-colors.js";
 import { ChartGroup, ParameterValues, curvesChart, gradientNormChart, perClassErrorChart, unitHealthChart, weightDistributionChart } from "./charts.js";
 import { CONFUSION_PNG, MISCLASSIFIED_PNG, hasClassFigures, writeRunsClassFigures } from "./class-runs.js";
 import { Fc2Stats, computeFindings } from "./findings.js";
@@ -113,7 +115,16 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   data = readLogdir(logdir);
   const runs = data.runs;
   const groups = reportGroups(runs, data.unfinished);
-  const chartGroups: ChartGroup[] = groups.map((g) => ({ name: g.name, runs: g.members.map((m) => m.run) }));
+  // The dashboard's colours: every run of the logdir with event files placed in creation order, then the groups of seeds.
+  const colors = assignLogdirColors(
+    [...runs.map((r) => ({ name: r.name, createdAt: runCreatedAt(r.eventFiles) })),
+      ...data.unfinished.map((u) => ({ name: u.name, createdAt: runCreatedAt(listEventFiles(u.dir)) })).filter((u) => u.createdAt !== null)],
+    groups.filter((g) => g.members.length >= 2).map((g) => ({ name: g.name, runs: g.members.map((m) => m.run.name) })));
+  const runColor = (name: string) => colors.runs.get(name) ?? "#888888";
+  const chartGroups: ChartGroup[] = groups.map((g) => ({
+    name: g.name, runs: g.members.map((m) => m.run),
+    color: g.members.length >= 2 ? colors.groups.get(g.name) ?? "#888888" : runColor(g.members[0]!.run.name),
+  }));
   // Pictures show one seed per group; statistics use every seed.
   const shown = groups.map((g) => g.representative.run);
   try {
@@ -180,7 +191,7 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
         notes.push(`weights of ${run.name} not shown: ${(error as Error).message}`);
       }
     }
-    if (parameters.length > 0) charts.weights = await chart("weight-distributions", weightDistributionChart(parameters, shown.map((r) => r.name)));
+    if (parameters.length > 0) charts.weights = await chart("weight-distributions", weightDistributionChart(parameters, shown.map((r) => ({ name: r.name, color: runColor(r.name) }))));
   }
 
   const figures = new Map<string, RunFigures>();

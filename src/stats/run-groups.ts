@@ -64,7 +64,7 @@ export function groupRuns<T>(runs: readonly T[], describeRun: (run: T) => { name
   }
   const list = [...groups.values()];
   for (const group of list) group.members.sort((a, b) => a.seed - b.seed);
-  // Groups that differ only in a setting the name leaves out (e.g. iterations) get "-2", "-3", …
+  // Groups that differ only in a setting the name leaves out (e.g. evalEvery) get "-2", "-3", …
   const seen = new Map<string, number>();
   for (const group of list) {
     const count = (seen.get(group.name) ?? 0) + 1;

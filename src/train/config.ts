@@ -153,12 +153,16 @@ export function parseSummaryLevel(value: string): SummaryLevel {
 
 /**
  * The run name a config gets unless one is given: activation, optimizer and
- * learning rate, plus every other setting that differs from the classic
- * experiment, e.g. "relu-adam-lr0.01", "sigmoid-sgd-lr0.1-b128-seed3".
+ * learning rate, plus every other setting of the experiment that differs from
+ * the classic one (batch size, length: iterations or epochs, initialisation,
+ * seed, data set), e.g. "relu-adam-lr0.01", "sigmoid-sgd-lr0.1-b128-it300-seed3",
+ * so that a short try never takes the name of the full run.
  */
 export function defaultRunName(config: Omit<RunConfig, "runName">): string {
   const parts = [config.activation, config.optimizer, `lr${config.lr}`];
   if (config.batchSize !== DEFAULT_CONFIG.batchSize) parts.push(`b${config.batchSize}`);
+  if (config.epochs !== null) parts.push(`ep${config.epochs}`);
+  else if (config.iterations !== DEFAULT_CONFIG.iterations) parts.push(`it${config.iterations}`);
   if (config.initMean !== DEFAULT_CONFIG.initMean) parts.push(`mean${config.initMean}`);
   if (config.initStd !== DEFAULT_CONFIG.initStd) parts.push(`std${config.initStd}`);
   if (config.seed !== DEFAULT_CONFIG.seed) parts.push(`seed${config.seed}`);

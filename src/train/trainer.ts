@@ -36,6 +36,8 @@ export interface StepInfo {
   loss: number;
   accuracy: number;
   lr: number;
+  /** Seconds spent in training steps so far (forward, backward, update; not evaluations or logging), a resumed run's earlier ones included. */
+  trainSeconds: number;
 }
 
 /**
@@ -198,7 +200,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: TrainO
     window.loss += loss;
     window.correct += correct;
     window.steps++;
-    if (callbacks.onStep?.({ iteration, loss, accuracy: correct / B, lr }, model) === "stop") stopRequested = true;
+    if (callbacks.onStep?.({ iteration, loss, accuracy: correct / B, lr, trainSeconds: trainMilliseconds / 1000 }, model) === "stop") stopRequested = true;
 
     if (iteration % config.evalEvery === 0 || iteration === config.iterations || stopRequested) {
       const test = evaluateImageSet(model, dataset.test, evalBuffers);

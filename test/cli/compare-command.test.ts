@@ -18,7 +18,7 @@ describe("lenet-lab compare", () => {
     const logdir = join(tempDir(), "runs");
     const { code, stdout, stderr } = lenetLab("compare", ...ONE_SEED, "--logdir", logdir);
     expect(code, stderr).toBe(0);
-    const runs = ["relu-adam-lr0.01-seed0", "sigmoid-adam-lr0.01-seed0"];
+    const runs = ["relu-adam-lr0.01-it4-seed0", "sigmoid-adam-lr0.01-it4-seed0"];
     expect(stderr).toContain(`2 runs (${runs.join(", ")}), 2 at a time`);
     for (const run of runs) {
       expect(stderr).toMatch(new RegExp(`\\] ${run}: started`));
@@ -53,20 +53,20 @@ describe("lenet-lab compare", () => {
     const logdir = tempDir();
     const { code, stdout, stderr } = lenetLab("compare", ...TINY, "--seeds", "2", "--summaries", "minimal", "--logdir", logdir);
     expect(code, stderr).toBe(0);
-    const runs = ["relu-adam-lr0.01-seed0", "relu-adam-lr0.01-seed1", "sigmoid-adam-lr0.01-seed0", "sigmoid-adam-lr0.01-seed1"];
+    const runs = ["relu-adam-lr0.01-it4-seed0", "relu-adam-lr0.01-it4-seed1", "sigmoid-adam-lr0.01-it4-seed0", "sigmoid-adam-lr0.01-it4-seed1"];
     expect(stderr).toContain(`4 runs (${runs.join(", ")}), 2 at a time`);
     for (const run of runs) {
       const runJson = JSON.parse(readFileSync(join(logdir, run, "run.json"), "utf8"));
       expect(runJson).toMatchObject({ status: "finished", config: { seed: Number(run.slice(-1)) }, finalWindow: { toIteration: 4 } });
     }
-    expect(stdout).toMatch(/relu-adam-lr0\.01 +2 +\d+\.\d\d% ± \d+\.\d\d +\d+\.\d\d% … \d+\.\d\d%/);
-    expect(stdout).toMatch(/sigmoid-adam-lr0\.01 +2 +\d+\.\d\d% ± /);
+    expect(stdout).toMatch(/relu-adam-lr0\.01-it4 +2 +\d+\.\d\d% ± \d+\.\d\d +\d+\.\d\d% … \d+\.\d\d%/);
+    expect(stdout).toMatch(/sigmoid-adam-lr0\.01-it4 +2 +\d+\.\d\d% ± /);
     const markdown = readFileSync(join(logdir, "report", "report.md"), "utf8");
     expect(markdown).toContain("# LeNet-5 on MNIST: 2 configurations, 4 runs over seeds");
-    expect(markdown).toMatch(/\| relu-adam-lr0\.01 \| 0, 1 \| \*\*\d+\.\d\d ± \d+\.\d\d\*\* \| -?\d+\.\d\d … \d+\.\d\d \|/);
+    expect(markdown).toMatch(/\| relu-adam-lr0\.01-it4 \| 0, 1 \| \*\*\d+\.\d\d ± \d+\.\d\d\*\* \| -?\d+\.\d\d … \d+\.\d\d \|/);
     expect(markdown).toMatch(/relu vs sigmoid \(adam, lr 0\.01\), test accuracy: [+−]\d+\.\d\d pp \(95% CI [+−]\d+\.\d\d … [+−]\d+\.\d\d, n = 2 each\): (no difference shown|relu ahead|sigmoid ahead)\./);
     for (const statistic of ["mean", "min", "max"]) {
-      expect(readdirSync(join(logdir, "_groups", "relu-adam-lr0.01", statistic)).some((f) => f.includes("tfevents"))).toBe(true);
+      expect(readdirSync(join(logdir, "_groups", "relu-adam-lr0.01-it4", statistic)).some((f) => f.includes("tfevents"))).toBe(true);
     }
   });
 
@@ -75,14 +75,14 @@ describe("lenet-lab compare", () => {
     const { code, stdout, stderr } = lenetLab("compare", ...ONE_SEED, "--activation", "relu", "--optimizer", "sgd", "--lr", "0.01,1e30",
       "--logdir", logdir);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/relu-sgd-lr1e\+30-seed0: FAILED — training diverged at iteration \d/);
-    expect(stderr).toMatch(/1 of 2 runs failed: relu-sgd-lr1e\+30-seed0 \(training diverged/);
-    expect(stdout).toMatch(/relu-sgd-lr1e\+30-seed0 +FAILED: training diverged/);
-    const finished = JSON.parse(readFileSync(join(logdir, "relu-sgd-lr0.01-seed0", "run.json"), "utf8"));
+    expect(stderr).toMatch(/relu-sgd-lr1e\+30-it4-seed0: FAILED — training diverged at iteration \d/);
+    expect(stderr).toMatch(/1 of 2 runs failed: relu-sgd-lr1e\+30-it4-seed0 \(training diverged/);
+    expect(stdout).toMatch(/relu-sgd-lr1e\+30-it4-seed0 +FAILED: training diverged/);
+    const finished = JSON.parse(readFileSync(join(logdir, "relu-sgd-lr0.01-it4-seed0", "run.json"), "utf8"));
     expect(finished.status).toBe("finished");
-    expect(existsSync(join(logdir, "relu-sgd-lr0.01-seed0", "fc2", "all-digits.png"))).toBe(true);
+    expect(existsSync(join(logdir, "relu-sgd-lr0.01-it4-seed0", "fc2", "all-digits.png"))).toBe(true);
     const markdown = readFileSync(join(logdir, "report", "report.md"), "utf8");
-    expect(markdown).toMatch(/relu-sgd-lr1e\+30-seed0: diverged after/);
+    expect(markdown).toMatch(/relu-sgd-lr1e\+30-it4-seed0: diverged after/);
   });
 
   it.each([
@@ -109,35 +109,35 @@ describe("lenet-lab compare", () => {
 
   it("refuses existing run directories unless --overwrite is given", () => {
     const logdir = tempDir();
-    mkdirSync(join(logdir, "sigmoid-adam-lr0.01-seed1"));
-    writeFileSync(join(logdir, "sigmoid-adam-lr0.01-seed1", "run.json"), "{}");
+    mkdirSync(join(logdir, "sigmoid-adam-lr0.01-it2-seed1"));
+    writeFileSync(join(logdir, "sigmoid-adam-lr0.01-it2-seed1", "run.json"), "{}");
     const { code, stderr } = lenetLab("compare", "--logdir", logdir, "--iterations", "2");
     expect(code).toBe(2);
-    expect(stderr).toMatch(/run directories already exist: .*sigmoid-adam-lr0\.01-seed1; pass --resume to continue the grid, --overwrite to train them again/);
-    expect(readFileSync(join(logdir, "sigmoid-adam-lr0.01-seed1", "run.json"), "utf8")).toBe("{}");
+    expect(stderr).toMatch(/run directories already exist: .*sigmoid-adam-lr0\.01-it2-seed1; pass --resume to continue the grid, --overwrite to train them again/);
+    expect(readFileSync(join(logdir, "sigmoid-adam-lr0.01-it2-seed1", "run.json"), "utf8")).toBe("{}");
   });
 
   it("--resume keeps finished runs, continues interrupted ones from their checkpoints, and writes the report", async () => {
     const logdir = tempDir();
     const grid = ["--iterations", "40", "--eval-every", "10", "--checkpoint-every", "10", "--batch-size", "16", "--summaries", "minimal"];
     // relu finished; sigmoid stopped by Ctrl-C after its first checkpoint, as a stopped grid leaves them.
-    expect(lenetLab("train", ...grid, "--logdir", logdir, "--run-name", "relu-adam-lr0.01-b16-seed0").code).toBe(0);
-    const sigmoidDir = join(logdir, "sigmoid-adam-lr0.01-b16-seed0");
-    const child = spawn(process.execPath, [CLI, "train", ...grid, "--activation", "sigmoid", "--logdir", logdir, "--run-name", "sigmoid-adam-lr0.01-b16-seed0"]);
+    expect(lenetLab("train", ...grid, "--logdir", logdir, "--run-name", "relu-adam-lr0.01-b16-it40-seed0").code).toBe(0);
+    const sigmoidDir = join(logdir, "sigmoid-adam-lr0.01-b16-it40-seed0");
+    const child = spawn(process.execPath, [CLI, "train", ...grid, "--activation", "sigmoid", "--logdir", logdir, "--run-name", "sigmoid-adam-lr0.01-b16-it40-seed0"]);
     const ended = new Promise<number | null>((resolveEnd) => child.on("exit", (code) => resolveEnd(code)));
     while (!existsSync(join(sigmoidDir, "checkpoint.safetensors"))) await new Promise((r) => setTimeout(r, 20));
     child.kill("SIGINT");
     expect(await ended).toBe(130);
-    const reluEvents = readdirSync(join(logdir, "relu-adam-lr0.01-b16-seed0")).filter((f) => f.includes("tfevents"));
+    const reluEvents = readdirSync(join(logdir, "relu-adam-lr0.01-b16-it40-seed0")).filter((f) => f.includes("tfevents"));
 
     const { code, stdout, stderr } = lenetLab("compare", ...grid, "--seeds", "0", "--jobs", "2", "--logdir", logdir, "--resume");
     expect(code, stderr).toBe(0);
     // The finished run was not trained again (no new event file); the stopped one resumed and finished.
-    expect(readdirSync(join(logdir, "relu-adam-lr0.01-b16-seed0")).filter((f) => f.includes("tfevents"))).toEqual(reluEvents);
+    expect(readdirSync(join(logdir, "relu-adam-lr0.01-b16-it40-seed0")).filter((f) => f.includes("tfevents"))).toEqual(reluEvents);
     const sigmoid = JSON.parse(readFileSync(join(sigmoidDir, "run.json"), "utf8"));
     expect(sigmoid).toMatchObject({ status: "finished", iterations: 40 });
     expect(sigmoid.resumedAt).toHaveLength(1);
-    expect(stdout).toMatch(/relu-adam-lr0\.01-b16-seed0 +\d+\.\d\d%/);
+    expect(stdout).toMatch(/relu-adam-lr0\.01-b16-it40-seed0 +\d+\.\d\d%/);
     expect(existsSync(join(logdir, "report", "index.html"))).toBe(true);
   });
 

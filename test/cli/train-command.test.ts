@@ -14,7 +14,8 @@ describe("lenet-lab train", () => {
     const { code, stdout, stderr } = lenetLab("train", "--iterations", "30", "--eval-every", "15", "--logdir", logdir, "--json");
     expect(code, stderr).toBe(0);
     const summary = JSON.parse(stdout.trim().split("\n").pop()!);
-    expect(summary).toMatchObject({ run: "relu-adam-lr0.01", runDir: join(logdir, "relu-adam-lr0.01"), iterations: 30 });
+    // Not the classic 2000 iterations: the name says so, and the full run's name stays free.
+    expect(summary).toMatchObject({ run: "relu-adam-lr0.01-it30", runDir: join(logdir, "relu-adam-lr0.01-it30"), iterations: 30 });
     for (const key of ["testAccuracy", "testLoss", "trainImagesPerSecond", "seconds"]) expect(typeof summary[key]).toBe("number");
     expect(summary.testAccuracy).toBeGreaterThan(0.3);
     expect(stderr).toMatch(/iter 15\/30 .* test acc/);
@@ -34,6 +35,24 @@ describe("lenet-lab train", () => {
     expect(files.filter((f) => !f.startsWith("events.out.tfevents."))).toEqual(
       ["checkpoint.safetensors", "embeddings", "model.safetensors", "projector_config.pbtxt", "run.json"]);
     expect(files.filter((f) => f.startsWith("events.out.tfevents."))).toHaveLength(1); // and no temporary files left behind
+  });
+
+  it("ends with the result and the commands to run next, its progress lines naming what they count", () => {
+    const logdir = tempDir();
+    const { code, stdout, stderr } = lenetLab("train", "--iterations", "20", "--eval-every", "10", "--batch-size", "32", "--logdir", logdir);
+    expect(code, stderr).toBe(0);
+    const runDir = join(logdir, "relu-adam-lr0.01-b32-it20");
+    const result = new RegExp(`^relu-adam-lr0\\.01-b32-it20: test accuracy \\d+\\.\\d\\d%, test loss \\d\\.\\d{4} after 20 iterations \\([\\d.]+ s, (\\d+) train img/s\\) → ${runDir}$`, "m");
+    expect(stdout).toMatch(result);
+    // The last progress line counts images per second as the result line does (time in training steps alone).
+    const lines = stderr.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^relu-adam-lr0\.01-b32-it20 {2}iter 20\/20 {2}train loss \d\.\d{4} {2}test loss \d\.\d{4} {2}test acc \d+\.\d\d% {2}(\d+) train img\/s/);
+    expect(/(\d+) train img\/s/.exec(lines[1]!)![1]).toBe(result.exec(stdout)![1]);
+    expect(stdout).toContain("Next:");
+    expect(stdout).toMatch(new RegExp(`npx lenet-lab board ${logdir} +the dashboard`));
+    expect(stdout).toMatch(new RegExp(`npx lenet-lab features ${runDir} +this run's fc2 feature maps`));
+    expect(stdout).toMatch(new RegExp(`npx lenet-lab report ${logdir} +the written report of every run \\(${logdir}/report/index\\.html\\)`));
   });
 
   it.each([

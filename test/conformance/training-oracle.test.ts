@@ -20,8 +20,8 @@ describe("a training run read by TensorBoard's own loader", () => {
 
     const report = runOracle(logdir);
     expect(report.problems).toEqual([]);
-    expect(report.run_names).toEqual(["relu-adam-lr0.01"]);
-    const run = report.runs["relu-adam-lr0.01"];
+    expect(report.run_names).toEqual(["relu-adam-lr0.01-it200"]);
+    const run = report.runs["relu-adam-lr0.01-it200"];
 
     for (const tag of ["loss/train", "accuracy/train", "learning_rate"]) {
       expect(run.scalars[tag], tag).toMatchObject({ points: 20, first_step: 10, last_step: 200, steps_strictly_increasing: true });
@@ -59,7 +59,7 @@ describe("a training run read by TensorBoard's own loader", () => {
       session_start_info: { hparams: { activation: "relu", optimizer: "adam", lr: 0.01 } },
       session_end_info: { status: "STATUS_SUCCESS" },
     });
-    expect(report.projector.runs["relu-adam-lr0.01"].embeddings).toMatchObject([
+    expect(report.projector.runs["relu-adam-lr0.01-it200"].embeddings).toMatchObject([
       { tensor_shape: [1000, 84], metadata_rows_match_tensor: true, sprite: { single_image_dim: [28, 28] } },
     ]);
     expect(report.server_check.ok).toBe(true);
@@ -68,7 +68,7 @@ describe("a training run read by TensorBoard's own loader", () => {
     // MatMul, BiasAdd and — except fc3 — the activation: 2·5 + 3·5 − 1 = 24; 2 MaxPool; flatten's
     // shape and Reshape; loss 2; accuracy 4), and the graph endpoint answers.
     expect(run.graph).toMatchObject({ present: true, nodes: 36, top_ops: { VariableV2: 10, Relu: 4, Conv2D: 2, MatMul: 3 } });
-    expect((report.server_check as unknown as { graphs: Record<string, object> }).graphs["relu-adam-lr0.01"])
+    expect((report.server_check as unknown as { graphs: Record<string, object> }).graphs["relu-adam-lr0.01-it200"])
       .toMatchObject({ run_graph: true, nodes_in_pbtxt: 36 });
   });
 });

@@ -36,7 +36,7 @@ describe("findings over groups of seeds", () => {
     // scipy: difference +0.0011667, 95% CI −0.0066378 … +0.0089712
     expect(text).toContain("relu vs sigmoid (adam, lr 0.01), test accuracy: +0.12 pp (95% CI −0.66 … +0.90, n = 3 each): no difference shown.");
     expect(text).not.toMatch(/relu ahead|sigmoid ahead/);
-    expect(text).toContain("6 runs in 2 groups of seeds (relu-adam-lr0.01: seeds 0, 1, 2; sigmoid-adam-lr0.01: seeds 0, 1, 2)");
+    expect(text).toContain("6 runs in 2 groups of seeds (relu-adam-lr0.01-it200: seeds 0, 1, 2; sigmoid-adam-lr0.01-it200: seeds 0, 1, 2)");
     // scipy: mean 0.97857, 95% CI 0.97143 … 0.98571
     expect(text).toContain("relu + adam, lr 0.01 (seeds 0, 1, 2): test accuracy 97.86% ± 0.29 (95% CI 97.14% … 98.57%, seeds 97.55% … 98.12%)");
     expect(text).toContain("relu + adam, lr 0.01: the 3 seeds end within 0.57 pp of each other (97.55% … 98.12%); none fell far behind.");
@@ -98,8 +98,8 @@ describe("findings about confused classes", () => {
       relu: withMistakes([[20, 10, 5], [22, 12, 6], [24, 11, 4]]),
       sigmoid: withMistakes([[30, 11, 15], [34, 10, 16], [32, 12, 14]]),
     });
-    expect(text).toContain("relu-adam-lr0.01 mixes up most often: 4 → 9 (22 test images per seed), 7 → 2 (11 test images per seed), 3 → 5 (5.0 test images per seed)");
-    expect(text).toContain("sigmoid-adam-lr0.01 mixes up most often: 4 → 9 (32 test images per seed), 3 → 5 (15 test images per seed), 7 → 2 (11 test images per seed)");
+    expect(text).toContain("relu-adam-lr0.01-it200 mixes up most often: 4 → 9 (22 test images per seed), 7 → 2 (11 test images per seed), 3 → 5 (5.0 test images per seed)");
+    expect(text).toContain("sigmoid-adam-lr0.01-it200 mixes up most often: 4 → 9 (32 test images per seed), 3 → 5 (15 test images per seed), 7 → 2 (11 test images per seed)");
     // scipy: 4→9 −10 (−14.53 … −5.47), 7→2 0 (−2.27 … +2.27), 3→5 −10 (−12.27 … −7.73)
     expect(text).toContain("Confused pairs, relu vs sigmoid (images per seed): 4 → 9 relu 22 vs sigmoid 32 (95% CI of the difference −14.5 … −5.5: more with sigmoid); " +
       "7 → 2 relu 11 vs sigmoid 11 (95% CI of the difference −2.3 … +2.3: no difference shown); 3 → 5 relu 5.0 vs sigmoid 15 (95% CI of the difference −12.3 … −7.7: more with sigmoid).");
@@ -135,11 +135,11 @@ describe("findings of the classic fixture (one seed each, with event files)", ()
     expect(text).toContain("relu ahead in this draw");
     expect(text).toContain("iterations to 90% test accuracy: relu got there in 1 of 1 seed (at iteration 20), sigmoid never got there.");
     expect(text).toMatch(/With adam, lr 0\.01, the median conv1 gradient norm over training is 100(\.00)?× larger with relu \(0\.50\) than with sigmoid \(0\.0050\)/);
-    expect(text).toContain("relu-adam-lr0.01: at the end 25.00% of fc1's units are dead");
-    expect(text).toContain("sigmoid-adam-lr0.01: at the end 80.00% of conv2's units are saturated");
-    expect(text).toContain("most distinct in fc2 space in relu-adam-lr0.01");
-    expect(text).toContain("70.00% of relu-adam-lr0.01's fc2 values are exactly 0");
-    expect(text).toContain("Wall time per run: relu-adam-lr0.01 30 s, sigmoid-adam-lr0.01 60 s; training speed in images/s: relu-adam-lr0.01 100, sigmoid-adam-lr0.01 100.");
+    expect(text).toContain("relu-adam-lr0.01-it40: at the end 25.00% of fc1's units are dead");
+    expect(text).toContain("sigmoid-adam-lr0.01-it40: at the end 80.00% of conv2's units are saturated");
+    expect(text).toContain("most distinct in fc2 space in relu-adam-lr0.01-it40");
+    expect(text).toContain("70.00% of relu-adam-lr0.01-it40's fc2 values are exactly 0");
+    expect(text).toContain("Wall time per run: relu-adam-lr0.01-it40 30 s, sigmoid-adam-lr0.01-it40 60 s; training speed in images/s: relu-adam-lr0.01-it40 100, sigmoid-adam-lr0.01-it40 100.");
   });
 
   it("follow the data: with the numbers swapped, the conclusions swap", () => {

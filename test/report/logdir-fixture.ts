@@ -12,8 +12,8 @@ import { join } from "node:path";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
 import { writeFakeRun } from "../figures/fake-run.js";
 
-export const RELU = "relu-adam-lr0.01-seed5";
-export const SIGMOID = "sigmoid-adam-lr0.01-seed5";
+export const RELU = "relu-adam-lr0.01-it40-seed5";
+export const SIGMOID = "sigmoid-adam-lr0.01-it40-seed5";
 
 const LAYERS = ["conv1", "conv2", "fc1", "fc2", "fc3"];
 

@@ -10,16 +10,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, browserAvailable } from "../browser.js";
 import { decodePng } from "../../src/io/png.js";
 import { writeReport, WrittenReport } from "../../src/report/write-report.js";
 import { tempDir } from "../idx-files.js";
 import { writeFakeRun } from "../figures/fake-run.js";
 import { RELU, SIGMOID, endingAt, writeFixtureLogdir, writeGroupLogdir } from "./logdir-fixture.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const required = process.env.LENET_LAB_REQUIRE_BROWSER === "1";
-const browserAvailable = existsSync(CHROMIUM);
-if (required && !browserAvailable) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (apt-get install -y chromium)`);
+const browserIsAvailable = browserAvailable();
 
 let logdir: string;
 let report: WrittenReport;
@@ -46,7 +44,7 @@ describe("the report", () => {
       expect(markdown).toContain(heading);
     }
     expect(markdown).toContain("| **activation** (differs) | **relu** | **sigmoid** |");
-    expect(markdown).toMatch(/\| relu-adam-lr0\.01-seed5 \| \*\*97\.00%\*\* \| 0\.0300 \|/);
+    expect(markdown).toMatch(/\| relu-adam-lr0\.01-it40-seed5 \| \*\*97\.00%\*\* \| 0\.0300 \|/);
     expect(markdown).toContain("tanh-diverged: diverged after");
     const images = imagePaths(markdown);
     for (const name of ["img/loss.png", "img/accuracy.png", "img/gradient-norms.png", "img/dead-and-saturated-units.png",
@@ -73,12 +71,11 @@ describe("the report", () => {
     expect(existsSync(join(logdir, "compare", "fc2-all-digits.png"))).toBe(true);
   });
 
-  it.skipIf(!browserAvailable)("opens from disk in Chromium: every run appears, no image is broken, nothing is fetched", async () => {
+  it.skipIf(!browserIsAvailable)("opens from disk in Chromium: every run appears, no image is broken, nothing is fetched", async () => {
     const context = await chromium.launchPersistentContext(tempDir("lenet-lab-chromium-"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"],
+      args: CHROMIUM_ARGS,
     });
     try {
       const page = await context.newPage();
@@ -94,7 +91,7 @@ describe("the report", () => {
       const text = await page.innerText("body");
       for (const run of [RELU, SIGMOID, "tanh-diverged"]) expect(text).toContain(run);
       const headers = await page.$$eval("table:first-of-type th", (cells) => cells.map((c) => c.textContent));
-      expect(headers).toEqual(["setting", "relu-adam-lr0.01", "sigmoid-adam-lr0.01"]);
+      expect(headers).toEqual(["setting", "relu-adam-lr0.01-it40", "sigmoid-adam-lr0.01-it40"]);
       expect(requests.filter((url) => !url.startsWith("file://"))).toEqual([]);
     } finally {
       await context.close();
@@ -119,12 +116,12 @@ describe("the report of seed groups", () => {
     expect(markdown).toContain("# LeNet-5 on MNIST: 2 configurations, 6 runs over seeds");
     expect(markdown).toContain("| seeds | 0, 1, 2 | 0, 1, 2 |");
     // mean 97.857 ± 0.287, scipy's t interval 97.143 … 98.571 (see findings.test.ts)
-    expect(markdown).toMatch(/\| relu-adam-lr0\.01 \| 0, 1, 2 \| \*\*97\.86 ± 0\.29\*\* \| 97\.14 … 98\.57 \| 97\.55 … 98\.12 \|/);
+    expect(markdown).toMatch(/\| relu-adam-lr0\.01-it200 \| 0, 1, 2 \| \*\*97\.86 ± 0\.29\*\* \| 97\.14 … 98\.57 \| 97\.55 … 98\.12 \|/);
     expect(markdown).toContain("### Every run");
     expect(markdown).toMatch(/\| sigmoid-adam-lr0\.01-seed2 \|/);
     expect(markdown).toContain("relu vs sigmoid (adam, lr 0.01), test accuracy: +0.12 pp (95% CI −0.66 … +0.90, n = 3 each): no difference shown.");
-    expect(markdown).toContain("Pictures from here on show one seed of each configuration: relu-adam-lr0.01 (seed 0), sigmoid-adam-lr0.01 (seed 0).");
-    expect(markdown).toContain("### relu-adam-lr0.01 (seed 0)");
+    expect(markdown).toContain("Pictures from here on show one seed of each configuration: relu-adam-lr0.01-it200 (seed 0), sigmoid-adam-lr0.01-it200 (seed 0).");
+    expect(markdown).toContain("### relu-adam-lr0.01-it200 (seed 0)");
     expect(markdown).not.toContain("### relu-adam-lr0.01-seed1");
   });
 
@@ -132,7 +129,7 @@ describe("the report of seed groups", () => {
     expect(markdown).toContain("band from its lowest to its highest seed shaded");
     const accuracy = decodePng(readFileSync(join(groupLogdir, "report", "img", "accuracy.png")));
     expect(accuracy.width).toBeGreaterThan(2 * 620);
-    for (const group of ["relu-adam-lr0.01", "sigmoid-adam-lr0.01"]) {
+    for (const group of ["relu-adam-lr0.01-it200", "sigmoid-adam-lr0.01-it200"]) {
       for (const statistic of ["mean", "min", "max"]) {
         const dir = join(groupLogdir, "_groups", group, statistic);
         expect(readdirSync(dir).some((name) => name.includes("tfevents")), dir).toBe(true);
@@ -141,7 +138,7 @@ describe("the report of seed groups", () => {
     expect(markdown).not.toContain("_groups");
     // Which classes go wrong: the per-class error chart over the groups' seeds, one confusion matrix per group.
     expect(markdown).toContain("![test error of each class](img/per-class-error.png)");
-    expect(markdown).toContain("| confusion matrix | ![relu-adam-lr0.01 (seed 0) confusion matrix](img/classes/relu-adam-lr0.01-seed0/confusion.png) |");
-    expect(markdown).toContain("relu-adam-lr0.01 mixes up most often: 4 → 9 (21 test images per seed)");
+    expect(markdown).toContain("| confusion matrix | ![relu-adam-lr0.01-it200 (seed 0) confusion matrix](img/classes/relu-adam-lr0.01-seed0/confusion.png) |");
+    expect(markdown).toContain("relu-adam-lr0.01-it200 mixes up most often: 4 → 9 (21 test images per seed)");
   });
 });

@@ -30,9 +30,11 @@ describe("groupRuns", () => {
     expect(settingsDiffering(groups[0].config, groups[2].config)).toEqual(["activation", "lr"]);
   });
 
-  it("keeps groups apart that differ in a setting the name leaves out", () => {
-    const split = groupRuns([config({ iterations: "100" }), config({ iterations: "200" })], (c) => ({ name: c.runName, config: c }));
+  it("keeps groups apart that differ in a setting the name leaves out, and names the length of a run", () => {
+    const split = groupRuns([config({ evalEvery: "100" }), config({ evalEvery: "200" })], (c) => ({ name: c.runName, config: c }));
     expect(split.map((g) => g.name)).toEqual(["relu-adam-lr0.01", "relu-adam-lr0.01-2"]);
+    const lengths = groupRuns([config({ iterations: "100" }), config({ iterations: "200" })], (c) => ({ name: c.runName, config: c }));
+    expect(lengths.map((g) => g.name)).toEqual(["relu-adam-lr0.01-it100", "relu-adam-lr0.01-it200"]);
   });
 
   it("writes seed lists briefly", () => {

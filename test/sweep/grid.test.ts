@@ -13,12 +13,12 @@ describe("expandGrid", () => {
     const runs = expandGrid({ activation: ["relu", "sigmoid"], optimizer: ["adam"], lr: ["0.01", "0.1"], seed: ["0", "1"] },
       { iterations: "20" }, ["--iterations", "20"]);
     expect(runs.map((r) => r.config.runName)).toEqual([
-      "relu-adam-lr0.01-seed0", "relu-adam-lr0.01-seed1", "relu-adam-lr0.1-seed0", "relu-adam-lr0.1-seed1",
-      "sigmoid-adam-lr0.01-seed0", "sigmoid-adam-lr0.01-seed1", "sigmoid-adam-lr0.1-seed0", "sigmoid-adam-lr0.1-seed1",
+      "relu-adam-lr0.01-it20-seed0", "relu-adam-lr0.01-it20-seed1", "relu-adam-lr0.1-it20-seed0", "relu-adam-lr0.1-it20-seed1",
+      "sigmoid-adam-lr0.01-it20-seed0", "sigmoid-adam-lr0.01-it20-seed1", "sigmoid-adam-lr0.1-it20-seed0", "sigmoid-adam-lr0.1-it20-seed1",
     ]);
     expect(runs[3].config).toMatchObject({ activation: "relu", lr: 0.1, seed: 1, iterations: 20 });
     expect(runs[3].args).toEqual(["train", "--activation", "relu", "--optimizer", "adam", "--lr", "0.1", "--seed", "1",
-      "--run-name", "relu-adam-lr0.1-seed1", "--iterations", "20", "--json"]);
+      "--run-name", "relu-adam-lr0.1-it20-seed1", "--iterations", "20", "--json"]);
   });
 
   it("refuses a bad value and two points that are the same run, before anything runs", () => {

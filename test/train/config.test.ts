@@ -15,6 +15,14 @@ describe("run config", () => {
     expect(defaultRunName({ ...resolveRunConfig({}), batchSize: 128, seed: 3 })).toBe("relu-adam-lr0.01-b128-seed3");
   });
 
+  it("names a run's length when it is not the classic 2000 iterations, so a short try never takes the full run's name", () => {
+    expect(resolveRunConfig({ iterations: "300" }).runName).toBe("relu-adam-lr0.01-it300");
+    expect(resolveRunConfig({ iterations: "2000" }).runName).toBe("relu-adam-lr0.01");
+    expect(resolveRunConfig({ epochs: "1.5" }).runName).toBe("relu-adam-lr0.01-ep1.5");
+    expect(resolveRunConfig({ iterations: "300", batchSize: "32", seed: "2", activation: "tanh" }).runName).toBe("tanh-adam-lr0.01-b32-it300-seed2");
+    expect(seededRunName(resolveRunConfig({ iterations: "300", seed: "1" }))).toBe("relu-adam-lr0.01-it300-seed1");
+  });
+
   it.each([
     [{ lr: "abc" }, /--lr must be a number > 0, got "abc"/],
     [{ lr: "0" }, /--lr must be a number > 0/],

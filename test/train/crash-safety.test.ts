@@ -197,7 +197,7 @@ describe("bad input to --resume and the run directory", () => {
     writeFileSync(file, "x");
     const run = lenetLab("train", "--logdir", join(file, "runs"), "--iterations", "2");
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/cannot create run directory .*file\/runs\/relu-adam-lr0\.01: .*ENOTDIR/);
+    expect(run.stderr).toMatch(/cannot create run directory .*file\/runs\/relu-adam-lr0\.01-it2: .*ENOTDIR/);
     expect(readFileSync(file, "utf8")).toBe("x");
   });
 
