@@ -10,7 +10,12 @@
 // A failing run does not stop the others; it is reported and the exit code is 1.
 // --resume continues a grid that was stopped: finished runs are kept, runs
 // with a checkpoint continue from it, the others start (again).
-// A thin shell: the grid, the process pool and the resume plan are src/sweep's.
+// --queue redis://HOST:PORT[/DB] runs the grid on `lenet-lab worker`s instead,
+// on any machines that share the logdir, as one sweep (--sweep NAME, by default
+// named after the logdir and the grid); Ctrl-C leaves the sweep running and
+// the same command again re-attaches to it. The report is made the same way.
+// A thin shell: the grid, the process pool and the resume plan are src/sweep's,
+// the queue src/queue's.
 
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -22,11 +27,14 @@ import { writeReport } from "../report/write-report.js";
 import { describe } from "../stats/describe.js";
 import { groupRuns, seedList } from "../stats/run-groups.js";
 import { AXES, AXIS_DEFAULTS, Axis, GridRun, expandGrid, gridSeeds, splitList } from "../sweep/grid.js";
-import { RunOutcome, runGrid } from "../sweep/local-pool.js";
+import { GridProgress, RunOutcome, runGrid } from "../sweep/local-pool.js";
 import { existingRunDirectories, planResume } from "../sweep/resume.js";
 import { ConfigError, RunOptions, parseNumber } from "../train/config.js";
+import { QueueAddress, parseQueueUrl } from "../queue/connection.js";
+import { QueuedSweep, connectSweep } from "../queue/coordinator.js";
+import { defaultSweepName, validateSweepName } from "../queue/sweep-jobs.js";
 import { addRunOptions } from "./train-command.js";
-import { CommandStop } from "./command-stop.js";
+import { CommandStop, QUEUE_EXIT_TIMEOUT_MS, exitWithin } from "./command-stop.js";
 import { addFc2Options, resolveFc2Options } from "./features-command.js";
 import { createGridProgress } from "./compare-progress.js";
 import { formatPercent } from "./progress.js";
@@ -83,28 +91,45 @@ export async function compareCommand(command: Command, options: Record<string, u
   const threadsSupported = passThroughOptions().some((o) => o.long === "--threads");
   const shared = Object.fromEntries(Object.entries(options).filter(([key]) => !AXES.includes(key as Axis) && key !== "seeds")) as RunOptions;
   const runs = expandGrid(lists, shared, sharedArguments(command, options, threadsSupported));
+  const queueAddress = options.queue !== undefined ? parseQueueUrl(String(options.queue)) : undefined;
+  if (options.sweep !== undefined && !queueAddress) throw new ConfigError("--sweep names a sweep on a queue; give --queue redis://HOST:PORT too");
+  if (queueAddress && options.jobs !== undefined) {
+    throw new ConfigError("--jobs is for runs trained here; with --queue, each worker's --jobs says how many it trains at a time");
+  }
 
   const logdir = resolve(runs[0].config.logdir);
   if (existsSync(logdir) && !statSync(logdir).isDirectory()) {
     throw new ConfigError(`logdir ${logdir} is a file, not a directory; give --logdir a directory path`);
   }
   if (options.resume && options.overwrite) throw new ConfigError("give either --resume or --overwrite, not both");
-  const existing = existingRunDirectories(runs, logdir);
-  if (existing.length > 0 && !options.overwrite && !options.resume) {
-    throw new ConfigError(`run directories already exist: ${existing.join(", ")}; pass --resume to continue the grid, ` +
-      "--overwrite to train them again, or --logdir another directory (lenet-lab report LOGDIR remakes the report without training)");
-  }
-  const kept = options.resume ? planResume(runs, logdir) : new Map<number, RunOutcome>();
-
-  const progress = createGridProgress(runs.map((r) => ({ name: r.config.runName, iterations: r.config.iterations })));
-  progress.log(`lenet-lab compare: ${runs.length} runs (${runs.map((r) => r.config.runName).join(", ")}), ` +
-    `${Math.min(jobs, runs.length)} at a time${threadsSupported ? ", each single-threaded" : ""} → ${logdir}`);
-  const started = performance.now();
+  const sweep = queueAddress ? await connectQueue(queueAddress, options, logdir, runs) : undefined;
   let outcomes: RunOutcome[];
+  const started = performance.now();
   try {
-    outcomes = await runGrid(runs, { jobs, progress, kept, command: [process.execPath, CLI] });
+    // Re-attaching to a sweep already queued: its run directories are its own.
+    const existing = sweep && sweep.queued.alreadyQueued > 0 ? [] : existingRunDirectories(runs, logdir);
+    if (existing.length > 0 && !options.overwrite && !options.resume) {
+      throw new ConfigError(`run directories already exist: ${existing.join(", ")}; pass --resume to continue the grid, ` +
+        "--overwrite to train them again, or --logdir another directory (lenet-lab report LOGDIR remakes the report without training)");
+    }
+    const progress = createGridProgress(runs.map((r) => ({ name: r.config.runName, iterations: r.config.iterations })));
+    const names = runs.map((r) => r.config.runName).join(", ");
+    try {
+      if (sweep) {
+        progress.log(`lenet-lab compare: ${runs.length} runs (${names}) as sweep ${sweep.name} on the queue at ${queueAddress!.display}, ` +
+          `trained by lenet-lab workers → ${logdir}`);
+        outcomes = await followSweep(sweep.queued, sweep.name, progress);
+      } else {
+        progress.log(`lenet-lab compare: ${runs.length} runs (${names}), ` +
+          `${Math.min(jobs, runs.length)} at a time${threadsSupported ? ", each single-threaded" : ""} → ${logdir}`);
+        const kept = options.resume ? planResume(runs, logdir) : new Map<number, RunOutcome>();
+        outcomes = await runGrid(runs, { jobs, progress, kept, command: [process.execPath, CLI] });
+      }
+    } finally {
+      progress.stop();
+    }
   } finally {
-    progress.stop();
+    await sweep?.queued.close();
   }
   const trainingSeconds = (performance.now() - started) / 1000;
   const finished = outcomes.filter((o) => o.ok);
@@ -118,17 +143,54 @@ export async function compareCommand(command: Command, options: Record<string, u
   console.log(`training took ${trainingSeconds.toFixed(0)} s of wall time`);
 
   if (finished.length > 0) {
+    const started = performance.now();
+    const took = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+    console.error(`making the fc2 maps of ${finished.length} run${finished.length === 1 ? "" : "s"}…`);
     const fc2 = computeRunsFc2(finished.map((o) => o.result!.runDir), fc2Options);
     await writeRunsFc2(fc2, fc2Options);
     console.log(`fc2 maps → ${finished.map((o) => join(o.result!.runDir, "fc2")).join(", ")}`);
+    console.error(`making the report (confusion matrices, charts, findings)… (${took()} so far)`);
     const report = await writeReport(logdir, { colormap: fc2Options.colormap, fc2: fc2Options });
     console.log(`cross-run figures → ${join(logdir, "compare")}\nreport → ${report.html} and ${report.markdown}`);
+    console.error(`maps, figures and report took ${took()}`);
   }
   const failed = outcomes.filter((o) => !o.ok);
   if (failed.length > 0) {
     throw new CommandStop(1, `${failed.length} of ${outcomes.length} runs failed: ${failed.map((o) => `${o.run} (${o.error})`).join("; ")}. ` +
       "Runs stopped with a checkpoint continue with the same command and --resume");
   }
+}
+
+/** Connects to the queue and looks up the sweep (its name given, or derived from the logdir and the grid). */
+async function connectQueue(address: QueueAddress, options: Record<string, unknown>, logdir: string,
+  runs: GridRun[]): Promise<{ name: string; queued: QueuedSweep }> {
+  const name = options.sweep !== undefined ? validateSweepName(String(options.sweep)) : defaultSweepName(logdir, runs);
+  const queued = await connectSweep({
+    address, sweep: name, logdir, runs, overwrite: options.overwrite === true, resume: options.resume === true,
+    log: (text) => console.error(`lenet-lab: ${text}`),
+  });
+  return { name, queued };
+}
+
+/** Submits the sweep and follows it; Ctrl-C (SIGINT, SIGTERM) stops following and leaves the sweep running. */
+async function followSweep(queued: QueuedSweep, name: string, progress: GridProgress): Promise<RunOutcome[]> {
+  const stop = new AbortController();
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (received: NodeJS.Signals) => {
+    signal = received;
+    stop.abort();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const outcomes = await queued.submitAndFollow(progress, stop.signal);
+    if (outcomes !== "detached") return outcomes;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+  throw new CommandStop(signal === "SIGTERM" ? 143 : 130, `${signal ?? "SIGINT"}: stopped following sweep ${name}; its runs go on ` +
+    `on the workers. The same command again re-attaches to it (and writes the report when all are done)`);
 }
 
 /** Adds `compare` to the program. */
@@ -143,13 +205,21 @@ export function registerCompareCommand(program: Command): void {
     .option("--seeds <count|list>", "seeds of every config: a count (5 = seeds 0…4) or a comma list (0,1,2); the runs of a config " +
       "that differ only in the seed are a group, described by its mean and spread", AXIS_DEFAULTS.seed)
     .option("--seed <list>", "seeds as a comma list (instead of --seeds)")
-    .option("--jobs <n>", "runs trained at the same time (default: one per core)");
+    .option("--jobs <n>", "runs trained at the same time (default: one per core)")
+    .option("--queue <url>", "run the grid on lenet-lab workers through the Redis at redis://HOST:PORT[/DB] (a BullMQ queue), " +
+      "on any machines that share the logdir, instead of here")
+    .option("--sweep <name>", "the sweep's name on the queue (default: the logdir's name and a hash of the logdir and the grid); " +
+      "the same name again re-attaches to it");
   for (const option of passThroughOptions()) command.addOption(option);
   addFc2Options(command, false)
     .option("--pick-seed <n>", "seed of the fc2 maps' --pick random")
     .option("--overwrite", "train runs again whose directories already exist")
     .option("--resume", "continue a stopped grid: keep finished runs, resume the others from their checkpoints")
     .action(async (options: Record<string, unknown>) => {
-      await compareCommand(command, options);
+      try {
+        await compareCommand(command, options);
+      } finally {
+        if (options.queue !== undefined) exitWithin(QUEUE_EXIT_TIMEOUT_MS);
+      }
     });
 }

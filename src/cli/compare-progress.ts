@@ -1,23 +1,17 @@
 // Progress of a run grid on stderr: one live bar per run (cli-progress
 // MultiBar) when stderr is a terminal, otherwise plain lines: each run's
-// start, its own progress lines (one per evaluation, prefixed by its name
-// already), and its end. The runs report progress through the lines their
-// `lenet-lab train` child writes to stderr, e.g.
+// start (and, for a queued run, on which worker), its own progress lines (one
+// per evaluation, prefixed by its name already), and its end. The runs report
+// progress through the lines their `lenet-lab train` child writes to stderr, e.g.
 //   relu-adam-lr0.01  iter 50/2000  train loss 0.41  test loss 0.20  test acc 93.95%  812 img/s  9.1 s
 
 import cliProgress from "cli-progress";
 import type { GridProgress } from "../sweep/local-pool.js";
+import { parseProgressLine } from "../sweep/train-process.js";
 import { formatPercent } from "./progress.js";
 
 export type { GridProgress };
-
-/** What a training progress line says, when it is one. */
-export function parseProgressLine(text: string): { iteration: number; iterations: number; testAccuracy?: string } | null {
-  const iter = /\biter(?:ation)?\s+(\d+)\s*\/\s*(\d+)/.exec(text);
-  if (!iter) return null;
-  const accuracy = /test acc(?:uracy)?\s+([\d.]+%)/.exec(text);
-  return { iteration: Number(iter[1]), iterations: Number(iter[2]), testAccuracy: accuracy?.[1] };
-}
+export { parseProgressLine };
 
 export function createGridProgress(runs: readonly { name: string; iterations: number }[],
   stream: NodeJS.WriteStream = process.stderr): GridProgress {
@@ -27,7 +21,7 @@ export function createGridProgress(runs: readonly { name: string; iterations: nu
   if (!stream.isTTY) {
     const write = (text: string) => stream.write(`${text}\n`);
     return {
-      started: (run) => write(`[${position(run)}] ${run}: started`),
+      started: (run, where) => write(`[${position(run)}] ${run}: started${where ? ` on ${where}` : ""}`),
       line: (_run, text) => write(`  ${text}`),
       finished: (run, r) => write(`[${position(run)}] ${run}: finished — test accuracy ${formatPercent(r.testAccuracy)}, ${r.seconds.toFixed(0)} s`),
       failed: (run, reason) => write(`[${position(run)}] ${run}: FAILED — ${reason}`),
@@ -47,7 +41,7 @@ export function createGridProgress(runs: readonly { name: string; iterations: nu
   }, cliProgress.Presets.shades_classic);
   const bars = new Map(runs.map((r) => [r.name, multi.create(r.iterations, 0, { run: r.name.padEnd(width), accuracy: "-", status: "waiting" })]));
   return {
-    started: (run) => bars.get(run)?.update({ status: "training" }),
+    started: (run, where) => bars.get(run)?.update({ status: where ? `training on ${where}` : "training" }),
     line(run, text) {
       const progress = parseProgressLine(text);
       if (progress) {

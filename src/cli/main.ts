@@ -7,6 +7,7 @@
 
 import { Command, CommanderError } from "commander";
 import { IdxFormatError } from "../data/idx.js";
+import { QueueConnectionError } from "../queue/connection.js";
 import { CheckpointError } from "../train/checkpoint.js";
 import { ConfigError } from "../train/config.js";
 import { DivergenceError } from "../train/trainer.js";
@@ -18,6 +19,8 @@ import { registerFeaturesCommand } from "./features-command.js";
 import { registerCompareCommand } from "./compare-command.js";
 import { registerReportCommand } from "./report-command.js";
 import { registerExportCommand } from "./export-command.js";
+import { registerWorkerCommand } from "./worker-command.js";
+import { registerSweepCommand } from "./sweep-command.js";
 import { spaceSeparatedListHint } from "./list-hint.js";
 import { packageVersion } from "./package-version.js";
 
@@ -36,6 +39,8 @@ registerFeaturesCommand(program);
 registerCompareCommand(program);
 registerReportCommand(program);
 registerExportCommand(program);
+registerWorkerCommand(program);
+registerSweepCommand(program);
 
 /** What to do about an error of the file system, by its code. */
 const DISK_ERRORS: Record<string, string> = {
@@ -67,7 +72,8 @@ async function main(argv: string[]): Promise<number> {
       console.error(`lenet-lab: ${error.message}`);
       return error.exitCode;
     }
-    if (error instanceof IdxFormatError || error instanceof DivergenceError || error instanceof CheckpointError) {
+    if (error instanceof IdxFormatError || error instanceof DivergenceError || error instanceof CheckpointError ||
+      error instanceof QueueConnectionError) {
       console.error(`lenet-lab: ${error.message}`);
       return 1;
     }

@@ -1,25 +1,20 @@
 // Runs a grid on this machine: each point a `lenet-lab train --json` child
-// process, `jobs` at a time, its stderr lines passed on as progress and its
-// last stdout line (the JSON summary) taken as the result. A run that fails
-// does not stop the others; every outcome comes back in grid order, and the
-// pool never rejects.
-// Not here: what the points are (grid.ts), how progress is shown (src/cli).
+// process (train-process.ts), `jobs` at a time, its stderr lines passed on as
+// progress and its last stdout line (the JSON summary) taken as the result. A
+// run that fails does not stop the others; every outcome comes back in grid
+// order, and the pool never rejects.
+// Not here: what the points are (grid.ts), how progress is shown (src/cli),
+// running them on other machines (src/queue).
 
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import type { GridRun } from "./grid.js";
+import { RunOutcome, startTrainProcess } from "./train-process.js";
 
-export interface RunOutcome {
-  run: string;
-  ok: boolean;
-  /** The train command's JSON summary (ok) or why it failed. */
-  result?: { testAccuracy: number; testLoss: number; seconds: number; runDir: string };
-  error?: string;
-}
+export type { RunOutcome };
 
 /** What the pool tells about its runs as they go. */
 export interface GridProgress {
-  started(run: string): void;
+  /** `where`: which worker took it, and how (queued runs only). */
+  started(run: string, where?: string): void;
   /** A line the run's training process wrote to stderr. */
   line(run: string, text: string): void;
   finished(run: string, result: { testAccuracy: number; seconds: number }): void;
@@ -40,38 +35,14 @@ export interface PoolOptions {
 }
 
 /** Runs one `lenet-lab train` child; resolves with its outcome (never rejects). */
-function runChild(run: GridRun, options: PoolOptions): Promise<RunOutcome> {
+async function runChild(run: GridRun, options: PoolOptions): Promise<RunOutcome> {
   const name = run.config.runName;
   const { progress } = options;
-  return new Promise((resolveOutcome) => {
-    progress.started(name);
-    const [program, ...leading] = options.command;
-    const child = spawn(program!, [...leading, ...run.args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    const errors: string[] = [];
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    createInterface({ input: child.stderr }).on("line", (line) => {
-      if (line.startsWith("lenet-lab:") || errors.length > 0) errors.push(line.replace(/^lenet-lab:\s*/, ""));
-      else progress.line(name, line);
-    });
-    child.on("error", (error) => resolveOutcome({ run: name, ok: false, error: `could not start: ${error.message}` }));
-    child.on("close", (code, signal) => {
-      const last = stdout.trim().split("\n").pop() ?? "";
-      if (code === 0) {
-        try {
-          const result = JSON.parse(last);
-          progress.finished(name, { testAccuracy: result.testAccuracy, seconds: result.seconds });
-          resolveOutcome({ run: name, ok: true, result });
-          return;
-        } catch {
-          errors.push(`its last line of output is not the JSON summary: ${last.slice(0, 200)}`);
-        }
-      }
-      const reason = errors.join(" ").trim() || (signal ? `killed by ${signal}` : `exit code ${code}`);
-      progress.failed(name, reason);
-      resolveOutcome({ run: name, ok: false, error: reason });
-    });
-  });
+  progress.started(name);
+  const { outcome } = await startTrainProcess(name, run.args, { command: options.command, onLine: (text) => progress.line(name, text) }).ended;
+  if (outcome.ok) progress.finished(name, { testAccuracy: outcome.result!.testAccuracy, seconds: outcome.result!.seconds });
+  else progress.failed(name, outcome.error!);
+  return outcome;
 }
 
 /** Runs every grid point, `jobs` at a time; outcomes in grid order. */

@@ -23,12 +23,13 @@ const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
  *   export        a finished run's network in other formats (ONNX)
  *   stats         groups of seeds and their statistics
  *   sweep         a grid of runs: its points, running them as processes, resuming it
+ *   queue         a grid as a sweep on a BullMQ queue in Redis: the coordinator that submits and follows it, the workers
  *   report        what is made from finished runs: fc2 maps of runs, findings, the report
  *   board         the dashboard (server and page)
  *   cli, api      the command, a thin shell; the library's entry point (import … from "lenet-lab")
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ["util", "io"], ["data"], ["engine"], ["optim"], ["tensorboard"], ["figures"], ["train"], ["export"], ["stats"], ["sweep"], ["report"], ["board"], ["cli", "api"],
+  ["util", "io"], ["data"], ["engine"], ["optim"], ["tensorboard"], ["figures"], ["train"], ["export"], ["stats"], ["sweep"], ["queue"], ["report"], ["board"], ["cli", "api"],
 ];
 
 const rankOf = (folder: string) => LAYERS.findIndex((layer) => layer.includes(folder));
