@@ -23,10 +23,12 @@ export interface ChartGroup {
 }
 
 /** The colour scale of the charts: each name its own colour, the same as on the dashboard. */
-function colorScale(named: readonly { name: string; color: string }[], field = "group", title = "group") {
+function colorScale(named: readonly { name: string; color: string }[], field = "group", title = "group", symbol: "stroke" | "square" = "stroke") {
   return {
     field, type: "nominal", title, scale: { domain: named.map((n) => n.name), range: named.map((n) => n.color) },
-    legend: { orient: "right", labelLimit: 260, symbolType: "stroke", symbolStrokeWidth: 3, symbolOpacity: 1 },
+    legend: symbol === "stroke"
+      ? { orient: "right", labelLimit: 260, symbolType: "stroke", symbolStrokeWidth: 3, symbolOpacity: 1 }
+      : { orient: "right", labelLimit: 260, symbolType: "square", symbolOpacity: 1 },
   } as const;
 }
 
@@ -162,7 +164,7 @@ export function perClassErrorChart(groups: readonly ChartGroup[]): TopLevelSpec 
     layer: [
       { mark: { type: "bar" }, encoding: {
         y: { field: "mean", type: "quantitative", title: "test error", axis: { format: ".0%" } },
-        color: colorScale(groups) } },
+        color: colorScale(groups, "group", "group", "square") } },
       { mark: { type: "rule", strokeWidth: 1.2, color: "#222" }, encoding: { y: { field: "low", type: "quantitative" }, y2: { field: "high" } } },
     ],
   } as TopLevelSpec;
