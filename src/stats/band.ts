@@ -8,17 +8,21 @@ export interface CurvePoint {
   value: number;
 }
 
-export interface BandPoint {
-  step: number;
-  /** Runs with a value at this step. */
+/** How a handful of numbers spread: their count, mean, sample standard deviation, standard error and range. */
+export interface Spread {
   n: number;
   mean: number;
-  /** Sample standard deviation over the runs (0 when n = 1). */
+  /** Sample standard deviation (n − 1 in the denominator). */
   std: number;
   /** std / √n. */
   stdErr: number;
   min: number;
   max: number;
+}
+
+/** A step of a group's curve: the spread of its runs' values there (n: runs with a value; std 0 when n = 1). */
+export interface BandPoint extends Spread {
+  step: number;
 }
 
 /** What a band spans around the mean. */

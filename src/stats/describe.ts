@@ -7,6 +7,7 @@
 // difference means in words (src/report/findings.ts).
 
 import jstat from "jstat";
+import type { Spread } from "./band.js";
 
 const { jStat } = jstat;
 
@@ -18,15 +19,8 @@ export interface Interval {
   high: number;
 }
 
-export interface Description {
-  n: number;
-  mean: number;
-  /** Sample standard deviation (n − 1 in the denominator); NaN when n < 2. */
-  std: number;
-  /** std / √n; NaN when n < 2. */
-  stdErr: number;
-  min: number;
-  max: number;
+/** The spread of the values (std and stdErr NaN when n < 2) and the 95 % interval of their mean. */
+export interface Description extends Spread {
   /** mean ± t(0.975, n − 1) · stdErr; null when n < 2. */
   ci95: Interval | null;
 }

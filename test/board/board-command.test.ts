@@ -12,10 +12,13 @@ const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url)
 afterAll(removeTempDirs);
 
 describe("lenet-lab board", () => {
-  it("serves LOGDIR on 127.0.0.1 until interrupted", async () => {
-    const logdir = tempDir();
-    writeSyntheticRun(logdir, "run-a", { steps: 20, every: 10 });
-    const child = spawn(process.execPath, [CLI, "board", logdir, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  /**
+   * Starts `lenet-lab board ...args`, waits (at most 20 s) for the address it
+   * prints, hands it to `check`, then stops the board with SIGINT and returns
+   * its exit code and what it printed.
+   */
+  async function withBoard(args: string[], check: (url: string) => Promise<void>): Promise<{ code: number | null; stdout: string }> {
+    const child = spawn(process.execPath, [CLI, "board", ...args, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -25,38 +28,33 @@ describe("lenet-lab board", () => {
         if (Date.now() > deadline) throw new Error(`no address printed: ${stdout}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(stdout)![0];
-      const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: { name: string }[] };
-      expect(runs.runs.map((r) => r.name)).toEqual(["run-a"]);
-      const page = await (await fetch(url)).text();
-      expect(page).toMatch(/<title>lenet-lab board<\/title>/);
+      await check(/http:\/\/127\.0\.0\.1:\d+\//.exec(stdout)![0]);
     } finally {
       child.kill("SIGINT");
     }
-    expect(await exited).toBe(0);
+    return { code: await exited, stdout };
+  }
+
+  const runNames = async (url: string) => ((await (await fetch(`${url}api/runs`)).json()) as { runs: { name: string }[] }).runs.map((r) => r.name);
+
+  it("serves LOGDIR on 127.0.0.1 until interrupted", async () => {
+    const logdir = tempDir();
+    writeSyntheticRun(logdir, "run-a", { steps: 20, every: 10 });
+    const { code } = await withBoard([logdir], async (url) => {
+      expect(await runNames(url)).toEqual(["run-a"]);
+      expect(await (await fetch(url)).text()).toMatch(/<title>lenet-lab board<\/title>/);
+    });
+    expect(code).toBe(0);
   });
 
   it("takes the logdir as --logdir too, as TensorBoard does", async () => {
     const logdir = tempDir();
     writeSyntheticRun(logdir, "run-b", { steps: 20, every: 10 });
-    const child = spawn(process.execPath, [CLI, "board", "--logdir", logdir, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    try {
-      const deadline = Date.now() + 20_000;
-      while (!/http:\/\/127\.0\.0\.1:\d+\//.test(stdout)) {
-        if (Date.now() > deadline) throw new Error(`no address printed: ${stdout}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(stdout).toContain(`serving ${logdir} at`);
-      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(stdout)![0];
-      const runs = (await (await fetch(`${url}api/runs`)).json()) as { runs: { name: string }[] };
-      expect(runs.runs.map((r) => r.name)).toEqual(["run-b"]);
-    } finally {
-      child.kill("SIGINT");
-    }
-    expect(await exited).toBe(0);
+    const { code, stdout } = await withBoard(["--logdir", logdir], async (url) => {
+      expect(await runNames(url)).toEqual(["run-b"]);
+    });
+    expect(stdout).toContain(`serving ${logdir} at`);
+    expect(code).toBe(0);
     const both = spawnSync(process.execPath, [CLI, "board", tempDir(), "--logdir", "/elsewhere"], { encoding: "utf8" });
     expect(both.status).toBe(2);
     expect(both.stderr).toMatch(/two logdirs given, .* and --logdir \/elsewhere; give one/);

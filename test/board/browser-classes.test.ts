@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchChromium } from "../browser.js";
+import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
 import { startBoard, type Board } from "../../src/board/server.js";
 import { removeTempDirs, tempDir, trainRealRun } from "./fixtures.js";
 
@@ -31,9 +31,7 @@ describe.skipIf(!available)("the Classes tab in Chromium", () => {
     trainRealRun(logdir, "sigmoid", "--activation", "sigmoid");
     board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-    page.on("console", (message) => { if (message.type() === "error") pageErrors.push(`console: ${message.text()}`); });
-    page.on("pageerror", (error) => pageErrors.push(`page error: ${error.message}`));
+    page = await pageCollectingErrors(browser, { width: 1400, height: 1100 }, pageErrors);
     await page.goto(`${board.url}#classes`, { timeout: WAIT_MS });
   }, 120_000);
 

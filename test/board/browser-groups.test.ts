@@ -13,9 +13,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, CHROMIUM_ARGS, browserAvailable } from "../browser.js";
+import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
 import { startBoard, type Board } from "../../src/board/server.js";
 import { removeTempDirs, seedRunLoss, tempDir, writeSeedRun } from "./fixtures.js";
 
@@ -108,15 +108,9 @@ describe.skipIf(!available)("seed groups in the dashboard, in Chromium", () => {
     writeSeedRun(logdir, "sigmoid-adam-lr0.01-seed1", { activation: "sigmoid", seed: 1, testAccuracy: 0.7 });
     writeSeedRun(logdir, ALONE, { activation: "relu", seed: 2, lr: "0.1", testAccuracy: 0.9 });
     board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: 30_000,
-      args: CHROMIUM_ARGS,
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    browser = await launchChromium();
+    page = await pageCollectingErrors(browser, { width: 1400, height: 900 }, pageErrors);
     page.setDefaultTimeout(WAIT_MS);
-    page.on("console", (message) => { if (message.type() === "error") pageErrors.push(`console: ${message.text()}`); });
-    page.on("pageerror", (error) => pageErrors.push(`page error: ${error.message}`));
     await page.goto(board.url, { timeout: WAIT_MS });
     await waitForLines([...GROUPED_RUNS, ALONE], []);
     await page.locator('input[aria-label="smoothing"]').fill("0");

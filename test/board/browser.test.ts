@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchChromium } from "../browser.js";
+import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
 import { startBoard, type Board } from "../../src/board/server.js";
 import { listEventFiles, readEventFile } from "../../src/tensorboard/reader.js";
 import { removeTempDirs, tempDir, writeFc2Maps, writeSyntheticRun } from "./fixtures.js";
@@ -74,9 +74,7 @@ describe.skipIf(!available)("the dashboard in Chromium", () => {
     writeSyntheticRun(logdir, "relu-sgd", { seed: 3 });
     board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on("console", (message) => { if (message.type() === "error") pageErrors.push(`console: ${message.text()}`); });
-    page.on("pageerror", (error) => pageErrors.push(`page error: ${error.message}`));
+    page = await pageCollectingErrors(browser, { width: 1400, height: 1000 }, pageErrors);
     await page.goto(board.url);
   }, 60_000);
 
