@@ -1,7 +1,9 @@
 // The fc2 figures: one digit's 100 × 84 map, the ten maps of a run in one
 // panel, the class means (10 × 84), their cosine similarities (10 × 10, with
 // the numbers on the cells), and the cross-run panels (the same digit for
-// every run, side by side, on one shared scale). Each function turns matrices
+// every run, side by side: on one shared scale, or each run normalised to its
+// own range so that a run whose fc2 values are small — sigmoid's 0…1 against
+// ReLU's 0…40 — is not a uniform dark block). Each function turns matrices
 // into a rendered heat-map figure; nothing is read or written here.
 
 import { ColormapName } from "./colormaps.js";
@@ -24,6 +26,44 @@ export interface Fc2FigureStyle {
   sharedDomain: [number, number] | null;
   /** Display name of each class ("digit 3", or a Fashion-MNIST class name). */
   className: (d: number) => string;
+  /**
+   * Cross-run figures only: "per-run" shows each run's values as a share of
+   * its own range (0 its smallest fc2 value over all digits, 1 its largest),
+   * on one 0…1 colour scale; "shared" (the default) one scale of raw values.
+   */
+  crossRunScale?: "shared" | "per-run";
+}
+
+/** The top of a run's own scale: the 99th percentile of its values, so that a few large ones (ReLU's) do not darken the rest. */
+export const RUN_SCALE_PERCENTILE = 0.99;
+
+/** The value below which a share `q` of all the values lie (nearest rank). */
+function percentile(matrices: readonly Float32Array[], q: number): number {
+  const all = Float32Array.from(matrices.flatMap((m) => Array.from(m))).sort();
+  return all.length === 0 ? 0 : all[Math.min(all.length - 1, Math.floor(q * all.length))]!;
+}
+
+/**
+ * Each run's matrices as a share of the run's own scale over all its digits:
+ * 0 its minimum, 1 its 99th percentile (values above show as 1).
+ */
+export function normalisePerRun(runs: readonly RunMatrices[]): RunMatrices[] {
+  return runs.map((run) => {
+    const [min, max] = sharedRange(run.byDigit);
+    const top = Math.max(percentile(run.byDigit, RUN_SCALE_PERCENTILE), min);
+    const span = top > min ? top - min : max > min ? max - min : 1;
+    return { runName: run.runName, byDigit: run.byDigit.map((m) => Float32Array.from(m, (v) => Math.min(1, (v - min) / span))) };
+  });
+}
+
+/** The cross-run figures' matrices, domain and the words that say which scale they are on. */
+function crossRunScale(runs: readonly RunMatrices[], style: Fc2FigureStyle) {
+  if (style.crossRunScale === "per-run") {
+    return { runs: normalisePerRun(runs), domain: [0, 1] as [number, number], note: "each run on its own scale: 0 = its smallest fc2 value, 1 = its 99th percentile or more",
+      colorbarTitle: "share of the run's range" };
+  }
+  return { runs, domain: style.sharedDomain ?? sharedRange(runs.flatMap((r) => r.byDigit)), note: "one scale across runs and digits",
+    colorbarTitle: "fc2 value" };
 }
 
 const UNIT_AXIS: HeatmapAxis = {
@@ -116,32 +156,32 @@ export interface RunMatrices {
 }
 
 /** One digit's map for every run side by side, on one scale across runs. */
-export function crossRunDigitFigure(runs: readonly RunMatrices[], digit: number, style: Fc2FigureStyle): Promise<HeatmapFigure> {
-  const domain = style.sharedDomain ?? sharedRange(runs.flatMap((r) => r.byDigit));
+export function crossRunDigitFigure(allRuns: readonly RunMatrices[], digit: number, style: Fc2FigureStyle): Promise<HeatmapFigure> {
+  const { runs, domain, note, colorbarTitle } = crossRunScale(allRuns, style);
   const rows = runs[0].byDigit[digit].length / FC2_UNITS;
   return renderHeatmapFigure(
     runs.map((run) => ({ title: run.runName, values: run.byDigit[digit], rows, cols: FC2_UNITS, domain })),
     {
       title: `fc2 features of ${style.className(digit)}, run by run`,
-      subtitle: `${rows} test images × ${FC2_UNITS} units · one scale across runs and digits`,
-      colormap: style.colormap, cellWidth: 4, cellHeight: 4, x: UNIT_AXIS, y: sampleAxis(rows), colorbarTitle: "fc2 value",
+      subtitle: `${rows} test images × ${FC2_UNITS} units · ${note}`,
+      colormap: style.colormap, cellWidth: 4, cellHeight: 4, x: UNIT_AXIS, y: sampleAxis(rows), colorbarTitle,
       columns: Math.min(runs.length, 4),
     },
   );
 }
 
 /** Every digit (columns) of every run (rows), on one scale. */
-export function crossRunAllDigitsFigure(runs: readonly RunMatrices[], style: Fc2FigureStyle): Promise<HeatmapFigure> {
-  const domain = style.sharedDomain ?? sharedRange(runs.flatMap((r) => r.byDigit));
+export function crossRunAllDigitsFigure(allRuns: readonly RunMatrices[], style: Fc2FigureStyle): Promise<HeatmapFigure> {
+  const { runs, domain, note, colorbarTitle } = crossRunScale(allRuns, style);
   const rows = runs[0].byDigit[0].length / FC2_UNITS;
   const panels = runs.flatMap((run) => run.byDigit.map((matrix, d) => ({
     title: `${style.className(d)} · ${run.runName}`, values: matrix, rows, cols: FC2_UNITS, domain,
   })));
   return renderHeatmapFigure(panels, {
     title: "fc2 features of every digit, run by run",
-    subtitle: `one row of panels per run · ${rows} test images × ${FC2_UNITS} units each · one scale`,
+    subtitle: `one row of panels per run · ${rows} test images × ${FC2_UNITS} units each · ${note}`,
     colormap: style.colormap, cellWidth: 2, cellHeight: 2, x: { ...UNIT_AXIS, ticks: everyNth(FC2_UNITS, 20) },
-    y: { ...sampleAxis(rows), ticks: rows >= 20 ? [0, ...everyNth(rows, 25, 24)] : undefined }, colorbarTitle: "fc2 value",
+    y: { ...sampleAxis(rows), ticks: rows >= 20 ? [0, ...everyNth(rows, 25, 24)] : undefined }, colorbarTitle,
     columns: DIGITS,
   });
 }

@@ -124,7 +124,7 @@ export function readFc2Directory(runDir: string): Fc2Matrices {
 
 /** Writes LOGDIR/compare/fc2-<d>.png and fc2-all-digits.png for the runs given; returns the paths. */
 export async function writeCrossRunFigures(logdir: string, runs: readonly RunMatrices[],
-  options: { colormap: ColormapName; sharedDomain: [number, number] | null; className: (d: number) => string }): Promise<string[]> {
+  options: { colormap: ColormapName; sharedDomain: [number, number] | null; className: (d: number) => string; crossRunScale?: "shared" | "per-run" }): Promise<string[]> {
   if (runs.length === 0) return [];
   const dir = join(logdir, COMPARE_DIR);
   mkdirSync(dir, { recursive: true });

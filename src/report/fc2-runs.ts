@@ -65,7 +65,7 @@ export async function writeRunsFc2(runs: readonly RunFc2[], options: Fc2MapOptio
 
 /**
  * The cross-run figures of a logdir from the runs' fc2 CSVs (so they can be
- * remade without the networks). Runs whose selections differ in size are
+ * remade without the networks), each run normalised to its own range. Runs whose selections differ in size are
  * refused: side-by-side maps must show the same number of images.
  */
 export async function writeLogdirCrossRun(logdir: string, runs: readonly { runDir: string; runName: string }[],
@@ -76,5 +76,6 @@ export async function writeLogdirCrossRun(logdir: string, runs: readonly { runDi
     throw new Error("the runs' fc2 maps have different numbers of images per digit; remake them with the same " +
       "--per-digit (lenet-lab features RUN_DIR) before comparing");
   }
-  return writeCrossRunFigures(logdir, matrices, { colormap: options.colormap, sharedDomain: null, className: options.className });
+  // Each run on its own scale: on one shared scale a run with small fc2 values (sigmoid's 0…1 beside ReLU's 0…40) is a uniform dark block.
+  return writeCrossRunFigures(logdir, matrices, { colormap: options.colormap, sharedDomain: null, className: options.className, crossRunScale: "per-run" });
 }

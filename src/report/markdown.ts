@@ -44,6 +44,8 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>|#])/g, "\\$1");
 }
 
+/** "0 … 41.3": a range of values with three significant digits. */
+const formatRange = (min: number, max: number) => `${Number(min.toPrecision(3))} … ${Number(max.toPrecision(3))}`;
 const image = (alt: string, path: string) => `![${escapeMarkdown(alt)}](${encodeURI(path)})`;
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -243,21 +245,29 @@ export function reportMarkdown(c: ReportContent): string {
   out.push("## fc2 feature maps", "",
     "For each digit, 100 different test images (rows) and the 84 fc2 values after the activation (columns)" +
       (seeded ? `, of one seed per configuration; how separable the digits are over every seed is in Results and Findings.` : "."), "");
-  if (c.crossRun) {
-    out.push(`### ${seeded ? "Every configuration" : "Every run"} side by side (one shared scale)`, "");
-    if (c.fc2Ranges && c.fc2Ranges.length > 0) {
-      out.push(`fc2 values range over ${c.fc2Ranges.map((r) => `${escapeMarkdown(r.run)} [${r.min.toPrecision(3)}, ${r.max.toPrecision(3)}]`).join(", ")}; ` +
-        "on one scale the run with the smaller range looks darker. Each run's own maps further down use its own range.", "");
-    }
-    out.push(image("fc2 maps of every digit and run", c.crossRun.all), "");
-    c.crossRun.digits.forEach((path, d) => out.push(image(`fc2 maps of digit ${d}, run by run`, path), ""));
-  }
   for (const { run, label } of shown) {
     const fc2 = c.figures.get(run.name)?.fc2;
     if (!fc2) continue;
     out.push(`### ${escapeMarkdown(label)}`, "", image(`${run.name} fc2 maps`, fc2.allDigits), "",
-      image(`${run.name} class means`, fc2.classMeans), "", image(`${run.name} class similarity`, fc2.similarity), "",
+      image(`${run.name} class means`, fc2.classMeans), "",
       `One digit per figure: ${fc2.digits.map((path, d) => `[digit ${d}](${encodeURI(path)})`).join(" · ")}`, "");
+  }
+  const withSimilarity = shown.filter((s) => c.figures.get(s.run.name)?.fc2);
+  if (withSimilarity.length > 0) {
+    out.push("### How distinguishable the digits are in fc2 space", "",
+      "The cosine similarity of the digits' mean fc2 vectors, side by side: the lower the numbers off the diagonal, the easier " +
+        "the digits are to tell apart from fc2 alone.", "",
+      `| ${withSimilarity.map((s) => escapeMarkdown(s.label)).join(" | ")} |`, `|${withSimilarity.map(() => "---").join("|")}|`,
+      `| ${withSimilarity.map((s) => image(`${s.run.name} class similarity`, c.figures.get(s.run.name)!.fc2!.similarity)).join(" | ")} |`, "");
+  }
+  if (c.crossRun) {
+    out.push(`### ${seeded ? "Every configuration" : "Every run"} side by side, each on its own scale`, "");
+    if (c.fc2Ranges && c.fc2Ranges.length > 0) {
+      out.push(`Each run's values are shown as a share of its own range (0 = its smallest fc2 value, 1 = its 99th percentile or more), so that ` +
+        `patterns compare even where the ranges do not: ${c.fc2Ranges.map((r) => `${escapeMarkdown(r.run)} ${formatRange(r.min, r.max)}`).join(", ")}.`, "");
+    }
+    out.push(image("fc2 maps of every digit and run", c.crossRun.all), "");
+    c.crossRun.digits.forEach((path, d) => out.push(image(`fc2 maps of digit ${d}, run by run`, path), ""));
   }
   if (c.unfinished.length > 0) {
     out.push("## Runs without results", "", ...c.unfinished.map((u) => `- ${escapeMarkdown(u.name)}: ${escapeMarkdown(u.state)}`), "");

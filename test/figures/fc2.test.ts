@@ -9,7 +9,8 @@ import { fillBatch } from "../../src/data/batches.js";
 import { Dataset, loadDataset } from "../../src/data/datasets.js";
 import { INPUT_VALUES_PER_IMAGE, LENET_INPUT_PADDING } from "../../src/engine/architecture.js";
 import { LeNet5 } from "../../src/engine/lenet.js";
-import { parseScale } from "../../src/figures/fc2-figures.js";
+import { crossRunAllDigitsFigure, normalisePerRun, parseScale, sharedRange } from "../../src/figures/fc2-figures.js";
+import { colormapTable } from "../../src/figures/colormaps.js";
 import { formatFloat32, readFc2Directory } from "../../src/figures/fc2-files.js";
 import { classMeans, cosineSimilarity, meanOffDiagonal } from "../../src/figures/fc2-matrices.js";
 import { computeRunsFc2, writeLogdirCrossRun, writeRunsFc2 } from "../../src/report/fc2-runs.js";
@@ -125,5 +126,44 @@ describe("fc2 files", () => {
     }
     expect(formatFloat32(Math.fround(0.1))).toBe("0.1");
     expect(formatFloat32(0)).toBe("0");
+  });
+});
+
+describe("the cross-run fc2 figure, each run on its own scale", () => {
+  /** A run's ten 100 × 84 maps with values in [lo, hi]. */
+  const runOf = (runName: string, lo: number, hi: number) => ({
+    runName, byDigit: Array.from({ length: 10 }, (_, d) => Float32Array.from({ length: 100 * 84 }, (_, i) => lo + (hi - lo) * (((i * 7 + d * 13) % 97) / 96))),
+  });
+
+  it("lets every run's row use more than half of its colour scale, however small its values (ReLU-like 0…40 beside sigmoid-like 0.2…0.8)", async () => {
+    const runs = [runOf("relu", 0, 40), runOf("sigmoid", 0.2, 0.8)];
+    for (const run of normalisePerRun(runs)) {
+      const [min, max] = sharedRange(run.byDigit);
+      expect([min, max], run.runName).toEqual([0, 1]);
+    }
+    const figure = await crossRunAllDigitsFigure(runs, { colormap: "viridis", sharedDomain: null, className: (d) => `digit ${d}`, crossRunScale: "per-run" });
+    // Read the drawn blocks back to colormap positions: each run's ten panels (one row) must span more than half of the scale.
+    const image = decodePng(figure.png);
+    const table = colormapTable("viridis");
+    const position = (x: number, y: number) => {
+      const p = (y * image.width + x) * image.channels;
+      let best = 0;
+      let bestDistance = Infinity;
+      for (let k = 0; k < table.length / 3; k++) {
+        const distance = Math.abs(table[3 * k]! - image.data[p]!) + Math.abs(table[3 * k + 1]! - image.data[p + 1]!) + Math.abs(table[3 * k + 2]! - image.data[p + 2]!);
+        if (distance < bestDistance) { bestDistance = distance; best = k; }
+      }
+      return best / (table.length / 3 - 1);
+    };
+    for (const [r, run] of runs.entries()) {
+      const seen: number[] = [];
+      for (const panel of figure.panels.slice(r * 10, r * 10 + 10)) {
+        for (let y = Math.ceil(panel.y) + 1; y < panel.y + panel.height - 1; y += 7) {
+          for (let x = Math.ceil(panel.x) + 1; x < panel.x + panel.width - 1; x += 7) seen.push(position(x, y));
+        }
+      }
+      expect(Math.max(...seen) - Math.min(...seen), run.runName).toBeGreaterThan(0.5);
+    }
+    expect(figure.svg).toContain("each run on its own scale");
   });
 });
