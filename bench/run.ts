@@ -7,12 +7,15 @@
 //     on all threads, the js backend, and PyTorch on 1 and all threads;
 //   - the classic experiment (relu and sigmoid, Adam, 2000 iterations, test set
 //     every 50) as two `lenet-lab train` processes with all their logging, and
-//     its peak RSS; and the same two runs in PyTorch;
+//     its peak RSS; the same experiment end to end as a user runs it
+//     (`lenet-lab compare --seeds 0`: training, maps, figures, report);
+//     and the same two runs in PyTorch;
 //   - memory over 10,000 training iterations (RSS must stay flat);
 //   - the ratios the project steers by, against its targets.
 // Measurements are taken in interleaved rounds (every engine once per round)
 // and reported as medians with their spread, since other processes may share
-// the CPU; the load average is printed with them. Results go to stdout as a
+// the CPU; the load average is printed with them, and the CPU's model and
+// the vector features that matter (AVX2, FMA, AVX-512). Results go to stdout as a
 // table, or as one JSON object with --json; record them in BENCHMARKS.md.
 
 import { cpus, hostname, loadavg } from "node:os";
@@ -20,6 +23,7 @@ import { loadDataset } from "../src/data/datasets.js";
 import { defaultThreads } from "../src/engine/backend.js";
 import { kernelBuild } from "../src/engine/wasm/kernels.js";
 import { ClassicResult, runClassicExperiment } from "./classic.js";
+import { EndToEndResult, cpuFeatures, runEndToEnd } from "./end-to-end.js";
 import { PytorchOutput, pytorchVersion, runPytorch } from "./pytorch.js";
 import { Engine, Measurement, MemorySoak, measureEngine, measureMemory } from "./throughput.js";
 
@@ -70,6 +74,7 @@ for (let round = 1; round <= rounds; round++) {
 let ours: ClassicResult | null = null;
 let oursCompare: ClassicResult | null = null;
 let theirs: PytorchOutput["classic"] = null;
+let endToEnd: EndToEndResult | null = null;
 if (classic) {
   log(`classic experiment: lenet-lab train (wasm, ${threads} threads), relu then sigmoid`);
   ours = await runClassicExperiment({ backend: "wasm", threads });
@@ -77,6 +82,8 @@ if (classic) {
     log("classic experiment as lenet-lab compare runs it: relu and sigmoid at once, one thread each");
     oursCompare = await runClassicExperiment({ backend: "wasm", threads }, 2000, true);
   }
+  log("classic experiment end to end: lenet-lab compare --seeds 0 (training, maps, figures, report)");
+  endToEnd = await runEndToEnd();
   if (torch) {
     log("classic experiment: PyTorch");
     theirs = (await runPytorch({ threads, quick, throughput: false, classic: true })).classic;
@@ -144,6 +151,8 @@ const targets = ratios ? {
 const machine = {
   host: hostname(),
   cpu: cpus()[0]?.model ?? "unknown",
+  /** The CPU features that decide how wide the vectors are (PyTorch uses AVX-512 where it is; wasm SIMD is 128 bits everywhere). */
+  cpuFeatures: cpuFeatures(),
   cores: cpus().length,
   node: process.version,
   /** Which build of the wasm kernels ran (the classic experiment's processes choose the same way). */
@@ -162,9 +171,9 @@ function runsDetail(runs: { activation: string; seconds: number; testAccuracy: n
 }
 
 if (json) {
-  console.log(JSON.stringify({ machine, summaries, ratios, targets, classic: { lenetLab: ours, lenetLabCompare: oursCompare, pytorch: theirs }, memory: soak, measurements }));
+  console.log(JSON.stringify({ machine, summaries, ratios, targets, classic: { lenetLab: ours, lenetLabCompare: oursCompare, endToEnd, pytorch: theirs }, memory: soak, measurements }));
 } else {
-  console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, wasm kernels ${machine.wasmKernels}` +
+  console.log(`${machine.cpu} (${machine.cpuFeatures.join(", ") || "features unknown"}), ${machine.cores} cores, Node ${machine.node}, wasm kernels ${machine.wasmKernels}` +
     `${torch ? `, PyTorch ${torch}` : ", no PyTorch"}; ` +
     `${rounds} round${rounds > 1 ? "s" : ""}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
   console.log(`${"".padEnd(28)} ${"engine".padEnd(14)} ${"images/s".padStart(9)}  ${"spread".padEnd(17)} cores used  images/CPU-s`);
@@ -183,6 +192,12 @@ if (json) {
   if (oursCompare) {
     const detail = runsDetail(oursCompare.runs);
     console.log(`classic experiment, lenet-lab as compare runs it (both at once, 1 thread each): ${oursCompare.seconds.toFixed(1)} s (${detail})`);
+  }
+  if (endToEnd) {
+    const accuracies = Object.entries(endToEnd.testAccuracies).map(([run, a]) => `${run} ${(100 * a).toFixed(2)} %`).join(", ");
+    console.log(`classic experiment end to end, lenet-lab compare --seeds 0: ${endToEnd.seconds.toFixed(1)} s (training ${endToEnd.trainingSeconds} s, ` +
+      `maps, figures and report ${endToEnd.afterTrainingSeconds} s; ${accuracies})` +
+      (theirs ? `, ${(endToEnd.seconds / theirs.seconds).toFixed(2)} of PyTorch's two training runs (target ≤ 0.25)` : ""));
   }
   if (theirs) {
     const detail = runsDetail(theirs.runs);
