@@ -21,7 +21,7 @@
 import { cpus, hostname, loadavg } from "node:os";
 import { loadDataset } from "../src/data/datasets.js";
 import { defaultThreads } from "../src/engine/backend.js";
-import { kernelBuild } from "../src/engine/wasm/kernels.js";
+import { kernelBuild } from "../src/engine/wasm/kernel-files.js";
 import { ClassicResult, runClassicExperiment } from "./classic.js";
 import { EndToEndResult, cpuFeatures, runEndToEnd } from "./end-to-end.js";
 import { PytorchOutput, pytorchVersion, runPytorch } from "./pytorch.js";

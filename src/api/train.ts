@@ -11,7 +11,8 @@ import type { ActivationName } from "../engine/layers/activations.js";
 import type { Network } from "../engine/network.js";
 import type { OptimizerName } from "../optim/optimizers.js";
 import { RunConfig, RunOptions, iterationsForEpochs, resolveRunConfig } from "../train/config.js";
-import { EvalRecord, StepInfo, TrainingResult, train } from "../train/trainer.js";
+import { EvalRecord, StepInfo, TrainingResult } from "../train/trainer.js";
+import { train } from "../train/train.js";
 
 export interface TrainOptions {
   activation?: ActivationName;

@@ -9,8 +9,10 @@ import { availableParallelism } from "node:os";
 import { ActivationName } from "./layers/activations.js";
 import { LeNet5 } from "./lenet.js";
 import { Network } from "./network.js";
-import { WasmLeNet5 } from "./wasm/wasm-lenet.js";
+import { KernelHost, WasmLeNet5 } from "./wasm/wasm-lenet.js";
 import { MAX_THREADS } from "./wasm/memory-layout.js";
+import { kernelModule } from "./wasm/kernel-files.js";
+import { startNodeThreadPool } from "./parallel/node-threads.js";
 
 export const BACKENDS = ["wasm", "js"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -44,7 +46,12 @@ export async function createNetwork(options: NetworkOptions): Promise<Network> {
   const backend = options.backend ?? DEFAULT_BACKEND;
   const lenet = { activation: options.activation, initMean: options.initMean, initStd: options.initStd, seed: options.seed };
   if (backend === "js") return new LeNet5(lenet);
-  return WasmLeNet5.create({ ...lenet, threads: options.threads ?? defaultThreads() });
+  return WasmLeNet5.create({ ...lenet, threads: options.threads ?? defaultThreads() }, nodeKernelHost());
+}
+
+/** The kernels of this process's chosen build (kernel-files.ts), on Node's worker threads. */
+export function nodeKernelHost(): KernelHost {
+  return { module: kernelModule(), startThreads: startNodeThreadPool };
 }
 
 /** Stops a network's worker threads, if it has any. */

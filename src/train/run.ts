@@ -9,7 +9,7 @@
 
 import { Dataset } from "../data/datasets.js";
 import { summarizeModel } from "../engine/model-summary.js";
-import { kernelBuild } from "../engine/wasm/kernels.js";
+import { kernelBuild } from "../engine/wasm/kernel-files.js";
 import { SummaryWriter } from "../tensorboard/summary-writer.js";
 import { Checkpoint, writeCheckpoint } from "./checkpoint.js";
 import { RunConfig } from "./config.js";
@@ -18,7 +18,8 @@ import { ConfusionMatrix } from "./confusion.js";
 import { classesSummary } from "./run-directory.js";
 import { RunSummary, writeModel, writeRunSummary } from "./run-directory.js";
 import { RunLogger } from "./run-logger.js";
-import { DivergenceError, EvalRecord, InterruptedError, StepInfo, TrainingState, train } from "./trainer.js";
+import { DivergenceError, EvalRecord, InterruptedError, StepInfo, TrainingState } from "./trainer.js";
+import { train } from "./train.js";
 
 export interface RunProgress {
   step?(step: StepInfo): void;

@@ -2,17 +2,19 @@
 // optimizer step; the full test set evaluated every evalEvery iterations and
 // after the last. It reports through callbacks and returns the run's result;
 // it writes no files (see run-directory.ts) and prints nothing (see the CLI).
+// It trains a network it is given, in Node or in a page's Web Worker alike;
+// train.ts creates one on this process's backend and trains it.
 
 import { BatchSampler, SamplerState } from "../data/batches.js";
 import { Dataset } from "../data/datasets.js";
 import { INPUT_VALUES_PER_IMAGE } from "../engine/architecture.js";
-import { createNetwork } from "../engine/backend.js";
 import { createNetworkOptimizer } from "../optim/network-optimizer.js";
 import { forwardImageSet } from "./image-staging.js";
 import { Network } from "../engine/network.js";
 import { Optimizer, OptimizerState } from "../optim/optimizers.js";
 import { RunConfig } from "./config.js";
 import { EvalBuffers, EvalResult, evaluateImageSet } from "./evaluate.js";
+import { yieldToEventLoop } from "../util/yield.js";
 
 /** Random stream id of the training-data order (see INIT_STREAM for the weights). */
 export const DATA_ORDER_STREAM = 2;
@@ -128,20 +130,13 @@ export interface TrainOptions {
 }
 
 /**
- * Runs config.iterations training steps on dataset (continuing from
- * options.resume when given). Yields to the event loop regularly so that
- * timers and signals run.
+ * Runs config.iterations training steps of `model` (a network made from
+ * config: its activation, seed and initialisation) on dataset, continuing
+ * from options.resume when given. Yields to the event loop regularly so that
+ * timers, signals and messages run.
  */
-export async function train(config: RunConfig, dataset: Dataset, options: TrainOptions = {}): Promise<TrainingResult> {
+export async function trainNetwork(model: Network, config: RunConfig, dataset: Dataset, options: TrainOptions = {}): Promise<TrainingResult> {
   const callbacks = options.callbacks ?? {};
-  const model = await createNetwork({
-    backend: config.backend,
-    threads: config.threads,
-    activation: config.activation,
-    initMean: config.initMean,
-    initStd: config.initStd,
-    seed: config.seed,
-  });
   const optimizer = createNetworkOptimizer(config.optimizer, model);
   const sampler = new BatchSampler(dataset.train.count, config.seed, DATA_ORDER_STREAM);
   const B = config.batchSize;
@@ -226,7 +221,7 @@ export async function train(config: RunConfig, dataset: Dataset, options: TrainO
       throw new InterruptedError(iteration, state);
     }
     if (performance.now() - lastYield > 50) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       lastYield = performance.now();
     }
   }

@@ -15,6 +15,7 @@ import { formatModelSummary, summarizeModel } from "../../src/engine/model-summa
 import { product } from "../../src/engine/parameters.js";
 import { BatchBuffer, IMAGE_SIZES, parameterOffset } from "../../src/engine/wasm/memory-layout.js";
 import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
+import { kernelModule } from "../../src/engine/wasm/kernel-files.js";
 
 /** The architecture's parameters as [name, shape] pairs, layer by layer. */
 const describedParameters = () => describeLayers().flatMap((l) => l.parameters.map((p) => [p.name, p.shape]));
@@ -61,7 +62,7 @@ describe("everything sized by the architecture", () => {
   it("gives one parameter list, which both networks and the summary use", () => {
     expect(LENET_PARAMETERS.map((p) => [p.name, p.shape])).toEqual(describedParameters());
     expect(new LeNet5({ activation: "relu" }).params.list.map((p) => [p.name, p.shape])).toEqual(describedParameters());
-    expect(new WasmLeNet5({ activation: "relu" }).params.list.map((p) => [p.name, p.shape])).toEqual(describedParameters());
+    expect(new WasmLeNet5({ activation: "relu" }, kernelModule()).params.list.map((p) => [p.name, p.shape])).toEqual(describedParameters());
     const total = LENET_PARAMETERS.reduce((sum, p) => sum + product(p.shape), 0);
     expect(summarizeModel("relu").totalParameters).toBe(total);
   });
@@ -74,7 +75,7 @@ describe("everything sized by the architecture", () => {
   });
 
   it("lays out the wasm parameter blocks by the architecture's parameter names and sizes", () => {
-    const network = new WasmLeNet5({ activation: "relu" });
+    const network = new WasmLeNet5({ activation: "relu" }, kernelModule());
     const { layout } = network;
     expect(layout.paramCount).toBe(network.params.count);
     expect(layout.paramCount).toBe(LENET_PARAMETERS.reduce((sum, p) => sum + product(p.shape), 0));

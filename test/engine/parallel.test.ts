@@ -7,16 +7,18 @@ import { describe, expect, it } from "vitest";
 import { fillBatch } from "../../src/data/batches.js";
 import { loadDataset } from "../../src/data/datasets.js";
 import { INPUT_VALUES_PER_IMAGE, LENET_INPUT_PADDING } from "../../src/engine/architecture.js";
-import { ThreadPool, splitBatch, splitShards } from "../../src/engine/parallel/thread-pool.js";
-import { createSharedMemory, kernelModule } from "../../src/engine/wasm/kernels.js";
+import { splitBatch, splitShards } from "../../src/engine/parallel/thread-pool.js";
+import { startNodeThreadPool } from "../../src/engine/parallel/node-threads.js";
+import { createSharedMemory } from "../../src/engine/wasm/kernels.js";
+import { kernelModule } from "../../src/engine/wasm/kernel-files.js";
 import { shardSumTree } from "../../src/engine/wasm/lenet-passes.js";
 import { gradientShard, gradientShards } from "../../src/engine/wasm/memory-layout.js";
 import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
-import { defaultThreads } from "../../src/engine/backend.js";
+import { defaultThreads, nodeKernelHost } from "../../src/engine/backend.js";
 import { forwardImageSet } from "../../src/train/image-staging.js";
 import { LeNet5 } from "../../src/engine/lenet.js";
 import { ConfigError, resolveRunConfig } from "../../src/train/config.js";
-import { train } from "../../src/train/trainer.js";
+import { train } from "../../src/train/train.js";
 
 const mnist = loadDataset();
 
@@ -84,8 +86,8 @@ describe("--backend and --threads", () => {
 
 describe("WasmLeNet5 on two threads", () => {
   it("forward and gradients give the bits of one thread", async () => {
-    const one = new WasmLeNet5({ activation: "tanh", seed: 2 });
-    const two = await WasmLeNet5.create({ activation: "tanh", seed: 2, threads: 2 });
+    const one = new WasmLeNet5({ activation: "tanh", seed: 2 }, kernelModule());
+    const two = await WasmLeNet5.create({ activation: "tanh", seed: 2, threads: 2 }, nodeKernelHost());
     try {
       expect(two.threads).toBe(2);
       const { input, labels } = batch(500, 64);
@@ -114,7 +116,7 @@ describe("WasmLeNet5 on two threads", () => {
   });
 
   it("forwardImageSet: pixels scaled by the threads give the bits of fillBatch + forward", async () => {
-    const two = await WasmLeNet5.create({ activation: "relu", seed: 4, threads: 2 });
+    const two = await WasmLeNet5.create({ activation: "relu", seed: 4, threads: 2 }, nodeKernelHost());
     const js = new LeNet5({ activation: "relu", seed: 4 });
     try {
       for (const indices of [Int32Array.from({ length: 40 }, (_, k) => 300 + k), Int32Array.from({ length: 37 }, (_, k) => (k * 7919) % 10000)]) {
@@ -145,7 +147,7 @@ describe("WasmLeNet5 on two threads", () => {
     // unknown op makes the command cheap: each worker must run it and report it.
     const module = kernelModule();
     for (let attempt = 0; attempt < 40; attempt++) {
-      const pool = await ThreadPool.start(3, createSharedMemory(1), module);
+      const pool = await startNodeThreadPool(3, createSharedMemory(1), module);
       try {
         pool.dispatch(99, 0, [[0, 1], [0, 1], [0, 1]]);
         expect(() => pool.join()).toThrow(/worker thread 1 failed: .*unknown op 99/);

@@ -9,14 +9,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { KERNEL_BUILD_ENV, kernelBuild, kernelModule, runsRelaxedSimd, wasmFilePath } from "../../src/engine/wasm/kernels.js";
+import { KERNEL_BUILD_ENV, kernelBuild, kernelModule, runsRelaxedSimd, wasmFilePath } from "../../src/engine/wasm/kernel-files.js";
 
 const root = join(import.meta.dirname, "../..");
 const asc = join(root, "node_modules/.bin/asc");
 
 /** Which build a fresh Node process chooses with the environment variable set to `value`. */
 function chosenBuild(value: string): { status: number; output: string } {
-  const script = "import('./dist/src/engine/wasm/kernels.js').then((k) => console.log(k.kernelBuild()))" +
+  const script = "import('./dist/src/engine/wasm/kernel-files.js').then((k) => console.log(k.kernelBuild()))" +
     ".catch((e) => { console.log(e.message); process.exitCode = 1; })";
   try {
     const output = execFileSync(process.execPath, ["-e", script], {

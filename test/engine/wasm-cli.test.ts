@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../idx-files.js";
-import { kernelBuild } from "../../src/engine/wasm/kernels.js";
+import { kernelBuild } from "../../src/engine/wasm/kernel-files.js";
 
 const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
 

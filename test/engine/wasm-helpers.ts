@@ -3,8 +3,9 @@
 // tests bound. Nothing here is under test itself.
 
 import {
-  KernelBuild, READ_SLACK_BYTES, WasmKernels, compileKernelBuild, createSharedMemory, ensureMemoryBytes, instantiateKernels,
+  KernelBuild, READ_SLACK_BYTES, WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels,
 } from "../../src/engine/wasm/kernels.js";
+import { compileKernelBuild, kernelModule } from "../../src/engine/wasm/kernel-files.js";
 
 const modules = new Map<KernelBuild, WebAssembly.Module>();
 
@@ -21,7 +22,7 @@ export class TestMemory {
   readonly kernels: WasmKernels;
 
   constructor(build?: KernelBuild) {
-    this.kernels = instantiateKernels(this.memory, build ? moduleOf(build) : undefined);
+    this.kernels = instantiateKernels(this.memory, build ? moduleOf(build) : kernelModule());
   }
   private next = 1024;
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/datasets.js";
 import { resolveRunConfig } from "../../src/train/config.js";
-import { train } from "../../src/train/trainer.js";
+import { train } from "../../src/train/train.js";
 
 const mnist = loadDataset();
 

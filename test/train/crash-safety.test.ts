@@ -13,7 +13,8 @@ import { decodeSafetensors, encodeSafetensors } from "../../src/io/safetensors.j
 import { readEventFile } from "../../src/tensorboard/reader.js";
 import { CHECKPOINT_FILE } from "../../src/train/checkpoint.js";
 import { resolveRunConfig } from "../../src/train/config.js";
-import { DIVERGED_LOSS, train } from "../../src/train/trainer.js";
+import { DIVERGED_LOSS } from "../../src/train/trainer.js";
+import { train } from "../../src/train/train.js";
 import { CLI, lenetLab, lenetLabAfter } from "../cli-process.js";
 import { tempDir } from "../idx-files.js";
 

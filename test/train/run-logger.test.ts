@@ -15,7 +15,7 @@ import { resolveRunConfig } from "../../src/train/config.js";
 import {
   FEATURE_MAP_PICTURES, RunLogger, WEIGHT_PICTURE_SCALE, deadFraction, featureMapPictures, gradientNorms, weightPictures,
 } from "../../src/train/run-logger.js";
-import { train } from "../../src/train/trainer.js";
+import { train } from "../../src/train/train.js";
 import { tempDir } from "../idx-files.js";
 
 const mnist = loadDataset();

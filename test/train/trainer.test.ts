@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/datasets.js";
 import { RunConfig, resolveRunConfig } from "../../src/train/config.js";
-import { train } from "../../src/train/trainer.js";
+import { train } from "../../src/train/train.js";
 import { writeTinyDataset } from "../idx-files.js";
 
 const mnist = loadDataset();

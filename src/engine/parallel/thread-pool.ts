@@ -18,12 +18,10 @@
 //   7 flags      FROM_PIXELS: the forward pass starts from the staged uint8 pixels
 //
 // The layout of the memory is in the memory too (memory-layout.ts). This file
-// knows nothing of LeNet beyond the op codes.
+// knows nothing of LeNet beyond the op codes, and nothing of how a thread is
+// started: Node's worker threads (node-threads.ts) and a page's Web Workers
+// start theirs through a ThreadStarter and run the same serveThread().
 
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { MessageChannel, MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
 import { CONTROL_BYTES_PER_THREAD, CONTROL_OFFSET, MAX_THREADS, evenShare } from "../wasm/memory-layout.js";
 
 export const OP_EXIT = 0;
@@ -50,18 +48,28 @@ export function controlBase(thread: number): number {
   return (CONTROL_OFFSET + thread * CONTROL_BYTES_PER_THREAD) / 4;
 }
 
-/**
- * The compiled worker script: next to this file when it runs compiled, or in
- * the repository's dist/ when it runs from source (the tests), since a worker
- * thread runs JavaScript only.
- */
-function workerScriptPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, "worker.js"), resolve(here, "../../../dist/src/engine/parallel/worker.js")];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`the worker script was not found (looked in ${candidates.join(" and ")}); run \`npm run build\``);
-  return found;
+/** What a worker thread is given: the memory, the kernels' module, its number and how long it looks for work before it sleeps. */
+export interface ThreadInit {
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  thread: number;
+  spinMicroseconds: number;
 }
+
+/** A started worker thread, as the pool sees it. */
+export interface PoolThread {
+  /** Settles when the thread serves commands (rejects if it could not start). */
+  ready: Promise<void>;
+  /** Called once the thread is ready: from now on it sleeps on its control words and must not keep the process alive. */
+  detach(): void;
+  /** Stops the thread. */
+  terminate(): Promise<void>;
+  /** The error the thread reported, if one has arrived (without waiting). */
+  takeError(): string | undefined;
+}
+
+/** Starts one worker thread running serveThread() (serve-thread.ts) with `init`. */
+export type ThreadStarter = (init: ThreadInit) => PoolThread;
 
 export class ThreadPool {
   private sequence = 0;
@@ -71,47 +79,26 @@ export class ThreadPool {
   private constructor(
     /** Threads in all, the main thread included. */
     readonly threads: number,
-    private readonly workers: Worker[],
-    private readonly errorPorts: MessagePort[],
+    private readonly workers: PoolThread[],
     private readonly words: Int32Array,
   ) {}
 
-  /** Starts threads − 1 workers on memory, each with its own instance of module. */
-  static async start(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module): Promise<ThreadPool> {
+  /** Starts threads − 1 workers on memory, each with its own instance of module, with `start`. */
+  static async start(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module,
+    start: ThreadStarter, spinMicroseconds = DEFAULT_WORKER_SPIN_MICROSECONDS): Promise<ThreadPool> {
     if (!(Number.isInteger(threads) && threads >= 2 && threads <= MAX_THREADS)) {
       throw new RangeError(`a thread pool needs 2 to ${MAX_THREADS} threads, got ${threads}`);
     }
-    const script = workerScriptPath();
-    const workers: Worker[] = [];
-    const errorPorts: MessagePort[] = [];
-    const ready: Promise<void>[] = [];
-    for (let thread = 1; thread < threads; thread++) {
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(script, {
-        workerData: { memory, module, thread, errorPort: port2, spinMicroseconds: workerSpinMicroseconds() },
-        transferList: [port2],
-      });
-      ready.push(new Promise((resolveReady, reject) => {
-        worker.once("message", () => resolveReady());
-        worker.once("error", reject);
-        worker.once("exit", (code) => reject(new Error(`worker thread ${thread} exited (code ${code}) before it was ready`)));
-      }));
-      workers.push(worker);
-      errorPorts.push(port1);
-    }
+    const workers: PoolThread[] = [];
+    for (let thread = 1; thread < threads; thread++) workers.push(start({ memory, module, thread, spinMicroseconds }));
     try {
-      await Promise.all(ready);
+      await Promise.all(workers.map((worker) => worker.ready));
     } catch (error) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
     }
-    // From now on the workers sleep on their control words: they must not keep the process alive.
-    for (const worker of workers) {
-      worker.removeAllListeners();
-      worker.unref();
-    }
-    for (const port of errorPorts) port.unref();
-    return new ThreadPool(threads, workers, errorPorts, new Int32Array(memory.buffer, 0, 1024));
+    for (const worker of workers) worker.detach();
+    return new ThreadPool(threads, workers, new Int32Array(memory.buffer, 0, 1024));
   }
 
   /** Starts op on every worker thread (1 … threads − 1) whose range is not empty; returns at once. */
@@ -173,7 +160,7 @@ export class ThreadPool {
   }
 
   private errorMessage(thread: number): string | undefined {
-    return receiveMessageOnPort(this.errorPorts[thread - 1])?.message as string | undefined;
+    return this.workers[thread - 1].takeError();
   }
 
   /** Marks the pool closed and stops its workers in the background (join cannot await). */
@@ -190,14 +177,7 @@ export class ThreadPool {
   }
 }
 
-/**
- * How long (µs) an idle worker looks for its next command before it sleeps.
- * LENET_LAB_WORKER_SPIN_US overrides it (0: sleep at once).
- */
-export function workerSpinMicroseconds(): number {
-  const fromEnvironment = Number(process.env.LENET_LAB_WORKER_SPIN_US);
-  return Number.isFinite(fromEnvironment) && fromEnvironment >= 0 ? fromEnvironment : DEFAULT_WORKER_SPIN_MICROSECONDS;
-}
+/** How long (µs) an idle worker looks for its next command before it sleeps, unless told otherwise. */
 export const DEFAULT_WORKER_SPIN_MICROSECONDS = 1000;
 
 /**

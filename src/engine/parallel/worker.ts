@@ -1,88 +1,10 @@
-// A worker thread of the thread pool (thread-pool.ts): instantiates the
-// kernels on the shared memory, says it is ready, then sleeps on its control
-// words and runs each LeNet pass it is given on its range of images, until
-// told to exit. It never allocates per command and never touches the event
-// loop again after starting.
+// The script of a Node worker thread of the thread pool (node-threads.ts): it
+// serves the pool's commands (serve-thread.ts) with what it was started with,
+// and sends its errors on the port it was given.
 
 import { MessagePort, parentPort, workerData } from "node:worker_threads";
-import { instantiateKernels } from "../wasm/kernels.js";
-import { backwardShards, forwardRange } from "../wasm/lenet-passes.js";
-import { BATCH_SIZE_WORD, readLayout } from "../wasm/memory-layout.js";
-import {
-  FROM_PIXELS, OP_BACKWARD, OP_EXIT, OP_FORWARD, STATUS_DEAD, STATUS_EXITED, STATUS_FAILED, WORD, controlBase,
-} from "./thread-pool.js";
+import { ThreadInit } from "./thread-pool.js";
+import { serveThread } from "./serve-thread.js";
 
-const { memory, module, thread, errorPort, spinMicroseconds } = workerData as {
-  memory: WebAssembly.Memory;
-  module: WebAssembly.Module;
-  thread: number;
-  errorPort: MessagePort;
-  spinMicroseconds: number;
-};
-
-/** The longest a sleeping worker goes without looking at its sequence word. */
-const WAIT_SLICE_MS = 50;
-
-const kernels = instantiateKernels(memory, module);
-const words = new Int32Array(memory.buffer, 0, 1024);
-const base = controlBase(thread);
-
-// The starting sequence is read before saying "ready": the main thread may
-// dispatch the first command the moment it hears it, and a worker that read
-// the sequence after that would take the command for its starting state and
-// sleep through it, leaving the main thread waiting for ever.
-const startSequence = Atomics.load(words, base + WORD.sequence);
-parentPort?.postMessage("ready");
-
-try {
-  serveCommands(startSequence);
-} catch (error) {
-  reportError(error);
-  throw error;
-} finally {
-  // Anything but EXIT that ends the loop (an error outside a command) must not
-  // leave the main thread asleep on this worker: mark it dead and wake it.
-  if (Atomics.load(words, base + WORD.status) !== STATUS_EXITED) {
-    Atomics.store(words, base + WORD.status, STATUS_DEAD);
-    Atomics.store(words, base + WORD.done, Atomics.load(words, base + WORD.sequence));
-    Atomics.notify(words, base + WORD.done);
-  }
-}
-
-function serveCommands(seen: number): void {
-  for (;;) {
-    // The next command usually comes within microseconds (backward right after
-    // forward): look for it briefly before sleeping, since waking a sleeping
-    // thread can take a hundred microseconds or more on a virtual machine.
-    const spinUntil = performance.now() + spinMicroseconds / 1000;
-    while (Atomics.load(words, base + WORD.sequence) === seen && performance.now() < spinUntil);
-    // Sleep in slices, looking at the word after each: a wake-up that is lost
-    // (we have seen a worker sleep through one) then costs one slice, not the run.
-    while (Atomics.load(words, base + WORD.sequence) === seen) Atomics.wait(words, base + WORD.sequence, seen, WAIT_SLICE_MS);
-    const sequence = Atomics.load(words, base + WORD.sequence);
-    seen = sequence;
-    const op = words[base + WORD.op];
-    if (op === OP_EXIT) {
-      Atomics.store(words, base + WORD.status, STATUS_EXITED);
-      return;
-    }
-    try {
-      const layout = readLayout(words);
-      const b0 = words[base + WORD.b0], b1 = words[base + WORD.b1], activation = words[base + WORD.activation];
-      const fromPixels = (words[base + WORD.flags] & FROM_PIXELS) !== 0;
-      if (op === OP_FORWARD) forwardRange(kernels, layout, activation, thread, b0, b1, fromPixels);
-      else if (op === OP_BACKWARD) backwardShards(kernels, layout, activation, thread, b0, b1, Atomics.load(words, BATCH_SIZE_WORD));
-      else throw new Error(`unknown op ${op}`);
-    } catch (error) {
-      reportError(error);
-      words[base + WORD.status] = STATUS_FAILED;
-    }
-    Atomics.store(words, base + WORD.done, sequence);
-    Atomics.notify(words, base + WORD.done);
-  }
-}
-
-/** Sends an error's stack (or text) to the main thread, which reads it in join(). */
-function reportError(error: unknown): void {
-  errorPort.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));
-}
+const { errorPort, ...init } = workerData as ThreadInit & { errorPort: MessagePort };
+serveThread(init, () => parentPort?.postMessage("ready"), (message) => errorPort.postMessage(message));

@@ -1,13 +1,9 @@
-// Loading lenet-kernels.wasm (built from wasm/assembly by `npm run build`)
-// and the TypeScript face of its exports. The module imports one shared
-// memory and allocates nothing: every pointer is a byte offset that the
-// caller laid out (memory-layout.ts). This file knows where the built file
-// lives and what each export takes; it does not know LeNet.
-
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
+// The TypeScript face of lenet-kernels.wasm's exports (built from
+// wasm/assembly by `npm run build`), and instantiating it. The module imports
+// one shared memory and allocates nothing: every pointer is a byte offset that
+// the caller laid out (memory-layout.ts). This file knows what each export
+// takes and runs in Node and in a browser alike; where a Node process finds the
+// built files is kernel-files.ts. It does not know LeNet.
 
 /** Largest memory the module accepts, in 64 KiB pages (4 GiB: the whole wasm32 address space). */
 export const MAXIMUM_PAGES = 65536;
@@ -49,88 +45,11 @@ export const READ_SLACK_BYTES = 16;
 export const KERNEL_BUILDS = ["relaxed-simd", "simd"] as const;
 export type KernelBuild = (typeof KERNEL_BUILDS)[number];
 
-const BUILD_FILES: Record<KernelBuild, string> = {
+/** The file of each build, in dist/wasm/ (and beside the dashboard's page). */
+export const KERNEL_BUILD_FILES: Record<KernelBuild, string> = {
   "simd": "lenet-kernels.wasm",
   "relaxed-simd": "lenet-kernels-relaxed.wasm",
 };
-
-/** Set to "simd" to use the plain build even where relaxed SIMD runs (to compare the two). */
-export const KERNEL_BUILD_ENV = "LENET_LAB_WASM_BUILD";
-
-/**
- * Where a build is: dist/wasm/ next to dist/src/ when this file runs
- * compiled, or the repository's dist/wasm/ when it runs from source (tests).
- */
-export function wasmFilePath(build: KernelBuild = "simd"): string {
-  const file = BUILD_FILES[build];
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [resolve(here, "../../../wasm", file), resolve(here, "../../../dist/wasm", file)];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) {
-    throw new Error(`${file} not found (looked in ${candidates.join(" and ")}); ` +
-      "build it with `npm run build` (it compiles wasm/assembly with AssemblyScript), or use --backend js");
-  }
-  return found;
-}
-
-/** runsRelaxedSimd()'s answer, a property of the process: asked once. */
-let relaxedSimdRuns: boolean | undefined;
-
-/**
- * Whether this runtime runs relaxed SIMD. Node 20's V8 has it behind a flag,
- * which is switched on here (V8 reads it when it compiles a module; flags are
- * per process, so worker threads share it); later Node versions have it on.
- * The answer is the runtime's own: it validates the relaxed build.
- */
-export function runsRelaxedSimd(): boolean {
-  if (relaxedSimdRuns === undefined) {
-    const bytes = readFileSync(wasmFilePath("relaxed-simd"));
-    relaxedSimdRuns = WebAssembly.validate(bytes);
-    if (!relaxedSimdRuns) {
-      setFlagsFromString("--experimental-wasm-relaxed-simd");
-      relaxedSimdRuns = WebAssembly.validate(bytes);
-    }
-  }
-  return relaxedSimdRuns;
-}
-
-/** Compiles one build (the relaxed one only where runsRelaxedSimd()). */
-export function compileKernelBuild(build: KernelBuild): WebAssembly.Module {
-  if (build === "relaxed-simd" && !runsRelaxedSimd()) {
-    throw new Error(`this runtime (Node ${process.version}) cannot run relaxed SIMD; use the plain build ("simd")`);
-  }
-  return new WebAssembly.Module(readFileSync(wasmFilePath(build)));
-}
-
-/** The build to use: relaxed SIMD where it runs, unless LENET_LAB_WASM_BUILD says otherwise. */
-function chooseBuild(): KernelBuild {
-  const wanted = process.env[KERNEL_BUILD_ENV];
-  if (wanted === "simd" || wanted === "relaxed-simd") return wanted;
-  if (wanted !== undefined && wanted !== "") {
-    throw new Error(`${KERNEL_BUILD_ENV}=${wanted} is not a kernel build; use one of ${Object.keys(BUILD_FILES).join(", ")}, or unset it`);
-  }
-  return runsRelaxedSimd() ? "relaxed-simd" : "simd";
-}
-
-let cachedKernels: { module: WebAssembly.Module; build: KernelBuild } | null = null;
-
-function loadKernels(): { module: WebAssembly.Module; build: KernelBuild } {
-  if (!cachedKernels) {
-    const build = chooseBuild();
-    cachedKernels = { module: compileKernelBuild(build), build };
-  }
-  return cachedKernels;
-}
-
-/** The compiled module of the chosen build (compiled once per thread; a Module can also be handed to workers). */
-export function kernelModule(): WebAssembly.Module {
-  return loadKernels().module;
-}
-
-/** Which build kernelModule() is. */
-export function kernelBuild(): KernelBuild {
-  return loadKernels().build;
-}
 
 /** A shared memory of `pages` pages that may grow to MAXIMUM_PAGES (growing never detaches its views). */
 export function createSharedMemory(pages: number): WebAssembly.Memory {
@@ -138,7 +57,7 @@ export function createSharedMemory(pages: number): WebAssembly.Memory {
 }
 
 /** Instantiates the kernels on `memory` (synchronously: the module is small). */
-export function instantiateKernels(memory: WebAssembly.Memory, module: WebAssembly.Module = kernelModule()): WasmKernels {
+export function instantiateKernels(memory: WebAssembly.Memory, module: WebAssembly.Module): WasmKernels {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   return instance.exports as unknown as WasmKernels;
 }

@@ -35,7 +35,7 @@ import { FeatureMaps, Network } from "../network.js";
 import { ParameterSet, initTruncatedNormal } from "../parameters.js";
 import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch, splitShards } from "../parallel/thread-pool.js";
 import { RandomStream } from "../../util/random.js";
-import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels, kernelModule } from "./kernels.js";
+import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels } from "./kernels.js";
 import { backwardShards, forwardRange, materializeConvActivations, poolsFirst, sumShardsAcrossThreads } from "./lenet-passes.js";
 import {
   BATCH_SIZE_WORD, BatchBuffer, IMAGE_SIZES, LeNetLayout, gradientShards, lenetLayout, writeLayout,
@@ -44,6 +44,16 @@ import {
 export interface WasmLeNetOptions extends LeNetOptions {
   /** Threads in all (the main thread included); 1 runs everything on the calling thread. */
   threads?: number;
+}
+
+/**
+ * Where a network gets its kernels and its threads: the compiled module of
+ * one build, and how to start a pool of threads on a memory (Node's worker
+ * threads, or a page's Web Workers). Node's is nodeKernelHost() (backend.ts).
+ */
+export interface KernelHost {
+  module: WebAssembly.Module;
+  startThreads(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module): Promise<ThreadPool>;
 }
 
 /** Batches smaller than this run on the main thread alone: waking a worker would cost more than it saves. */
@@ -68,21 +78,22 @@ export class WasmLeNet5 implements Network {
   private convActivationsPending = false;
 
   /** A network on `threads` threads; prefer this to the constructor, which cannot start workers. */
-  static async create(options: WasmLeNetOptions): Promise<WasmLeNet5> {
+  static async create(options: WasmLeNetOptions, host: KernelHost): Promise<WasmLeNet5> {
     const threads = options.threads ?? 1;
     const memory = createSharedMemory(1);
-    const pool = threads > 1 ? await ThreadPool.start(threads, memory, kernelModule()) : null;
-    return new WasmLeNet5(options, memory, pool);
+    const pool = threads > 1 ? await host.startThreads(threads, memory, host.module) : null;
+    return new WasmLeNet5(options, host.module, memory, pool);
   }
 
-  /** A single-threaded network (memory and pool are for create()). */
-  constructor(options: LeNetOptions, memory: WebAssembly.Memory = createSharedMemory(1), private pool: ThreadPool | null = null) {
+  /** A single-threaded network on the kernels of `module` (memory and pool are for create()). */
+  constructor(options: LeNetOptions, module: WebAssembly.Module, memory: WebAssembly.Memory = createSharedMemory(1),
+    private pool: ThreadPool | null = null) {
     this.activation = options.activation;
     this.activationKind = ACTIVATIONS.indexOf(options.activation);
     if (this.activationKind < 0) throw new Error(`unknown activation "${options.activation}"`);
     this.threads = pool?.threads ?? 1;
     this.memory = memory;
-    this.kernels = instantiateKernels(memory);
+    this.kernels = instantiateKernels(memory, module);
     this.layoutValue = this.relayout(INITIAL_CAPACITY);
     this.words = new Int32Array(memory.buffer, 0, 1024);
     writeLayout(this.words, this.layoutValue);
