@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { contentTypeOf, type Asset } from "./assets.js";
+import { PLAYGROUND_DIR, playgroundFiles } from "./playground.js";
 import { findGroups, groupCurve, groupCurveColumns, groupCurvesCsv, groupInfo, type GroupCurve } from "./groups.js";
 import type { LogdirIndex, RunEntry } from "./logdir-index.js";
 import { configResponse, runInfo, scalarPoints, scalarsCsv, tagsResponse } from "./responses.js";
@@ -103,7 +104,8 @@ function groupCurvesOf(c: Context, index: LogdirIndex, tag: string): Map<string,
 const SSE_PING_MS = 15_000;
 
 /** The Hono app: API under /api, the front end everywhere else. */
-export function createApp(index: LogdirIndex, assets: Map<string, Asset>, options: { loopbackOnly?: boolean } = {}): Hono {
+export function createApp(index: LogdirIndex, assets: Map<string, Asset>,
+  options: { loopbackOnly?: boolean; crossOriginIsolated?: boolean } = {}): Hono {
   const app = new Hono();
 
   // Bound to loopback, answer only requests addressed to loopback: a web page
@@ -115,6 +117,17 @@ export function createApp(index: LogdirIndex, assets: Map<string, Asset>, option
         return c.json({ error: `the dashboard only answers requests to localhost, not to ${JSON.stringify(host)}` }, 403);
       }
       await next();
+    });
+  }
+
+  // Cross-origin isolation lets the Train page hand its network's shared
+  // memory to more than one Web Worker. Every file the page loads comes from
+  // here, so requiring cross-origin resources to opt in costs it nothing.
+  if (options.crossOriginIsolated ?? true) {
+    app.use(async (c, next) => {
+      await next();
+      c.header("Cross-Origin-Opener-Policy", "same-origin");
+      c.header("Cross-Origin-Embedder-Policy", "require-corp");
     });
   }
 
@@ -295,6 +308,14 @@ export function createApp(index: LogdirIndex, assets: Map<string, Asset>, option
       index.off("data", onData);
       index.off("status", onStatus);
     });
+  });
+
+  const playground = playgroundFiles();
+  app.get(`/${PLAYGROUND_DIR}/*`, (c) => {
+    const name = new URL(c.req.url).pathname.slice(PLAYGROUND_DIR.length + 2);
+    const file = playground.get(name);
+    if (!file) throw new HttpError(404, `no playground file ${JSON.stringify(name)} (there are: ${[...playground.keys()].join(", ")})`);
+    return c.body(file.read() as Uint8Array<ArrayBuffer>, 200, { "Content-Type": file.contentType, "Cache-Control": "no-cache" });
   });
 
   app.all("/api/*", (c) => c.json({ error: `no such route: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -20,6 +20,7 @@ export const CONTENT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
   ".pbtxt": "text/plain; charset=utf-8",
   ".map": "application/json; charset=utf-8",
+  ".wasm": "application/wasm",
 };
 
 export function contentTypeOf(name: string): string | undefined {

@@ -18,6 +18,8 @@ export interface BoardOptions {
   pollIntervalMs?: number;
   /** The built front end (default dist/board-web of this package). */
   assetDir?: string;
+  /** Send the headers that make the page cross-origin isolated (default true): the Train page then trains on every core. */
+  crossOriginIsolated?: boolean;
 }
 
 export interface Board {
@@ -39,7 +41,7 @@ export async function startBoard(options: BoardOptions): Promise<Board> {
   const assets = loadAssets(options.assetDir);
   const index = new LogdirIndex(options.logdir, { pollIntervalMs: options.pollIntervalMs });
   await index.start();
-  const app = createApp(index, assets, { loopbackOnly: isLoopback(host) });
+  const app = createApp(index, assets, { loopbackOnly: isLoopback(host), crossOriginIsolated: options.crossOriginIsolated });
   let server: ServerType;
   const address = await new Promise<AddressInfo>((resolve, reject) => {
     server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_PORT }, resolve);

@@ -1,36 +1,11 @@
-// Reader for the IDX format MNIST is distributed in (raw or gzip-compressed).
-//
-// An IDX file is: two zero bytes, a type byte (0x08 = unsigned byte, the only
-// type MNIST uses), a byte with the number of dimensions, then each dimension
-// as a big-endian uint32, then the data. Images files therefore start with the
-// magic 0x00000803 = 2051 ([count, rows, cols]); labels files with
-// 0x00000801 = 2049 ([count]). This module reads such files into memory as
-// uint8; it knows nothing about what the images show.
+// Reading IDX files (raw or gzip-compressed) into memory as uint8; the format
+// itself is parsed by idx-format.ts.
 
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
+import { IdxArray, IdxFormatError, isGzip, parseIdxData } from "./idx-format.js";
 
-export const IMAGES_MAGIC = 2051;
-export const LABELS_MAGIC = 2049;
-
-export interface IdxArray {
-  /** e.g. [60000, 28, 28] for images, [60000] for labels. */
-  dims: number[];
-  data: Uint8Array;
-}
-
-/** An IDX file that cannot be read as what it was asked to be; the message names the file. */
-export class IdxFormatError extends Error {
-  constructor(readonly path: string, problem: string) {
-    super(`${path}: ${problem}`);
-    this.name = "IdxFormatError";
-  }
-}
-
-/** True when the bytes begin with the gzip magic 1f 8b. */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
+export { IMAGES_MAGIC, LABELS_MAGIC, IdxFormatError, isGzip, type IdxArray } from "./idx-format.js";
 
 /**
  * Parses IDX bytes (gzip-compressed or not) expected to hold `kind`.
@@ -45,30 +20,7 @@ export function parseIdx(bytes: Uint8Array, kind: "images" | "labels", source: s
       throw new IdxFormatError(source, `looks gzip-compressed but does not decompress (${(error as Error).message}); the download may be incomplete`);
     }
   }
-  if (raw.length < 4) throw new IdxFormatError(source, `is ${raw.length} bytes long, too short for an IDX header`);
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const magic = view.getUint32(0, false);
-  const expected = kind === "images" ? IMAGES_MAGIC : LABELS_MAGIC;
-  if (magic !== expected) {
-    const what = magic === IMAGES_MAGIC ? " (an images file)" : magic === LABELS_MAGIC ? " (a labels file)" : "";
-    throw new IdxFormatError(source,
-      `wrong magic number ${magic}${what}; an IDX ${kind} file starts with ${expected}. Check that the file is the ${kind} file of the pair`);
-  }
-  const ndims = raw[3];
-  const headerSize = 4 + 4 * ndims;
-  if (raw.length < headerSize) throw new IdxFormatError(source, `is truncated inside its header (${raw.length} bytes)`);
-  const dims: number[] = [];
-  for (let d = 0; d < ndims; d++) dims.push(view.getUint32(4 + 4 * d, false));
-  const size = dims.reduce((a, b) => a * b, 1);
-  const available = raw.length - headerSize;
-  if (available < size) {
-    throw new IdxFormatError(source,
-      `is truncated: its header promises ${dims.join("×")} = ${size} bytes of data, but only ${available} follow`);
-  }
-  if (available > size) {
-    throw new IdxFormatError(source, `has ${available - size} bytes after the ${dims.join("×")} data its header describes`);
-  }
-  return { dims, data: raw.subarray(headerSize, headerSize + size) };
+  return parseIdxData(raw, kind, source);
 }
 
 /** Reads and parses one IDX file. */

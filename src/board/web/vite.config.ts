@@ -6,6 +6,8 @@ export default defineConfig({
   root: "src/board/web",
   base: "./",
   logLevel: "warn",
+  // The Train page's workers are modules: the training worker starts the kernel threads itself.
+  worker: { format: "es" },
   build: {
     outDir: "../../../dist/board-web",
     emptyOutDir: true,

@@ -18,11 +18,12 @@ import { createRunsPanel } from "./runs-panel.js";
 import { createScalarsView } from "./scalars-view.js";
 import { store, type DataChange } from "./state.js";
 import { createTextView } from "./text-view.js";
+import { createTrainView } from "./train/train-view.js";
 import type { View } from "./view.js";
 
 const views: View[] = [
   createScalarsView(), createHistogramsView("histograms"), createHistogramsView("distributions"), createImagesView(),
-  createClassesView(), createFc2View(), createEmbeddingView(), createTextView(), createConfigView(),
+  createClassesView(), createFc2View(), createEmbeddingView(), createTextView(), createConfigView(), createTrainView(),
 ];
 let active = views.find((v) => `#${v.id}` === location.hash) ?? views[0]!;
 

@@ -1,0 +1,45 @@
+// What the Train page and its training worker say to each other.
+
+import type { KernelBuild } from "../../../../engine/wasm/kernels.js";
+import type { RunConfig } from "../../../../train/config.js";
+import type { EvalRecord } from "../../../../train/trainer.js";
+
+/** What the page may choose; the rest of the run's config is the board's defaults (playground/settings.json). */
+export interface PlaygroundChoices {
+  activation: RunConfig["activation"];
+  optimizer: RunConfig["optimizer"];
+  lr: number;
+  batchSize: number;
+  iterations: number;
+  seed: number;
+  evalEvery: number;
+}
+
+/** playground/settings.json: the config a run starts from (Node's defaults), and the choices offered. */
+export interface PlaygroundSettings {
+  config: RunConfig;
+  activations: readonly string[];
+  optimizers: readonly string[];
+}
+
+export type ToWorker =
+  | { type: "start"; config: RunConfig; threads: number; dataUrl: string; kernelUrls: Record<KernelBuild, string>; build?: KernelBuild; probeIndex: number }
+  | { type: "pause" }
+  | { type: "resume" };
+
+/** Pictures of the network at an evaluation: weights and one test digit's feature maps, as float arrays with their shapes. */
+export interface NetworkPictures {
+  conv1: Float32Array;
+  conv2: Float32Array;
+  fc1: Float32Array;
+  /** The probe digit: its 28×28 pixels, its label, its conv1 [6,28,28] and conv2 [16,10,10] activations, its class probabilities. */
+  probe: { pixels: Uint8Array; label: number; conv1: Float32Array; conv2: Float32Array; probabilities: Float32Array };
+}
+
+export type FromWorker =
+  | { type: "ready"; build: KernelBuild; threads: number; isolated: boolean; loadSeconds: number }
+  | { type: "steps"; iterations: number[]; losses: number[]; accuracies: number[]; imagesPerSecond: number }
+  | { type: "eval"; record: EvalRecord; confusion: Int32Array; pictures: NetworkPictures }
+  | { type: "paused"; iteration: number }
+  | { type: "done"; final: EvalRecord; trainImagesPerSecond: number; seconds: number }
+  | { type: "error"; message: string };

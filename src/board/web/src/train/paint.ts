@@ -1,0 +1,79 @@
+// Drawing the Train page's pictures straight to canvas pixels: a grid of
+// small float maps (kernels, feature maps), each scaled by a whole factor so
+// that no pixel blurs. Weights use a diverging map (blue below zero, white at
+// zero, red above, symmetric about zero); activations and images a gray ramp
+// from their minimum (black) to their maximum (white).
+
+import { h } from "../dom.js";
+
+export type Palette = "diverging" | "gray";
+
+function colorOf(value: number, low: number, high: number, palette: Palette): [number, number, number] {
+  if (palette === "gray") {
+    const t = high > low ? (value - low) / (high - low) : 0;
+    const v = Math.round(255 * t);
+    return [v, v, v];
+  }
+  const extent = Math.max(Math.abs(low), Math.abs(high)) || 1;
+  const t = Math.max(-1, Math.min(1, value / extent));
+  const fade = Math.round(255 * (1 - Math.abs(t)));
+  return t >= 0 ? [255, fade, fade] : [fade, fade, 255];
+}
+
+export interface MapGrid {
+  /** count maps of rows × cols values, one after another. */
+  values: ArrayLike<number>;
+  count: number;
+  rows: number;
+  cols: number;
+  /** Maps per row of the picture. */
+  perRow: number;
+  scale: number;
+  palette: Palette;
+  /** One range for the whole grid (weights), or each map its own (activations). */
+  range: "shared" | "each";
+}
+
+/** A canvas with the maps of `grid`, 1 or 2 px of background between them. */
+export function paintMaps(grid: MapGrid, label: string): HTMLCanvasElement {
+  const { values, count, rows, cols, perRow, scale, palette } = grid;
+  const gap = scale >= 4 ? 2 : 1;
+  const gridRows = Math.ceil(count / perRow);
+  const width = perRow * (cols * scale + gap) - gap;
+  const height = gridRows * (rows * scale + gap) - gap;
+  const canvas = h("canvas", { width, height, class: "pixelated", role: "img", "aria-label": label, title: label });
+  const context = canvas.getContext("2d")!;
+  const image = context.createImageData(width, height);
+  image.data.fill(236);
+  const size = rows * cols;
+  const rangeOf = (start: number, end: number): [number, number] => {
+    let low = Infinity, high = -Infinity;
+    for (let i = start; i < end; i++) {
+      low = Math.min(low, values[i]);
+      high = Math.max(high, values[i]);
+    }
+    return [low, high];
+  };
+  const shared = rangeOf(0, count * size);
+  for (let m = 0; m < count; m++) {
+    const [low, high] = grid.range === "shared" ? shared : rangeOf(m * size, (m + 1) * size);
+    const x0 = (m % perRow) * (cols * scale + gap);
+    const y0 = Math.floor(m / perRow) * (rows * scale + gap);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const [red, green, blue] = colorOf(values[m * size + r * cols + c], low, high, palette);
+        for (let dy = 0; dy < scale; dy++) {
+          let offset = ((y0 + r * scale + dy) * width + x0 + c * scale) * 4;
+          for (let dx = 0; dx < scale; dx++, offset += 4) {
+            image.data[offset] = red;
+            image.data[offset + 1] = green;
+            image.data[offset + 2] = blue;
+            image.data[offset + 3] = 255;
+          }
+        }
+      }
+    }
+  }
+  context.putImageData(image, 0, 0);
+  return canvas;
+}

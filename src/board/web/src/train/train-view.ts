@@ -1,0 +1,282 @@
+// The Train tab: LeNet-5 trained on the real MNIST in this page, by the same
+// kernels and the same training loop as `lenet-lab train` (training-worker.ts),
+// with the curves, the weights and one test digit's feature maps updating as
+// it learns. Runs trained one after the other stay on the charts, so ReLU and
+// sigmoid can be compared in one page.
+
+import type { KernelBuild } from "../../../../engine/wasm/kernels.js";
+import type { EvalRecord } from "../../../../train/trainer.js";
+import type { PlaygroundSettings } from "../../../playground-settings.js";
+import { RUN_PALETTE } from "../../../../util/run-colors.js";
+import { clear, formatNumber, h } from "../dom.js";
+import type { View } from "../view.js";
+import { kernelUrls } from "./browser-kernels.js";
+import type { FromWorker, NetworkPictures, ToWorker } from "./messages.js";
+import { paintMaps } from "./paint.js";
+import { RunCharts, type ChartRun } from "./run-charts.js";
+
+type RunState = "loading" | "running" | "paused" | "done" | "failed" | "stopped";
+
+/** A run trained in this page: what the page shows of it, and what tests read (window.lenetPlayground). */
+export interface PageRun extends ChartRun {
+  config: PlaygroundSettings["config"];
+  state: RunState;
+  build?: string;
+  threads?: number;
+  isolated?: boolean;
+  imagesPerSecond: number;
+  accuracies: number[];
+  evals: EvalRecord[];
+  confusion?: Int32Array;
+  error?: string;
+}
+
+const CHOICES = ["activation", "optimizer", "lr", "batchSize", "iterations", "seed", "evalEvery", "probe"] as const;
+
+/** `?kernels=simd` (or relaxed-simd) in the page's address asks for one build, e.g. to compare with a Node run on it. */
+function requestedBuild(): KernelBuild | undefined {
+  const wanted = new URLSearchParams(location.search).get("kernels");
+  return wanted === "simd" || wanted === "relaxed-simd" ? wanted : undefined;
+}
+
+/** Kernels [filters, channels, k×k] reordered [channels, filters, k×k], so that a grid row holds one channel of every filter. */
+function channelsByRow(weights: Float32Array, filters: number, channels: number, size: number): Float32Array {
+  const out = new Float32Array(weights.length);
+  for (let f = 0; f < filters; f++) {
+    for (let c = 0; c < channels; c++) out.set(weights.subarray((f * channels + c) * size, (f * channels + c + 1) * size), (c * filters + f) * size);
+  }
+  return out;
+}
+
+export function createTrainView(): View {
+  const element = h("section", { "data-view": "train", class: "train-view" });
+  const runs: PageRun[] = [];
+  (window as unknown as { lenetPlayground: { runs: PageRun[] } }).lenetPlayground = { runs };
+  let settings: PlaygroundSettings | undefined;
+  let worker: Worker | undefined;
+  let current: PageRun | undefined;
+  let redraw = 0;
+
+  const inputs = {} as Record<(typeof CHOICES)[number], HTMLInputElement | HTMLSelectElement>;
+  const form = h("form", { class: "toolbar train-form", onsubmit: (event: Event) => { event.preventDefault(); start(); } });
+  const trainButton = h("button", { type: "submit", "data-action": "train" }, "Train");
+  const pauseButton = h("button", { type: "button", "data-action": "pause", disabled: true, onclick: () => togglePause() }, "Pause");
+  const resetButton = h("button", { type: "button", "data-action": "reset", disabled: true, onclick: () => stop("stopped") }, "Stop");
+  const clearButton = h("button", { type: "button", "data-action": "clear", onclick: () => clearRuns() }, "Clear runs");
+  const status = h("div", { class: "train-status", "data-train-state": "idle" }, "Choose a configuration and press Train.");
+  const engineLine = h("div", { class: "hint", "data-engine": "" });
+  const charts = new RunCharts();
+  const pictures = h("div", { class: "train-pictures" });
+  const runList = h("ul", { class: "train-runs" });
+
+  const field = (name: (typeof CHOICES)[number], label: string, control: HTMLInputElement | HTMLSelectElement) => {
+    inputs[name] = control;
+    control.setAttribute("name", name);
+    return h("label", {}, label, control);
+  };
+  const select = (options: readonly string[], value: string) => h("select", {}, ...options.map((o) => h("option", { value: o, selected: o === value }, o)));
+  const number = (value: number, attributes: Record<string, string | number>) => h("input", { type: "number", value: String(value), required: true, ...attributes });
+
+  async function loadSettings(): Promise<void> {
+    const response = await fetch("playground/settings.json");
+    if (!response.ok) throw new Error(`playground/settings.json: HTTP ${response.status}`);
+    settings = await response.json() as PlaygroundSettings;
+    const c = settings.config;
+    clear(form);
+    form.append(
+      field("activation", "activation", select(settings.activations, c.activation)),
+      field("optimizer", "optimizer", select(settings.optimizers, c.optimizer)),
+      field("lr", "learning rate", number(c.lr, { min: 1e-6, max: 10, step: "any", style: "width:6em" })),
+      field("batchSize", "batch", number(c.batchSize, { min: 1, max: 1024, step: 1, style: "width:5em" })),
+      field("iterations", "iterations", number(c.iterations, { min: 1, max: 100000, step: 1, style: "width:6em" })),
+      field("seed", "seed", number(c.seed, { min: 0, max: 4294967295, step: 1, style: "width:5em" })),
+      field("evalEvery", "evaluate every", number(c.evalEvery, { min: 1, max: 100000, step: 1, style: "width:5em" })),
+      field("probe", "test digit #", number(0, { min: 0, max: 9999, step: 1, style: "width:5em" })),
+      trainButton, pauseButton, resetButton, clearButton);
+  }
+
+  function setState(state: RunState | "idle", text: string): void {
+    status.dataset.trainState = state;
+    status.textContent = text;
+    const active = state === "loading" || state === "running" || state === "paused";
+    trainButton.disabled = active;
+    pauseButton.disabled = !(state === "running" || state === "paused");
+    pauseButton.textContent = state === "paused" ? "Resume" : "Pause";
+    resetButton.disabled = !active;
+  }
+
+  function start(): void {
+    if (!settings || worker) return;
+    const value = (name: (typeof CHOICES)[number]) => inputs[name].value;
+    const config = {
+      ...settings.config,
+      activation: value("activation") as PageRun["config"]["activation"],
+      optimizer: value("optimizer") as PageRun["config"]["optimizer"],
+      lr: Number(value("lr")), batchSize: Number(value("batchSize")), iterations: Number(value("iterations")),
+      seed: Number(value("seed")), evalEvery: Number(value("evalEvery")),
+    };
+    const label = `${config.activation} · ${config.optimizer} · lr ${config.lr} · seed ${config.seed}`;
+    current = {
+      label, color: RUN_PALETTE[runs.length % RUN_PALETTE.length], config, state: "loading", imagesPerSecond: 0,
+      iterations: [], losses: [], accuracies: [], evalIterations: [], testAccuracies: [], evals: [],
+    };
+    runs.push(current);
+    worker = new Worker(new URL("./training-worker.ts", import.meta.url), { type: "module", name: "training" });
+    const run = current;
+    worker.onmessage = (event: MessageEvent<FromWorker>) => receive(run, event.data);
+    worker.onerror = (event) => fail(run, event.message || "the training worker stopped");
+    const threads = Math.min(navigator.hardwareConcurrency || 1, 16);
+    const message: ToWorker = {
+      type: "start", config: { ...config, threads }, threads, dataUrl: new URL(settings.mnist, new URL("playground/", location.href)).href,
+      kernelUrls: kernelUrls(), build: requestedBuild(), probeIndex: Number(value("probe")),
+    };
+    worker.postMessage(message);
+    setState("loading", "Loading MNIST (60,000 + 10,000 images) and the kernels…");
+    renderRuns();
+    schedule();
+  }
+
+  function receive(run: PageRun, message: FromWorker): void {
+    if (run !== current) return;
+    switch (message.type) {
+      case "ready":
+        Object.assign(run, { build: message.build, threads: message.threads, isolated: message.isolated, state: "running" });
+        engineLine.textContent = `${message.build} kernels · ${message.threads} ${message.threads === 1 ? "worker" : "workers"}` +
+          (message.isolated ? " (cross-origin isolated: the network's memory is shared by every worker)"
+            : " — this page is not cross-origin isolated, so the network cannot be shared with more workers and trains on one") +
+          ` · MNIST and kernels loaded in ${message.loadSeconds.toFixed(1)} s`;
+        engineLine.dataset.engine = message.isolated ? "isolated" : "single";
+        setState("running", "Training…");
+        break;
+      case "steps":
+        run.iterations.push(...message.iterations);
+        run.losses.push(...message.losses);
+        run.accuracies.push(...message.accuracies);
+        run.imagesPerSecond = message.imagesPerSecond;
+        if (run.state === "running") setState("running", progressText(run));
+        break;
+      case "eval":
+        run.evals.push(message.record);
+        run.evalIterations.push(message.record.iteration);
+        run.testAccuracies.push(message.record.testAccuracy);
+        run.confusion = message.confusion;
+        drawPictures(message.pictures);
+        break;
+      case "paused":
+        run.state = "paused";
+        setState("paused", `Paused after iteration ${message.iteration}. ${progressText(run)}`);
+        break;
+      case "done":
+        run.state = "done";
+        run.imagesPerSecond = message.trainImagesPerSecond;
+        finish();
+        setState("done", `Done: test accuracy ${(100 * message.final.testAccuracy).toFixed(2)} % after ${message.final.iteration} iterations ` +
+          `(${message.seconds.toFixed(1)} s, ${Math.round(message.trainImagesPerSecond).toLocaleString("en")} training images/s).`);
+        break;
+      case "error":
+        fail(run, message.message);
+        return;
+    }
+    renderRuns();
+    schedule();
+  }
+
+  function progressText(run: PageRun): string {
+    const last = run.evals[run.evals.length - 1];
+    const iteration = run.iterations[run.iterations.length - 1] ?? 0;
+    return `Iteration ${iteration} of ${run.config.iterations} · training loss ${formatNumber(run.losses[run.losses.length - 1])}` +
+      (last ? ` · test accuracy ${(100 * last.testAccuracy).toFixed(2)} % at iteration ${last.iteration}` : "") +
+      ` · ${Math.round(run.imagesPerSecond).toLocaleString("en")} images/s`;
+  }
+
+  function fail(run: PageRun, error: string): void {
+    run.state = "failed";
+    run.error = error;
+    finish();
+    setState("failed", `The run failed: ${error}`);
+    renderRuns();
+  }
+
+  function finish(): void {
+    worker?.terminate();
+    worker = undefined;
+  }
+
+  function togglePause(): void {
+    if (!worker || !current) return;
+    if (current.state === "paused") {
+      current.state = "running";
+      worker.postMessage({ type: "resume" } satisfies ToWorker);
+      setState("running", "Training…");
+    } else if (current.state === "running") {
+      worker.postMessage({ type: "pause" } satisfies ToWorker);
+    }
+  }
+
+  function stop(state: RunState): void {
+    if (!current || !worker) return;
+    current.state = state;
+    finish();
+    setState("idle", "Stopped. Its curves stay on the charts; press Train for another run.");
+    renderRuns();
+  }
+
+  function clearRuns(): void {
+    if (worker) stop("stopped");
+    runs.length = 0;
+    current = undefined;
+    clear(pictures);
+    renderRuns();
+    schedule();
+  }
+
+  function renderRuns(): void {
+    runList.replaceChildren(...runs.map((run) => h("li", { "data-run-state": run.state },
+      h("span", { class: "swatch", style: `background:${run.color}` }), run.label, " — ",
+      run.state === "done" || run.state === "stopped" || run.state === "paused"
+        ? `${run.state}, test accuracy ${run.evals.length ? (100 * run.evals[run.evals.length - 1]!.testAccuracy).toFixed(2) + " %" : "—"}`
+        : run.state === "failed" ? `failed: ${run.error}` : run.state)));
+  }
+
+  function schedule(): void {
+    if (redraw) return;
+    redraw = requestAnimationFrame(() => {
+      redraw = 0;
+      if (element.isConnected) charts.update(runs);
+    });
+  }
+
+  function drawPictures(p: NetworkPictures): void {
+    const figure = (title: string, hint: string, canvas: HTMLElement) =>
+      h("figure", { class: "card train-picture" }, h("figcaption", { class: "card-title" }, title), canvas, h("div", { class: "hint" }, hint));
+    const best = p.probe.probabilities.indexOf(Math.max(...p.probe.probabilities));
+    const bars = h("ol", { class: "train-probabilities", start: 0 }, ...Array.from(p.probe.probabilities, (q, digit) =>
+      h("li", { class: digit === best ? "best" : "" }, h("span", { class: "bar", style: `width:${(100 * q).toFixed(1)}%` }), `${digit}: ${(100 * q).toFixed(1)} %`)));
+    pictures.replaceChildren(
+      figure("conv1 kernels (6 × 5×5)", "blue < 0 < red, one scale for all", paintMaps({ values: p.conv1, count: 6, rows: 5, cols: 5, perRow: 6, scale: 10, palette: "diverging", range: "shared" }, "conv1 kernels")),
+      figure("conv2 kernels (16 filters × 6 channels)", "a column per filter, a row per input channel", paintMaps({ values: channelsByRow(p.conv2, 16, 6, 25), count: 96, rows: 5, cols: 5, perRow: 16, scale: 4, palette: "diverging", range: "shared" }, "conv2 kernels")),
+      figure(`test digit: a ${p.probe.label}`, "the input", paintMaps({ values: p.probe.pixels, count: 1, rows: 28, cols: 28, perRow: 1, scale: 4, palette: "gray", range: "each" }, "test digit")),
+      figure("its conv1 maps (6 × 28×28)", "each map on its own scale", paintMaps({ values: p.probe.conv1, count: 6, rows: 28, cols: 28, perRow: 3, scale: 2, palette: "gray", range: "each" }, "conv1 feature maps")),
+      figure("its conv2 maps (16 × 10×10)", "each map on its own scale", paintMaps({ values: p.probe.conv2, count: 16, rows: 10, cols: 10, perRow: 8, scale: 4, palette: "gray", range: "each" }, "conv2 feature maps")),
+      figure("class probabilities", `predicted ${best}`, bars),
+      figure("fc1 weights (120 × 400)", "a row per fc1 unit", paintMaps({ values: p.fc1, count: 1, rows: 120, cols: 400, perRow: 1, scale: 1, palette: "diverging", range: "shared" }, "fc1 weights")),
+    );
+  }
+
+  element.append(
+    h("p", { class: "hint" }, "LeNet-5 trains here, in this page, on the real MNIST: the same WebAssembly kernels and the same training loop as ",
+      h("code", {}, "lenet-lab train"), ", so the same configuration and seed give the same numbers. Train one run, then another (sigmoid after ReLU): both stay on the charts."),
+    form, status, engineLine, runList, charts.element, pictures);
+
+  let loaded: Promise<void> | undefined;
+  return {
+    title: "Train",
+    id: "train",
+    element,
+    render() {
+      loaded ??= loadSettings().catch((error: Error) => setState("failed", `The Train page cannot start: ${error.message}`));
+      schedule();
+    },
+    update() {},
+  };
+}

@@ -1,0 +1,129 @@
+// The Train page's training worker: loads MNIST and the kernels, then trains
+// LeNet-5 with the very loop `lenet-lab train` runs (trainNetwork), on its own
+// thread and, where the page is cross-origin isolated, on more Web Workers
+// sharing the network's memory. It posts the losses in batches (at most every
+// 100 ms), and at each evaluation the record, the confusion matrix and
+// pictures of the network. Pausing stops the loop with a snapshot of where it
+// stood (the loop's own interruption); resuming continues from it, so a paused
+// run's numbers are those of an uninterrupted one.
+
+import { INPUT_VALUES_PER_IMAGE, PIXELS_PER_IMAGE } from "../../../../engine/architecture.js";
+import type { Network } from "../../../../engine/network.js";
+import { WasmLeNet5 } from "../../../../engine/wasm/wasm-lenet.js";
+import type { Dataset } from "../../../../data/datasets.js";
+import type { RunConfig } from "../../../../train/config.js";
+import { forwardImageSet } from "../../../../train/image-staging.js";
+import { InterruptedError, TrainingCallbacks, TrainingState, trainNetwork } from "../../../../train/trainer.js";
+import { browserKernelHost, loadKernels } from "./browser-kernels.js";
+import type { FromWorker, NetworkPictures, ToWorker } from "./messages.js";
+import { fetchMnist } from "./mnist.js";
+
+const scope = self as unknown as {
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  crossOriginIsolated: boolean;
+};
+
+const STEP_POST_MS = 100;
+
+let pauseRequested = false;
+let resumeWith: ((go: boolean) => void) | null = null;
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  if (message.type === "start") void run(message).catch((error: unknown) => post({ type: "error", message: error instanceof Error ? error.message : String(error) }));
+  else if (message.type === "pause") pauseRequested = true;
+  else if (message.type === "resume") resumeWith?.(true);
+};
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+async function run(start: Extract<ToWorker, { type: "start" }>): Promise<void> {
+  const loading = performance.now();
+  const [dataset, kernels] = await Promise.all([fetchMnist(start.dataUrl), loadKernels(start.kernelUrls, start.build)]);
+  const threads = scope.crossOriginIsolated ? start.threads : 1;
+  const config: RunConfig = { ...start.config, threads };
+  const network = await WasmLeNet5.create({
+    activation: config.activation, initMean: config.initMean, initStd: config.initStd, seed: config.seed, threads,
+  }, browserKernelHost(kernels.module));
+  post({ type: "ready", build: kernels.build, threads: network.threads, isolated: scope.crossOriginIsolated, loadSeconds: (performance.now() - loading) / 1000 });
+
+  const steps = { iterations: [] as number[], losses: [] as number[], accuracies: [] as number[] };
+  let lastPost = performance.now();
+  let imagesPerSecond = 0;
+  const flushSteps = () => {
+    if (steps.iterations.length === 0) return;
+    post({ type: "steps", ...steps, imagesPerSecond });
+    steps.iterations = [];
+    steps.losses = [];
+    steps.accuracies = [];
+    lastPost = performance.now();
+  };
+  const callbacks: TrainingCallbacks = {
+    onStep(step) {
+      steps.iterations.push(step.iteration);
+      steps.losses.push(step.loss);
+      steps.accuracies.push(step.accuracy);
+      imagesPerSecond = (step.iteration * config.batchSize) / step.trainSeconds;
+      if (performance.now() - lastPost >= STEP_POST_MS) flushSteps();
+    },
+    onEval(record, model, evaluation) {
+      flushSteps();
+      const pictures = picturesOf(model, dataset, start.probeIndex);
+      const confusion = evaluation.confusion.slice();
+      post({ type: "eval", record, confusion, pictures }, [confusion.buffer]);
+    },
+  };
+
+  let resume: TrainingState | undefined;
+  for (;;) {
+    try {
+      pauseRequested = false;
+      const result = await trainNetwork(network, config, dataset, {
+        resume,
+        callbacks,
+        shouldStop: () => pauseRequested,
+        onCheckpoint: () => {},
+      });
+      flushSteps();
+      post({ type: "done", final: result.final, trainImagesPerSecond: result.trainImagesPerSecond, seconds: result.seconds });
+      await network.dispose();
+      return;
+    } catch (error) {
+      if (!(error instanceof InterruptedError)) throw error;
+      flushSteps();
+      resume = error.state;
+      post({ type: "paused", iteration: error.iteration });
+      await new Promise<boolean>((resolve) => (resumeWith = resolve));
+      resumeWith = null;
+    }
+  }
+}
+
+/**
+ * Copies of the weights drawn on the page, and the probe digit's activations:
+ * one forward pass of that test image, which changes no parameter (the next
+ * training step makes its own forward pass).
+ */
+function picturesOf(model: Network, dataset: Dataset, probeIndex: number): NetworkPictures {
+  const weight = (name: string) => model.params.get(name).value.slice();
+  const test = dataset.test;
+  const index = Math.min(Math.max(0, probeIndex), test.count - 1);
+  const pixels = test.images.slice(index * PIXELS_PER_IMAGE, (index + 1) * PIXELS_PER_IMAGE);
+  const logits = forwardImageSet(model, test, [index], 1, new Float32Array(INPUT_VALUES_PER_IMAGE), new Int32Array(1));
+  const maps = model.featureMaps();
+  return {
+    conv1: weight("conv1/weight"), conv2: weight("conv2/weight"), fc1: weight("fc1/weight"),
+    probe: { pixels, label: test.labels[index], conv1: maps.conv1.slice(), conv2: maps.conv2.slice(), probabilities: softmax(logits) },
+  };
+}
+
+/** The class probabilities of one image's logits (a forward pass leaves the probabilities to the loss, which needs labels). */
+export function softmax(logits: Float32Array): Float32Array {
+  const top = Math.max(...logits);
+  const exps = Array.from(logits, (z) => Math.exp(z - top));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return Float32Array.from(exps, (e) => e / sum);
+}

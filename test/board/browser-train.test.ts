@@ -1,0 +1,137 @@
+// The dashboard's Train tab in Debian's Chromium: LeNet-5 trained in the
+// page, in Web Workers, by the same kernels and training loop as Node. The
+// page's losses and evaluations must be Node's, bit for bit (with the same
+// kernel build), also across a pause; it reaches 90 % in 300 iterations; a
+// second run overlays the first; a cross-origin isolated page trains on more
+// than one worker, one that is not on one, and says so.
+// Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
+
+import { type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
+import { startBoard, type Board } from "../../src/board/server.js";
+import { loadDataset } from "../../src/data/datasets.js";
+import { kernelBuild } from "../../src/engine/wasm/kernel-files.js";
+import { resolveRunConfig } from "../../src/train/config.js";
+import { train } from "../../src/train/train.js";
+import { removeTempDirs, tempDir } from "./fixtures.js";
+
+const available = browserAvailable();
+const WAIT_MS = 30_000;
+const TRAIN_WAIT_MS = 150_000;
+
+interface PageRun {
+  state: string;
+  build: string;
+  threads: number;
+  isolated: boolean;
+  losses: number[];
+  evals: { iteration: number; testAccuracy: number; testLoss: number }[];
+}
+
+const boards: Board[] = [];
+let browser: Browser | undefined;
+const pageErrors: string[] = [];
+
+async function openTrainPage(crossOriginIsolated: boolean): Promise<Page> {
+  const board = await startBoard({ logdir: tempDir(), port: 0, pollIntervalMs: 200, crossOriginIsolated });
+  boards.push(board);
+  const page = await pageCollectingErrors(browser!, { width: 1400, height: 1100 }, pageErrors);
+  await page.goto(`${board.url}?kernels=${kernelBuild()}#train`, { timeout: WAIT_MS });
+  await page.waitForSelector('button[data-action="train"]', { timeout: WAIT_MS });
+  return page;
+}
+
+async function setChoice(page: Page, name: string, value: string): Promise<void> {
+  const control = page.locator(`.train-form [name="${name}"]`);
+  if (await control.evaluate((e) => e.tagName === "SELECT")) await control.selectOption(value);
+  else await control.fill(value);
+}
+
+async function waitForState(page: Page, states: string[], timeout = TRAIN_WAIT_MS): Promise<string> {
+  await page.waitForFunction((wanted) => wanted.includes((globalThis as any).document.querySelector(".train-status")?.dataset.trainState),
+    states, { timeout });
+  return (await page.getAttribute(".train-status", "data-train-state"))!;
+}
+
+const pageRuns = (page: Page) => page.evaluate(() => (globalThis as any).lenetPlayground.runs as PageRun[]);
+
+/** Node's run of the same config: every step's loss and every evaluation. */
+async function nodeRun(options: Record<string, string>) {
+  const losses: number[] = [];
+  const result = await train(resolveRunConfig({ threads: "1", ...options }), loadDataset(), {
+    callbacks: { onStep: (step) => void losses.push(step.loss) },
+  });
+  return { losses, evals: result.history.map((r) => ({ iteration: r.iteration, testAccuracy: r.testAccuracy, testLoss: r.testLoss })) };
+}
+
+describe.skipIf(!available)("the Train tab in Chromium", () => {
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(boards.map((board) => board.close()));
+    removeTempDirs();
+  });
+
+  it("trains 300 iterations to ≥ 90 % with Node's numbers bit for bit, across a pause, on more than one worker", async () => {
+    const page = await openTrainPage(true);
+    await page.click('button[data-action="train"]');
+    await waitForState(page, ["running"]);
+    await page.waitForFunction(() => ((globalThis as any).lenetPlayground.runs[0]?.losses.length ?? 0) >= 40, undefined, { timeout: TRAIN_WAIT_MS });
+    await page.click('button[data-action="pause"]');
+    expect(await waitForState(page, ["paused", "done"])).toBe("paused");
+    const pausedAt = (await pageRuns(page))[0]!.losses.length;
+    await page.click('button[data-action="pause"]'); // now labelled Resume
+    expect(await waitForState(page, ["done", "failed"])).toBe("done");
+
+    const [run] = await pageRuns(page);
+    expect(run!.build).toBe(kernelBuild());
+    expect(run!.isolated).toBe(true);
+    expect(run!.threads).toBeGreaterThan(1);
+    expect(await page.getAttribute("[data-engine]", "data-engine")).toBe("isolated");
+    expect(run!.losses).toHaveLength(300);
+    expect(pausedAt).toBeLessThan(300);
+    expect(run!.evals.at(-1)!.testAccuracy).toBeGreaterThanOrEqual(0.9);
+
+    const node = await nodeRun({ iterations: "300", evalEvery: "50" });
+    expect(run!.losses.slice(0, 20)).toEqual(node.losses.slice(0, 20));
+    expect(run!.losses).toEqual(node.losses);
+    expect(run!.evals.map((e) => ({ iteration: e.iteration, testAccuracy: e.testAccuracy, testLoss: e.testLoss }))).toEqual(node.evals);
+
+    // The pictures of the last evaluation: weights and the probe digit's maps, drawn.
+    expect(await page.locator(".train-pictures canvas").count()).toBeGreaterThanOrEqual(6);
+    expect(await page.locator(".train-probabilities li").count()).toBe(10);
+
+    // A second run (sigmoid) overlays the first.
+    await setChoice(page, "activation", "sigmoid");
+    await setChoice(page, "iterations", "60");
+    await setChoice(page, "evalEvery", "30");
+    await page.click('button[data-action="train"]');
+    expect(await waitForState(page, ["done", "failed"])).toBe("done");
+    const runs = await pageRuns(page);
+    expect(runs.map((r) => r.state)).toEqual(["done", "done"]);
+    expect(await page.locator(".train-runs li").count()).toBe(2);
+    const sigmoid = await nodeRun({ activation: "sigmoid", iterations: "60", evalEvery: "30" });
+    expect(runs[1]!.losses).toEqual(sigmoid.losses);
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
+
+  it("trains on one worker where the page is not cross-origin isolated, and says so", async () => {
+    const page = await openTrainPage(false);
+    await setChoice(page, "iterations", "20");
+    await setChoice(page, "evalEvery", "20");
+    await page.click('button[data-action="train"]');
+    expect(await waitForState(page, ["done", "failed"])).toBe("done");
+    const [run] = await pageRuns(page);
+    expect(run!.isolated).toBe(false);
+    expect(run!.threads).toBe(1);
+    expect(await page.getAttribute("[data-engine]", "data-engine")).toBe("single");
+    expect(await page.textContent("[data-engine]")).toMatch(/not cross-origin isolated.*one/);
+    const node = await nodeRun({ iterations: "20", evalEvery: "20" });
+    expect(run!.losses).toEqual(node.losses);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
