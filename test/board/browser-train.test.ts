@@ -54,6 +54,43 @@ async function waitForState(page: Page, states: string[], timeout = TRAIN_WAIT_M
   return (await page.getAttribute(".train-status", "data-train-state"))!;
 }
 
+/** Clears the pad, draws `strokes` (pad pixels) with the mouse, and returns the prediction shown. */
+async function classifyStrokes(page: Page, strokes: [number, number][][]): Promise<string> {
+  await page.click('button[data-action="clear-drawing"]');
+  const pad = (await page.locator("canvas.draw-pad").boundingBox())!;
+  const before = await classifiedCount(page);
+  for (const stroke of strokes) {
+    await page.mouse.move(pad.x + stroke[0]![0], pad.y + stroke[0]![1]);
+    await page.mouse.down();
+    for (const [x, y] of stroke.slice(1)) await page.mouse.move(pad.x + x, pad.y + y, { steps: 4 });
+    await page.mouse.up();
+  }
+  return predictionAfter(page, before + strokes.length);
+}
+
+/** Renders a 28×28 MNIST image onto the pad, 10× larger, and returns the prediction shown. */
+async function classifyRendered(page: Page, pixels: number[]): Promise<string> {
+  await page.click('button[data-action="clear-drawing"]');
+  const before = await classifiedCount(page);
+  await page.evaluate((values) => {
+    const canvas = (globalThis as any).document.querySelector("canvas.draw-pad");
+    const context = canvas.getContext("2d");
+    values.forEach((v: number, i: number) => {
+      context.fillStyle = `rgb(${v},${v},${v})`;
+      context.fillRect((i % 28) * 10, Math.floor(i / 28) * 10, 10, 10);
+    });
+    canvas.dispatchEvent(new (globalThis as any).Event("drawn"));
+  }, pixels);
+  return predictionAfter(page, before + 1);
+}
+
+const classifiedCount = async (page: Page) => Number((await page.getAttribute(".draw-result", "data-classified")) ?? 0);
+
+async function predictionAfter(page: Page, count: number): Promise<string> {
+  await page.waitForFunction((n) => Number((globalThis as any).document.querySelector(".draw-result")?.dataset.classified ?? 0) >= n, count, { timeout: WAIT_MS });
+  return (await page.getAttribute(".draw-result", "data-prediction"))!;
+}
+
 const pageRuns = (page: Page) => page.evaluate(() => (globalThis as any).lenetPlayground.runs as PageRun[]);
 
 /** Node's run of the same config: every step's loss and every evaluation. */
@@ -104,6 +141,15 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     // The pictures of the last evaluation: weights and the probe digit's maps, drawn.
     expect(await page.locator(".train-pictures canvas").count()).toBeGreaterThanOrEqual(6);
     expect(await page.locator(".train-probabilities li").count()).toBe(10);
+
+    // Digits drawn with the mouse, and one of MNIST's test digits rendered onto the pad, are classified correctly.
+    expect(await classifyStrokes(page, [[[140, 40], [140, 240]]])).toBe("1");
+    const ring = Array.from({ length: 25 }, (_, i) => [140 + 60 * Math.sin((2 * Math.PI * i) / 24), 140 - 90 * Math.cos((2 * Math.PI * i) / 24)] as [number, number]);
+    expect(await classifyStrokes(page, [ring])).toBe("0");
+    const mnist = loadDataset().test;
+    const index = 0;
+    const digit = Array.from(mnist.images.subarray(index * 784, (index + 1) * 784));
+    expect(await classifyRendered(page, digit)).toBe(String(mnist.labels[index]));
 
     // A second run (sigmoid) overlays the first.
     await setChoice(page, "activation", "sigmoid");

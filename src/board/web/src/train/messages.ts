@@ -25,7 +25,9 @@ export interface PlaygroundSettings {
 export type ToWorker =
   | { type: "start"; config: RunConfig; threads: number; dataUrl: string; kernelUrls: Record<KernelBuild, string>; build?: KernelBuild; probeIndex: number }
   | { type: "pause" }
-  | { type: "resume" };
+  | { type: "resume" }
+  /** A 28×28 image (uint8, white on black as MNIST) to classify with the network as it stands (when paused or done). */
+  | { type: "classify"; pixels: Uint8Array };
 
 /** Pictures of the network at an evaluation: weights and one test digit's feature maps, as float arrays with their shapes. */
 export interface NetworkPictures {
@@ -42,4 +44,5 @@ export type FromWorker =
   | { type: "eval"; record: EvalRecord; confusion: Int32Array; pictures: NetworkPictures }
   | { type: "paused"; iteration: number }
   | { type: "done"; final: EvalRecord; trainImagesPerSecond: number; seconds: number }
+  | { type: "classified"; probabilities: Float32Array; fc2: Float32Array }
   | { type: "error"; message: string };

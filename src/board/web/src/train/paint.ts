@@ -34,10 +34,10 @@ export interface MapGrid {
   range: "shared" | "each";
 }
 
-/** A canvas with the maps of `grid`, 1 or 2 px of background between them. */
+/** A canvas with the maps of `grid`, 1 to 3 px of background between them (more for larger maps). */
 export function paintMaps(grid: MapGrid, label: string): HTMLCanvasElement {
   const { values, count, rows, cols, perRow, scale, palette } = grid;
-  const gap = scale >= 4 ? 2 : 1;
+  const gap = scale >= 8 ? 3 : scale >= 4 ? 2 : 1;
   const gridRows = Math.ceil(count / perRow);
   const width = perRow * (cols * scale + gap) - gap;
   const height = gridRows * (rows * scale + gap) - gap;

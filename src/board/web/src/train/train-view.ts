@@ -12,6 +12,7 @@ import { clear, formatNumber, h } from "../dom.js";
 import type { View } from "../view.js";
 import { kernelUrls } from "./browser-kernels.js";
 import type { FromWorker, NetworkPictures, ToWorker } from "./messages.js";
+import { createDrawPad } from "./draw-pad.js";
 import { paintMaps } from "./paint.js";
 import { RunCharts, type ChartRun } from "./run-charts.js";
 
@@ -48,6 +49,15 @@ function channelsByRow(weights: Float32Array, filters: number, channels: number,
   return out;
 }
 
+/** The ten class probabilities as bars, the most likely in bold. */
+function probabilityBars(probabilities: Float32Array): { best: number; bars: HTMLElement } {
+  const best = probabilities.indexOf(Math.max(...probabilities));
+  const bars = h("ol", { class: "train-probabilities", start: 0 }, ...Array.from(probabilities, (q, digit) =>
+    h("li", { class: digit === best ? "best" : "", "data-digit": digit },
+      h("span", { class: "bar", style: `width:${(100 * q).toFixed(1)}%` }), `${digit}: ${(100 * q).toFixed(1)} %`)));
+  return { best, bars };
+}
+
 export function createTrainView(): View {
   const element = h("section", { "data-view": "train", class: "train-view" });
   const runs: PageRun[] = [];
@@ -68,6 +78,12 @@ export function createTrainView(): View {
   const charts = new RunCharts();
   const pictures = h("div", { class: "train-pictures" });
   const runList = h("ul", { class: "train-runs" });
+  const pad = createDrawPad(() => classifyDrawing());
+  const drawingResult = h("div", { class: "draw-result", "data-prediction": "" }, "Train a network (or pause one), then draw a digit.");
+  const drawCard = h("div", { class: "card draw-card" },
+    h("div", { class: "card-title" }, "draw a digit (mouse or finger)",
+      h("button", { type: "button", "data-action": "clear-drawing", onclick: () => { pad.clear(); drawingResult.replaceChildren("Draw a digit."); } }, "Clear")),
+    h("div", { class: "draw-row" }, pad.element, drawingResult));
 
   const field = (name: (typeof CHOICES)[number], label: string, control: HTMLInputElement | HTMLSelectElement) => {
     inputs[name] = control;
@@ -106,7 +122,8 @@ export function createTrainView(): View {
   }
 
   function start(): void {
-    if (!settings || worker) return;
+    if (!settings || (current && ["loading", "running", "paused"].includes(current.state))) return;
+    finish();
     const value = (name: (typeof CHOICES)[number]) => inputs[name].value;
     const config = {
       ...settings.config,
@@ -136,9 +153,38 @@ export function createTrainView(): View {
     schedule();
   }
 
+  function classifyDrawing(): void {
+    const image = pad.image();
+    if (!image) return;
+    if (!worker || !current || !(current.state === "done" || current.state === "paused")) {
+      drawingResult.replaceChildren("Train a network (or pause one) to classify your drawing.");
+      return;
+    }
+    lastDrawing = image;
+    worker.postMessage({ type: "classify", pixels: image } satisfies ToWorker);
+  }
+  let lastDrawing: Uint8Array | undefined;
+
+  function showClassified(probabilities: Float32Array, fc2: Float32Array): void {
+    const { best, bars } = probabilityBars(probabilities);
+    drawingResult.dataset.prediction = String(best);
+    drawingResult.dataset.classified = String(Number(drawingResult.dataset.classified ?? 0) + 1);
+    drawingResult.replaceChildren(
+      h("div", { class: "draw-prediction" }, `it is a ${best} (${(100 * probabilities[best]!).toFixed(1)} %)`),
+      h("div", { class: "draw-columns" },
+        h("div", {}, h("div", { class: "hint" }, "what the network sees (28×28)"),
+          paintMaps({ values: lastDrawing ?? new Uint8Array(784), count: 1, rows: 28, cols: 28, perRow: 1, scale: 3, palette: "gray", range: "each" }, "the drawing as the network sees it")),
+        bars),
+      h("div", { class: "hint" }, "its fc2 vector (84 values, black 0 … white its largest)"),
+      paintMaps({ values: fc2, count: 1, rows: 1, cols: 84, perRow: 1, scale: 4, palette: "gray", range: "each" }, "fc2 vector"));
+  }
+
   function receive(run: PageRun, message: FromWorker): void {
     if (run !== current) return;
     switch (message.type) {
+      case "classified":
+        showClassified(message.probabilities, message.fc2);
+        return;
       case "ready":
         Object.assign(run, { build: message.build, threads: message.threads, isolated: message.isolated, state: "running" });
         engineLine.textContent = `${message.build} kernels · ${message.threads} ${message.threads === 1 ? "worker" : "workers"}` +
@@ -165,11 +211,12 @@ export function createTrainView(): View {
       case "paused":
         run.state = "paused";
         setState("paused", `Paused after iteration ${message.iteration}. ${progressText(run)}`);
+        classifyDrawing();
         break;
       case "done":
         run.state = "done";
         run.imagesPerSecond = message.trainImagesPerSecond;
-        finish();
+        classifyDrawing();
         setState("done", `Done: test accuracy ${(100 * message.final.testAccuracy).toFixed(2)} % after ${message.final.iteration} iterations ` +
           `(${message.seconds.toFixed(1)} s, ${Math.round(message.trainImagesPerSecond).toLocaleString("en")} training images/s).`);
         break;
@@ -197,6 +244,7 @@ export function createTrainView(): View {
     renderRuns();
   }
 
+  /** Ends the run's worker (a finished run's stays, to classify drawings, until the next run). */
   function finish(): void {
     worker?.terminate();
     worker = undefined;
@@ -222,7 +270,8 @@ export function createTrainView(): View {
   }
 
   function clearRuns(): void {
-    if (worker) stop("stopped");
+    if (current && ["loading", "running", "paused"].includes(current.state)) stop("stopped");
+    finish();
     runs.length = 0;
     current = undefined;
     clear(pictures);
@@ -249,9 +298,7 @@ export function createTrainView(): View {
   function drawPictures(p: NetworkPictures): void {
     const figure = (title: string, hint: string, canvas: HTMLElement) =>
       h("figure", { class: "card train-picture" }, h("figcaption", { class: "card-title" }, title), canvas, h("div", { class: "hint" }, hint));
-    const best = p.probe.probabilities.indexOf(Math.max(...p.probe.probabilities));
-    const bars = h("ol", { class: "train-probabilities", start: 0 }, ...Array.from(p.probe.probabilities, (q, digit) =>
-      h("li", { class: digit === best ? "best" : "" }, h("span", { class: "bar", style: `width:${(100 * q).toFixed(1)}%` }), `${digit}: ${(100 * q).toFixed(1)} %`)));
+    const { best, bars } = probabilityBars(p.probe.probabilities);
     pictures.replaceChildren(
       figure("conv1 kernels (6 × 5×5)", "blue < 0 < red, one scale for all", paintMaps({ values: p.conv1, count: 6, rows: 5, cols: 5, perRow: 6, scale: 10, palette: "diverging", range: "shared" }, "conv1 kernels")),
       figure("conv2 kernels (16 filters × 6 channels)", "a column per filter, a row per input channel", paintMaps({ values: channelsByRow(p.conv2, 16, 6, 25), count: 96, rows: 5, cols: 5, perRow: 16, scale: 4, palette: "diverging", range: "shared" }, "conv2 kernels")),
@@ -266,7 +313,7 @@ export function createTrainView(): View {
   element.append(
     h("p", { class: "hint" }, "LeNet-5 trains here, in this page, on the real MNIST: the same WebAssembly kernels and the same training loop as ",
       h("code", {}, "lenet-lab train"), ", so the same configuration and seed give the same numbers. Train one run, then another (sigmoid after ReLU): both stay on the charts."),
-    form, status, engineLine, runList, charts.element, pictures);
+    form, status, engineLine, runList, charts.element, drawCard, pictures);
 
   let loaded: Promise<void> | undefined;
   return {

@@ -28,13 +28,23 @@ const STEP_POST_MS = 100;
 
 let pauseRequested = false;
 let resumeWith: ((go: boolean) => void) | null = null;
+/** The network, once it may be asked to classify (paused or done); null while it trains. */
+let idleNetwork: Network | null = null;
 
 scope.onmessage = (event) => {
   const message = event.data;
   if (message.type === "start") void run(message).catch((error: unknown) => post({ type: "error", message: error instanceof Error ? error.message : String(error) }));
   else if (message.type === "pause") pauseRequested = true;
   else if (message.type === "resume") resumeWith?.(true);
+  else if (message.type === "classify") classify(message.pixels);
 };
+
+function classify(pixels: Uint8Array): void {
+  if (!idleNetwork) return post({ type: "error", message: "the network is training; pause it (or let it finish) to classify a drawing" });
+  const image = { images: pixels, labels: new Uint8Array(1), count: 1, rows: 28, cols: 28 };
+  const logits = forwardImageSet(idleNetwork, image, [0], 1, new Float32Array(INPUT_VALUES_PER_IMAGE), new Int32Array(1));
+  post({ type: "classified", probabilities: softmax(logits), fc2: idleNetwork.fc2Features().slice() });
+}
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -89,14 +99,18 @@ async function run(start: Extract<ToWorker, { type: "start" }>): Promise<void> {
       });
       flushSteps();
       post({ type: "done", final: result.final, trainImagesPerSecond: result.trainImagesPerSecond, seconds: result.seconds });
+      // The worker stays to classify drawings; its kernel threads are no longer needed.
       await network.dispose();
+      idleNetwork = network;
       return;
     } catch (error) {
       if (!(error instanceof InterruptedError)) throw error;
       flushSteps();
       resume = error.state;
       post({ type: "paused", iteration: error.iteration });
+      idleNetwork = network;
       await new Promise<boolean>((resolve) => (resumeWith = resolve));
+      idleNetwork = null;
       resumeWith = null;
     }
   }
