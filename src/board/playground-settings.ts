@@ -9,6 +9,6 @@ export interface PlaygroundSettings {
   config: RunConfig;
   activations: readonly string[];
   optimizers: readonly string[];
-  /** Where the page finds MNIST's four IDX files, relative to the page. */
-  mnist: string;
+  /** Where the page finds MNIST's four IDX files (raw or gzip-compressed), relative to playground/. */
+  mnist: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
 }

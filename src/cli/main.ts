@@ -21,6 +21,7 @@ import { registerReportCommand } from "./report-command.js";
 import { registerExportCommand } from "./export-command.js";
 import { registerWorkerCommand } from "./worker-command.js";
 import { registerSweepCommand } from "./sweep-command.js";
+import { registerPlaygroundCommand } from "./playground-command.js";
 import { spaceSeparatedListHint } from "./list-hint.js";
 import { packageVersion } from "./package-version.js";
 
@@ -41,6 +42,7 @@ registerReportCommand(program);
 registerExportCommand(program);
 registerWorkerCommand(program);
 registerSweepCommand(program);
+registerPlaygroundCommand(program);
 
 /** What to do about an error of the file system, by its code. */
 const DISK_ERRORS: Record<string, string> = {

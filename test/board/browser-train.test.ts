@@ -3,9 +3,14 @@
 // page's losses and evaluations must be Node's, bit for bit (with the same
 // kernel build), also across a pause; it reaches 90 % in 300 iterations; a
 // second run overlays the first; a cross-origin isolated page trains on more
-// than one worker, one that is not on one, and says so.
+// than one worker, one that is not on one, and says so. The static playground
+// (`lenet-lab playground --out DIR`), served by a plain static server, trains
+// too.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
+import { createServer, type Server } from "node:http";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
@@ -14,7 +19,7 @@ import { loadDataset } from "../../src/data/datasets.js";
 import { kernelBuild } from "../../src/engine/wasm/kernel-files.js";
 import { resolveRunConfig } from "../../src/train/config.js";
 import { train } from "../../src/train/train.js";
-import { removeTempDirs, tempDir } from "./fixtures.js";
+import { removeTempDirs, runCli, tempDir } from "./fixtures.js";
 
 const available = browserAvailable();
 const WAIT_MS = 30_000;
@@ -33,11 +38,36 @@ const boards: Board[] = [];
 let browser: Browser | undefined;
 const pageErrors: string[] = [];
 
+const servers: Server[] = [];
+
+/** A plain static file server of `root` on a free loopback port (no special headers), as any static host. */
+async function serveStatic(root: string): Promise<string> {
+  const types: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm" };
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(root, path.endsWith("/") ? `${path}index.html` : path);
+    try {
+      if (!statSync(file).isFile()) throw new Error("not a file");
+      response.writeHead(200, { "Content-Type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+    } catch {
+      response.writeHead(404).end("not found");
+    }
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as { port: number };
+  return `http://127.0.0.1:${address.port}/`;
+}
+
 async function openTrainPage(crossOriginIsolated: boolean): Promise<Page> {
   const board = await startBoard({ logdir: tempDir(), port: 0, pollIntervalMs: 200, crossOriginIsolated });
   boards.push(board);
+  return openPage(`${board.url}?kernels=${kernelBuild()}#train`);
+}
+
+async function openPage(url: string): Promise<Page> {
   const page = await pageCollectingErrors(browser!, { width: 1400, height: 1100 }, pageErrors);
-  await page.goto(`${board.url}?kernels=${kernelBuild()}#train`, { timeout: WAIT_MS });
+  await page.goto(url, { timeout: WAIT_MS });
   await page.waitForSelector('button[data-action="train"]', { timeout: WAIT_MS });
   return page;
 }
@@ -110,6 +140,7 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await Promise.all(boards.map((board) => board.close()));
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
     removeTempDirs();
   });
 
@@ -180,4 +211,40 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     expect(run!.losses).toEqual(node.losses);
     expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it("the static playground, served by a plain static server, trains too (on one worker, saying why)", async () => {
+    const out = join(tempDir(), "site");
+    const written = runCli(["playground", "--out", out]);
+    expect(written.status, written.stderr).toBe(0);
+    expect(written.stdout).toMatch(/python3 -m http\.server 8000 --directory/);
+    const page = await openPage(`${await serveStatic(out)}?kernels=${kernelBuild()}`);
+    expect(await page.textContent("header h1")).toBe("lenet-lab playground");
+    await setChoice(page, "iterations", "30");
+    await setChoice(page, "evalEvery", "30");
+    await page.click('button[data-action="train"]');
+    expect(await waitForState(page, ["done", "failed"])).toBe("done");
+    const [run] = await pageRuns(page);
+    expect(run!.threads).toBe(1);
+    expect(await page.getAttribute("[data-engine]", "data-engine")).toBe("single");
+    const node = await nodeRun({ iterations: "30", evalEvery: "30" });
+    expect(run!.losses).toEqual(node.losses);
+    expect(run!.evals.map((e) => ({ iteration: e.iteration, testAccuracy: e.testAccuracy, testLoss: e.testLoss }))).toEqual(node.evals);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it("playground --out refuses a file and a directory that is not empty, and writes nothing", () => {
+    const dir = tempDir();
+    const file = join(dir, "a-file");
+    writeFileSync(file, "x");
+    const onFile = runCli(["playground", "--out", file]);
+    expect(onFile.status).toBe(2);
+    expect(onFile.stderr).toMatch(/is a file; give --out a directory/);
+    expect(readFileSync(file, "utf8")).toBe("x");
+    const onFull = runCli(["playground", "--out", dir]);
+    expect(onFull.status).toBe(2);
+    expect(onFull.stderr).toMatch(/is not empty/);
+    const missing = runCli(["playground"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--out DIR/);
+  });
 });

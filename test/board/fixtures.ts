@@ -33,6 +33,12 @@ export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/** Runs the built CLI with `args`; its exit status and output. */
+export function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
 /** Trains for real with the built CLI (`lenet-lab train --iterations 20 --eval-every 10`). */
 export function trainRealRun(logdir: string, runName: string, ...extra: string[]): string {
   const result = spawnSync(process.execPath, [CLI, "train", "--iterations", "20", "--eval-every", "10", "--logdir", logdir, "--run-name", runName, ...extra], { encoding: "utf8" });

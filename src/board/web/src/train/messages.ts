@@ -3,27 +3,10 @@
 import type { KernelBuild } from "../../../../engine/wasm/kernels.js";
 import type { RunConfig } from "../../../../train/config.js";
 import type { EvalRecord } from "../../../../train/trainer.js";
-
-/** What the page may choose; the rest of the run's config is the board's defaults (playground/settings.json). */
-export interface PlaygroundChoices {
-  activation: RunConfig["activation"];
-  optimizer: RunConfig["optimizer"];
-  lr: number;
-  batchSize: number;
-  iterations: number;
-  seed: number;
-  evalEvery: number;
-}
-
-/** playground/settings.json: the config a run starts from (Node's defaults), and the choices offered. */
-export interface PlaygroundSettings {
-  config: RunConfig;
-  activations: readonly string[];
-  optimizers: readonly string[];
-}
+import type { PlaygroundSettings } from "../../../playground-settings.js";
 
 export type ToWorker =
-  | { type: "start"; config: RunConfig; threads: number; dataUrl: string; kernelUrls: Record<KernelBuild, string>; build?: KernelBuild; probeIndex: number }
+  | { type: "start"; config: RunConfig; threads: number; dataUrl: string; mnist: PlaygroundSettings["mnist"]; kernelUrls: Record<KernelBuild, string>; build?: KernelBuild; probeIndex: number }
   | { type: "pause" }
   | { type: "resume" }
   /** A 28×28 image (uint8, white on black as MNIST) to classify with the network as it stands (when paused or done). */

@@ -1,17 +1,10 @@
-// MNIST in a page: the four IDX files fetched from beside the page
-// (playground/mnist/, served by the board or written by `lenet-lab
-// playground`), gzip-compressed or raw, parsed as Node parses them.
+// MNIST in a page: the four IDX files fetched from beside the page (under
+// playground/, served by the board raw or written gzip-compressed by
+// `lenet-lab playground`), parsed as Node parses them.
 
 import type { Dataset, ImageSet } from "../../../../data/datasets.js";
 import { IdxFormatError, isGzip, parseIdxData } from "../../../../data/idx-format.js";
-
-/** The IDX files, as the page finds them under its data URL. */
-export const MNIST_FILES = {
-  trainImages: "train-images-idx3-ubyte",
-  trainLabels: "train-labels-idx1-ubyte",
-  testImages: "t10k-images-idx3-ubyte",
-  testLabels: "t10k-labels-idx1-ubyte",
-} as const;
+import type { PlaygroundSettings } from "../../../playground-settings.js";
 
 async function fetchIdx(base: string, name: string, kind: "images" | "labels") {
   const url = new URL(name, base).href;
@@ -33,11 +26,11 @@ async function fetchImageSet(base: string, imagesName: string, labelsName: strin
   return { images: images.data, labels: labels.data, count, rows, cols };
 }
 
-/** The real MNIST from the IDX files under `base` (a URL ending in "/"). */
-export async function fetchMnist(base: string): Promise<Dataset> {
+/** The real MNIST from the IDX files `files` names, relative to `base` (a URL ending in "/"). */
+export async function fetchMnist(base: string, files: PlaygroundSettings["mnist"]): Promise<Dataset> {
   const [train, test] = await Promise.all([
-    fetchImageSet(base, MNIST_FILES.trainImages, MNIST_FILES.trainLabels),
-    fetchImageSet(base, MNIST_FILES.testImages, MNIST_FILES.testLabels),
+    fetchImageSet(base, files.trainImages, files.trainLabels),
+    fetchImageSet(base, files.testImages, files.testLabels),
   ]);
   return { name: "mnist", directory: base, classNames: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], train, test };
 }

@@ -144,7 +144,7 @@ export function createTrainView(): View {
     worker.onerror = (event) => fail(run, event.message || "the training worker stopped");
     const threads = Math.min(navigator.hardwareConcurrency || 1, 16);
     const message: ToWorker = {
-      type: "start", config: { ...config, threads }, threads, dataUrl: new URL(settings.mnist, new URL("playground/", location.href)).href,
+      type: "start", config: { ...config, threads }, threads, dataUrl: new URL("playground/", location.href).href, mnist: settings.mnist,
       kernelUrls: kernelUrls(), build: requestedBuild(), probeIndex: Number(value("probe")),
     };
     worker.postMessage(message);

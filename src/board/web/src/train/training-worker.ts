@@ -52,7 +52,7 @@ function post(message: FromWorker, transfer: Transferable[] = []): void {
 
 async function run(start: Extract<ToWorker, { type: "start" }>): Promise<void> {
   const loading = performance.now();
-  const [dataset, kernels] = await Promise.all([fetchMnist(start.dataUrl), loadKernels(start.kernelUrls, start.build)]);
+  const [dataset, kernels] = await Promise.all([fetchMnist(start.dataUrl, start.mnist), loadKernels(start.kernelUrls, start.build)]);
   const threads = scope.crossOriginIsolated ? start.threads : 1;
   const config: RunConfig = { ...start.config, threads };
   const network = await WasmLeNet5.create({
