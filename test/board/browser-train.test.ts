@@ -169,6 +169,15 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     expect(run!.losses).toEqual(node.losses);
     expect(run!.evals.map((e) => ({ iteration: e.iteration, testAccuracy: e.testAccuracy, testLoss: e.testLoss }))).toEqual(node.evals);
 
+    // At the end: the ten fc2 maps (100 test images × 84 units each), the digits' similarity, the confusion matrix.
+    await page.waitForSelector(".fc2-maps canvas", { timeout: WAIT_MS });
+    const fc2Sizes = await page.$$eval(".fc2-map canvas", (canvases) => canvases.map((c) => [(c as any).width, (c as any).height]));
+    expect(fc2Sizes).toEqual(Array.from({ length: 10 }, () => [84 * 2, 100 * 2]));
+    const confusion = await page.$$eval("[data-confusion] td", (cells) => cells.map((cell) => Number(cell.textContent)));
+    expect(confusion).toHaveLength(100);
+    expect(confusion.reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(confusion.filter((_, i) => i % 11 === 0).reduce((a, b) => a + b, 0) / 10_000).toBe(run!.evals.at(-1)!.testAccuracy);
+
     // The pictures of the last evaluation: weights and the probe digit's maps, drawn.
     expect(await page.locator(".train-pictures canvas").count()).toBeGreaterThanOrEqual(6);
     expect(await page.locator(".train-probabilities li").count()).toBe(10);

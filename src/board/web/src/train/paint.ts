@@ -2,13 +2,24 @@
 // small float maps (kernels, feature maps), each scaled by a whole factor so
 // that no pixel blurs. Weights use a diverging map (blue below zero, white at
 // zero, red above, symmetric about zero); activations and images a gray ramp
-// from their minimum (black) to their maximum (white).
+// from their minimum (black) to their maximum (white); fc2 maps viridis.
 
+import { interpolateViridis } from "d3-scale-chromatic";
 import { h } from "../dom.js";
 
-export type Palette = "diverging" | "gray";
+export type Palette = "diverging" | "gray" | "viridis";
+
+/** Viridis in 256 steps, as the fc2 figures of `lenet-lab features` colour their maps. */
+const VIRIDIS: [number, number, number][] = Array.from({ length: 256 }, (_, i) => {
+  const hex = interpolateViridis(i / 255);
+  return [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)];
+});
 
 function colorOf(value: number, low: number, high: number, palette: Palette): [number, number, number] {
+  if (palette === "viridis") {
+    const t = high > low ? Math.max(0, Math.min(1, (value - low) / (high - low))) : 0;
+    return VIRIDIS[Math.round(255 * t)]!;
+  }
   if (palette === "gray") {
     const t = high > low ? (value - low) / (high - low) : 0;
     const v = Math.round(255 * t);
@@ -32,6 +43,9 @@ export interface MapGrid {
   palette: Palette;
   /** One range for the whole grid (weights), or each map its own (activations). */
   range: "shared" | "each";
+  /** With range "shared": the range to use (e.g. one across several grids) instead of the grid's own. */
+  low?: number;
+  high?: number;
 }
 
 /** A canvas with the maps of `grid`, 1 to 3 px of background between them (more for larger maps). */
@@ -54,7 +68,7 @@ export function paintMaps(grid: MapGrid, label: string): HTMLCanvasElement {
     }
     return [low, high];
   };
-  const shared = rangeOf(0, count * size);
+  const shared: [number, number] = grid.low !== undefined && grid.high !== undefined ? [grid.low, grid.high] : rangeOf(0, count * size);
   for (let m = 0; m < count; m++) {
     const [low, high] = grid.range === "shared" ? shared : rangeOf(m * size, (m + 1) * size);
     const x0 = (m % perRow) * (cols * scale + gap);

@@ -8,7 +8,7 @@ import type { KernelBuild } from "../../../../engine/wasm/kernels.js";
 import type { EvalRecord } from "../../../../train/trainer.js";
 import type { PlaygroundSettings } from "../../../playground-settings.js";
 import { RUN_PALETTE } from "../../../../util/run-colors.js";
-import { clear, formatNumber, h } from "../dom.js";
+import { append, clear, formatNumber, h } from "../dom.js";
 import type { View } from "../view.js";
 import { kernelUrls } from "./browser-kernels.js";
 import type { FromWorker, NetworkPictures, ToWorker } from "./messages.js";
@@ -78,6 +78,7 @@ export function createTrainView(): View {
   const charts = new RunCharts();
   const pictures = h("div", { class: "train-pictures" });
   const runList = h("ul", { class: "train-runs" });
+  const endPictures = h("div", { class: "train-pictures train-end" });
   const pad = createDrawPad(() => classifyDrawing());
   const drawingResult = h("div", { class: "draw-result", "data-prediction": "" }, "Train a network (or pause one), then draw a digit.");
   const drawCard = h("div", { class: "card draw-card" },
@@ -185,6 +186,9 @@ export function createTrainView(): View {
       case "classified":
         showClassified(message.probabilities, message.fc2);
         return;
+      case "fc2":
+        drawEndPictures(run, message.byDigit, message.similarity);
+        return;
       case "ready":
         Object.assign(run, { build: message.build, threads: message.threads, isolated: message.isolated, state: "running" });
         engineLine.textContent = `${message.build} kernels · ${message.threads} ${message.threads === 1 ? "worker" : "workers"}` +
@@ -275,6 +279,7 @@ export function createTrainView(): View {
     runs.length = 0;
     current = undefined;
     clear(pictures);
+    clear(endPictures);
     renderRuns();
     schedule();
   }
@@ -295,6 +300,35 @@ export function createTrainView(): View {
     });
   }
 
+  /** The finished run's fc2 maps (as `lenet-lab features` draws them), the digits' similarity and the confusion matrix. */
+  function drawEndPictures(run: PageRun, byDigit: Float32Array[], similarity: Float64Array): void {
+    // One scale for the ten maps, from the smallest value to the 99th percentile (as the report's fc2 panels): a few
+    // very large activations would otherwise leave every map dark.
+    const sorted = Float32Array.from(byDigit.flatMap((map) => Array.from(map))).sort();
+    const low = sorted[0]!, high = sorted[Math.floor(0.99 * (sorted.length - 1))]!;
+    const maps = byDigit.map((values, digit) => h("figure", { class: "fc2-map", "data-digit": digit },
+      h("figcaption", {}, `digit ${digit}`),
+      paintMaps({ values, count: 1, rows: values.length / 84, cols: 84, perRow: 1, scale: 2, palette: "viridis", range: "shared", low, high }, `fc2 map of digit ${digit}`)));
+    const table = (caption: string, cells: (row: number, col: number) => { text: string; shade: number }) => h("table", { class: "train-matrix" },
+      h("caption", {}, caption),
+      h("tr", {}, h("th", {}, ""), ...Array.from({ length: 10 }, (_, c) => h("th", {}, String(c)))),
+      ...Array.from({ length: 10 }, (_, r) => h("tr", {}, h("th", {}, String(r)), ...Array.from({ length: 10 }, (_, c) => {
+        const cell = cells(r, c);
+        return h("td", { style: `background: rgba(25, 118, 210, ${cell.shade.toFixed(3)}); color: ${cell.shade > 0.55 ? "#fff" : "#222"}` }, cell.text);
+      }))));
+    const confusion = run.confusion;
+    const rowTotal = (r: number) => confusion ? confusion.subarray(r * 10, r * 10 + 10).reduce((a, b) => a + b, 0) : 0;
+    endPictures.replaceChildren();
+    append(endPictures,
+      h("div", { class: "card" }, h("div", { class: "card-title" },
+        `fc2 feature maps of ${run.label}: for each digit, its first 100 test images (rows) × the 84 fc2 units (columns); one colour scale from ${formatNumber(low)} to ${formatNumber(high)} (the 99th percentile; larger values as bright)`),
+      h("div", { class: "fc2-maps" }, ...maps)),
+      h("div", { class: "card" }, table("how alike the digits look to fc2: cosine similarity of their mean fc2 vectors",
+        (r, c) => ({ text: similarity[r * 10 + c]!.toFixed(2), shade: Math.max(0, similarity[r * 10 + c]!) }))),
+      confusion ? h("div", { class: "card", "data-confusion": "" }, table("confusion matrix of the 10,000 test images: rows the true digit, columns the prediction",
+        (r, c) => ({ text: String(confusion[r * 10 + c]), shade: confusion[r * 10 + c]! / Math.max(1, rowTotal(r)) }))) : null);
+  }
+
   function drawPictures(p: NetworkPictures): void {
     const figure = (title: string, hint: string, canvas: HTMLElement) =>
       h("figure", { class: "card train-picture" }, h("figcaption", { class: "card-title" }, title), canvas, h("div", { class: "hint" }, hint));
@@ -313,7 +347,7 @@ export function createTrainView(): View {
   element.append(
     h("p", { class: "hint" }, "LeNet-5 trains here, in this page, on the real MNIST: the same WebAssembly kernels and the same training loop as ",
       h("code", {}, "lenet-lab train"), ", so the same configuration and seed give the same numbers. Train one run, then another (sigmoid after ReLU): both stay on the charts."),
-    form, status, engineLine, runList, charts.element, drawCard, pictures);
+    form, status, engineLine, runList, charts.element, drawCard, pictures, endPictures);
 
   let loaded: Promise<void> | undefined;
   return {

@@ -12,6 +12,7 @@ import type { Network } from "../../../../engine/network.js";
 import { WasmLeNet5 } from "../../../../engine/wasm/wasm-lenet.js";
 import type { Dataset } from "../../../../data/datasets.js";
 import type { RunConfig } from "../../../../train/config.js";
+import { classMeans, computeFc2Matrices, cosineSimilarity, selectFc2Images } from "../../../../figures/fc2-matrices.js";
 import { forwardImageSet } from "../../../../train/image-staging.js";
 import { InterruptedError, TrainingCallbacks, TrainingState, trainNetwork } from "../../../../train/trainer.js";
 import { browserKernelHost, loadKernels } from "./browser-kernels.js";
@@ -99,6 +100,8 @@ async function run(start: Extract<ToWorker, { type: "start" }>): Promise<void> {
       });
       flushSteps();
       post({ type: "done", final: result.final, trainImagesPerSecond: result.trainImagesPerSecond, seconds: result.seconds });
+      const fc2 = computeFc2Matrices(network, dataset.test, selectFc2Images(dataset.test, "first", null));
+      post({ type: "fc2", byDigit: fc2.byDigit, similarity: cosineSimilarity(classMeans(fc2.byDigit)) });
       // The worker stays to classify drawings; its kernel threads are no longer needed.
       await network.dispose();
       idleNetwork = network;
