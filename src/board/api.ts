@@ -10,7 +10,11 @@ import { readFileSync } from "node:fs";
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { contentTypeOf, type Asset } from "./assets.js";
+import { bodyLimit } from "hono/body-limit";
 import { PLAYGROUND_DIR, playgroundFiles } from "./playground.js";
+import { loadDataset } from "../data/datasets.js";
+import { ConfigError } from "../train/config.js";
+import { PAGE_RUN_MAX_BYTES, PageRunError, checkPageRun, keepPageRun } from "../train/keep-page-run.js";
 import { findGroups, groupCurve, groupCurveColumns, groupCurvesCsv, groupInfo, type GroupCurve } from "./groups.js";
 import type { LogdirIndex, RunEntry } from "./logdir-index.js";
 import { configResponse, runInfo, scalarPoints, scalarsCsv, tagsResponse } from "./responses.js";
@@ -19,7 +23,7 @@ import type { ScalarSeries } from "./run-store.js";
 import { checkRelativePath, resolveInside, UnsafePathError } from "./safe-path.js";
 
 export class HttpError extends Error {
-  constructor(readonly status: 400 | 403 | 404, message: string) {
+  constructor(readonly status: 400 | 403 | 404 | 409 | 415, message: string) {
     super(message);
   }
 }
@@ -308,6 +312,40 @@ export function createApp(index: LogdirIndex, assets: Map<string, Asset>,
       index.off("data", onData);
       index.off("status", onStatus);
     });
+  });
+
+  // Keeping a run trained in the Train page: written into the logdir as an
+  // ordinary run directory (src/train/keep-page-run.ts). Only JSON, only from
+  // the dashboard's own pages (a page elsewhere cannot send JSON here without
+  // a preflight this server never answers, and its Origin would differ), only
+  // what a finished run of LeNet-5 can be, never over an existing run.
+  app.post("/api/runs", bodyLimit({
+    maxSize: PAGE_RUN_MAX_BYTES,
+    onError: (c) => c.json({ error: `a run is at most ${PAGE_RUN_MAX_BYTES / 2 ** 20} MiB of JSON; this one is larger` }, 413),
+  }), async (c) => {
+    allowOnly(c, []);
+    const origin = c.req.header("origin");
+    if (origin !== undefined && new URL(origin).host !== c.req.header("host")) {
+      throw new HttpError(403, `runs can only be saved from the dashboard's own pages, not from ${origin}`);
+    }
+    if (!/^application\/json\b/.test(c.req.header("content-type") ?? "")) throw new HttpError(415, "send the run as application/json");
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(body));
+    } catch (error) {
+      throw new HttpError(400, `the run is not valid JSON (${(error as Error).message})`);
+    }
+    const dataset = loadDataset();
+    let summary;
+    try {
+      summary = await keepPageRun(checkPageRun(parsed, index.logdir, dataset), dataset);
+    } catch (error) {
+      if (error instanceof PageRunError) throw new HttpError(400, error.message);
+      if (error instanceof ConfigError) throw new HttpError(409, error.message);
+      throw error;
+    }
+    return c.json({ run: summary.run, runDir: summary.runDir, testAccuracy: summary.final?.testAccuracy ?? null }, 201);
   });
 
   const playground = playgroundFiles();

@@ -22,6 +22,7 @@ import { registerExportCommand } from "./export-command.js";
 import { registerWorkerCommand } from "./worker-command.js";
 import { registerSweepCommand } from "./sweep-command.js";
 import { registerPlaygroundCommand } from "./playground-command.js";
+import { registerImportCommand } from "./import-command.js";
 import { spaceSeparatedListHint } from "./list-hint.js";
 import { packageVersion } from "./package-version.js";
 
@@ -43,6 +44,7 @@ registerExportCommand(program);
 registerWorkerCommand(program);
 registerSweepCommand(program);
 registerPlaygroundCommand(program);
+registerImportCommand(program);
 
 /** What to do about an error of the file system, by its code. */
 const DISK_ERRORS: Record<string, string> = {

@@ -93,9 +93,10 @@ export interface RunSummary {
   /**
    * What computed the numbers: the kernels ("relaxed-simd" or "simd", the two
    * builds of the wasm backend, or "js") and Node's version. The same config
-   * and seed give the same bits only with the same kernels. Absent in early runs.
+   * and seed give the same bits only with the same kernels. A run trained in a
+   * browser page names the browser instead of Node. Absent in early runs.
    */
-  engine?: { kernels: KernelBuild | "js"; node: string };
+  engine?: { kernels: KernelBuild | "js"; node?: string; browser?: string };
   /** Layers, output shapes and parameter counts; absent in early runs. */
   model?: ModelSummary;
   history: EvalRecord[];

@@ -191,6 +191,14 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     const digit = Array.from(mnist.images.subarray(index * 784, (index + 1) * 784));
     expect(await classifyRendered(page, digit)).toBe(String(mnist.labels[index]));
 
+    // Kept in the logdir: an ordinary run directory the board lists.
+    await page.click('.train-runs li:first-child button[data-action="keep"]');
+    await page.waitForSelector(".train-runs [data-kept]", { timeout: WAIT_MS });
+    const keptName = (await page.getAttribute(".train-runs [data-kept]", "data-kept"))!;
+    expect(keptName).toBe("relu-adam-lr0.01-it300-browser");
+    const kept = JSON.parse(readFileSync(join(boards[0]!.index.logdir, keptName, "run.json"), "utf8"));
+    expect([kept.status, kept.final.testAccuracy, kept.engine.kernels]).toEqual(["finished", run!.evals.at(-1)!.testAccuracy, kernelBuild()]);
+
     // A second run (sigmoid) overlays the first.
     await setChoice(page, "activation", "sigmoid");
     await setChoice(page, "iterations", "60");
@@ -238,6 +246,18 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     const node = await nodeRun({ iterations: "30", evalEvery: "30" });
     expect(run!.losses).toEqual(node.losses);
     expect(run!.evals.map((e) => ({ iteration: e.iteration, testAccuracy: e.testAccuracy, testLoss: e.testLoss }))).toEqual(node.evals);
+
+    // No board to keep it: downloaded as one file, which `lenet-lab import` writes into a logdir.
+    expect(await page.locator('button[data-action="keep"]').count()).toBe(0);
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: WAIT_MS }), page.click('button[data-action="download"]')]);
+    const file = join(tempDir(), download.suggestedFilename());
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toBe("relu-adam-lr0.01-seed0-browser.lenet-run.json");
+    const logdir = tempDir();
+    const imported = runCli(["import", file, "--logdir", logdir]);
+    expect(imported.status, imported.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(logdir, "relu-adam-lr0.01-it30-browser", "run.json"), "utf8"));
+    expect(summary.history.map((r: { testAccuracy: number }) => r.testAccuracy)).toEqual(node.evals.map((e) => e.testAccuracy));
     expect(pageErrors).toEqual([]);
   }, 180_000);
 

@@ -23,7 +23,7 @@ import type { View } from "./view.js";
 
 const views: View[] = [
   createScalarsView(), createHistogramsView("histograms"), createHistogramsView("distributions"), createImagesView(),
-  createClassesView(), createFc2View(), createEmbeddingView(), createTextView(), createConfigView(), createTrainView(),
+  createClassesView(), createFc2View(), createEmbeddingView(), createTextView(), createConfigView(), createTrainView({ board: true }),
 ];
 let active = views.find((v) => `#${v.id}` === location.hash) ?? views[0]!;
 

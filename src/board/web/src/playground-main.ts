@@ -6,7 +6,7 @@ import "./style.css";
 import { h } from "./dom.js";
 import { createTrainView } from "./train/train-view.js";
 
-const view = createTrainView();
+const view = createTrainView({ board: false });
 document.getElementById("app")!.replaceChildren(
   h("header", {}, h("h1", {}, "lenet-lab playground"), h("span", { class: "status" }, "LeNet-5 on MNIST, trained in this page")),
   h("main", { class: "playground" }, view.element));

@@ -26,7 +26,7 @@ export type FromWorker =
   | { type: "steps"; iterations: number[]; losses: number[]; accuracies: number[]; imagesPerSecond: number }
   | { type: "eval"; record: EvalRecord; confusion: Int32Array; pictures: NetworkPictures }
   | { type: "paused"; iteration: number }
-  | { type: "done"; final: EvalRecord; trainImagesPerSecond: number; seconds: number }
+  | { type: "done"; final: EvalRecord; trainImagesPerSecond: number; seconds: number; trainSeconds: number; parameters: Float32Array }
   | { type: "classified"; probabilities: Float32Array; fc2: Float32Array }
   /** At the end: each digit's fc2 map (the first 100 test images of that digit × 84 units, as `lenet-lab features` computes it) and the cosine similarity of the digits' mean fc2 vectors (10 × 10). */
   | { type: "fc2"; byDigit: Float32Array[]; similarity: Float64Array }

@@ -13,6 +13,7 @@ import type { View } from "../view.js";
 import { kernelUrls } from "./browser-kernels.js";
 import type { FromWorker, NetworkPictures, ToWorker } from "./messages.js";
 import { createDrawPad } from "./draw-pad.js";
+import { downloadRun, keepOnBoard, type FinishedRun } from "./keep-run.js";
 import { paintMaps } from "./paint.js";
 import { RunCharts, type ChartRun } from "./run-charts.js";
 
@@ -29,7 +30,12 @@ export interface PageRun extends ChartRun {
   accuracies: number[];
   evals: EvalRecord[];
   confusion?: Int32Array;
+  confusions: Int32Array[];
   error?: string;
+  /** Once done: what keeping it needs. */
+  finished?: FinishedRun;
+  /** Once kept on the board: its name there. */
+  kept?: string;
 }
 
 const CHOICES = ["activation", "optimizer", "lr", "batchSize", "iterations", "seed", "evalEvery", "probe"] as const;
@@ -58,7 +64,12 @@ function probabilityBars(probabilities: Float32Array): { best: number; bars: HTM
   return { best, bars };
 }
 
-export function createTrainView(): View {
+export interface TrainViewOptions {
+  /** The page is the board's: a finished run can be kept in its logdir (else only downloaded). */
+  board: boolean;
+}
+
+export function createTrainView(options: TrainViewOptions): View {
   const element = h("section", { "data-view": "train", class: "train-view" });
   const runs: PageRun[] = [];
   (window as unknown as { lenetPlayground: { runs: PageRun[] } }).lenetPlayground = { runs };
@@ -136,7 +147,7 @@ export function createTrainView(): View {
     const label = `${config.activation} · ${config.optimizer} · lr ${config.lr} · seed ${config.seed}`;
     current = {
       label, color: RUN_PALETTE[runs.length % RUN_PALETTE.length], config, state: "loading", imagesPerSecond: 0,
-      iterations: [], losses: [], accuracies: [], evalIterations: [], testAccuracies: [], evals: [],
+      iterations: [], losses: [], accuracies: [], evalIterations: [], testAccuracies: [], evals: [], confusions: [],
     };
     runs.push(current);
     worker = new Worker(new URL("./training-worker.ts", import.meta.url), { type: "module", name: "training" });
@@ -210,6 +221,7 @@ export function createTrainView(): View {
         run.evalIterations.push(message.record.iteration);
         run.testAccuracies.push(message.record.testAccuracy);
         run.confusion = message.confusion;
+        run.confusions.push(message.confusion);
         drawPictures(message.pictures);
         break;
       case "paused":
@@ -220,6 +232,12 @@ export function createTrainView(): View {
       case "done":
         run.state = "done";
         run.imagesPerSecond = message.trainImagesPerSecond;
+        run.finished = {
+          choices: { activation: run.config.activation, optimizer: run.config.optimizer, lr: run.config.lr, batchSize: run.config.batchSize,
+            iterations: run.config.iterations, seed: run.config.seed, evalEvery: run.config.evalEvery },
+          build: run.build as KernelBuild, losses: run.losses, accuracies: run.accuracies, evals: run.evals, confusions: run.confusions,
+          parameters: message.parameters, seconds: message.seconds, trainSeconds: message.trainSeconds,
+        };
         classifyDrawing();
         setState("done", `Done: test accuracy ${(100 * message.final.testAccuracy).toFixed(2)} % after ${message.final.iteration} iterations ` +
           `(${message.seconds.toFixed(1)} s, ${Math.round(message.trainImagesPerSecond).toLocaleString("en")} training images/s).`);
@@ -289,7 +307,33 @@ export function createTrainView(): View {
       h("span", { class: "swatch", style: `background:${run.color}` }), run.label, " — ",
       run.state === "done" || run.state === "stopped" || run.state === "paused"
         ? `${run.state}, test accuracy ${run.evals.length ? (100 * run.evals[run.evals.length - 1]!.testAccuracy).toFixed(2) + " %" : "—"}`
-        : run.state === "failed" ? `failed: ${run.error}` : run.state)));
+        : run.state === "failed" ? `failed: ${run.error}` : run.state,
+      ...keepControls(run))));
+  }
+
+  /** A finished run's buttons: keep it in the board's logdir (as an ordinary run), or download it as one file. */
+  function keepControls(run: PageRun): (HTMLElement | string)[] {
+    const finished = run.finished;
+    if (!finished) return [];
+    const name = `${run.config.activation}-${run.config.optimizer}-lr${run.config.lr}-seed${run.config.seed}-browser`;
+    const download = h("button", { type: "button", class: "link-button", "data-action": "download", onclick: () => downloadRun(finished, name) }, "download");
+    if (!options.board) return [" ", download];
+    if (run.kept) return [" · kept in the logdir as ", h("code", { "data-kept": run.kept }, run.kept), " ", download];
+    const keep = h("button", { type: "button", class: "link-button", "data-action": "keep" }, "keep in the logdir");
+    const note = h("span", { class: "keep-note" });
+    keep.addEventListener("click", () => {
+      keep.disabled = true;
+      note.textContent = " saving…";
+      keepOnBoard(finished).then((name) => {
+        run.kept = name;
+        renderRuns();
+      }, (error: Error) => {
+        keep.disabled = false;
+        note.textContent = ` not kept: ${error.message}`;
+        note.dataset.error = error.message;
+      });
+    });
+    return [" ", keep, " ", download, note];
   }
 
   function schedule(): void {

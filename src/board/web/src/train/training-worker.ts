@@ -99,7 +99,11 @@ async function run(start: Extract<ToWorker, { type: "start" }>): Promise<void> {
         onCheckpoint: () => {},
       });
       flushSteps();
-      post({ type: "done", final: result.final, trainImagesPerSecond: result.trainImagesPerSecond, seconds: result.seconds });
+      const parameters = network.params.values.slice();
+      post({
+        type: "done", final: result.final, trainImagesPerSecond: result.trainImagesPerSecond, seconds: result.seconds,
+        trainSeconds: result.trainSeconds, parameters,
+      }, [parameters.buffer]);
       const fc2 = computeFc2Matrices(network, dataset.test, selectFc2Images(dataset.test, "first", null));
       post({ type: "fc2", byDigit: fc2.byDigit, similarity: cosineSimilarity(classMeans(fc2.byDigit)) });
       // The worker stays to classify drawings; its kernel threads are no longer needed.
