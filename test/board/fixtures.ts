@@ -17,6 +17,10 @@ import { DataClass, DataType, type SummaryValue } from "../../src/tensorboard/me
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
 import { resolveRunConfig } from "../../src/train/config.js";
 import { writeRunSummary } from "../../src/train/run-directory.js";
+import type { PageRun, PageRunChoices } from "../../src/train/page-run.js";
+import { train } from "../../src/train/train.js";
+import { kernelBuild } from "../../src/engine/wasm/kernel-files.js";
+import { loadDataset } from "../../src/data/datasets.js";
 
 const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
 
@@ -175,4 +179,23 @@ export function writeForeignRun(runDir: string): void {
     file.write({ wallTime: 1_700_000_000 + step, step, summary: { value: values } });
   }
   file.close();
+}
+
+/** What a page would send for `choices`: built from Node's training of the same config (the numbers a page computes, bit for bit). */
+export async function pageRunFromNode(choices: PageRunChoices): Promise<PageRun> {
+  const losses: number[] = [], accuracies: number[] = [];
+  const evaluations: PageRun["evaluations"] = [];
+  const options = Object.fromEntries(Object.entries(choices).map(([k, v]) => [k, String(v)]));
+  const result = await train(resolveRunConfig({ ...options, threads: "1" }), loadDataset(), {
+    callbacks: {
+      onStep: (step) => void (losses.push(step.loss), accuracies.push(step.accuracy)),
+      onEval: (record, _network, test) => void evaluations.push({ record, confusion: Array.from(test.confusion) }),
+    },
+  });
+  const values = result.model.params.values;
+  return {
+    format: "lenet-lab page run", version: 1, choices: { ...choices }, kernels: kernelBuild(), browser: "test",
+    losses, accuracies, evaluations, parameters: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString("base64"),
+    seconds: result.seconds, trainSeconds: result.trainSeconds,
+  };
 }

@@ -11,36 +11,14 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBoard, type Board } from "../../src/board/server.js";
-import { loadDataset } from "../../src/data/datasets.js";
 import { kernelBuild } from "../../src/engine/wasm/kernel-files.js";
 import { decodeSafetensors } from "../../src/io/safetensors.js";
 import { readRunEvents } from "../../src/tensorboard/run-events.js";
 import { scalarOf } from "../../src/tensorboard/summaries.js";
-import { resolveRunConfig } from "../../src/train/config.js";
 import type { PageRun } from "../../src/train/page-run.js";
-import { train } from "../../src/train/train.js";
-import { removeTempDirs, runCli, tempDir } from "./fixtures.js";
+import { pageRunFromNode, removeTempDirs, runCli, tempDir } from "./fixtures.js";
 
 const CHOICES = { activation: "relu", optimizer: "adam", lr: 0.01, batchSize: 64, iterations: 40, seed: 3, evalEvery: 20 } as const;
-
-/** What a page would send for CHOICES: built from Node's training of the same config (the same numbers). */
-async function pageRunFromNode(): Promise<PageRun> {
-  const losses: number[] = [], accuracies: number[] = [];
-  const evaluations: PageRun["evaluations"] = [];
-  const options = Object.fromEntries(Object.entries(CHOICES).map(([k, v]) => [k, String(v)]));
-  const result = await train(resolveRunConfig({ ...options, threads: "1" }), loadDataset(), {
-    callbacks: {
-      onStep: (step) => void (losses.push(step.loss), accuracies.push(step.accuracy)),
-      onEval: (record, _network, test) => void evaluations.push({ record, confusion: Array.from(test.confusion) }),
-    },
-  });
-  const values = result.model.params.values;
-  return {
-    format: "lenet-lab page run", version: 1, choices: { ...CHOICES }, kernels: kernelBuild(), browser: "test",
-    losses, accuracies, evaluations, parameters: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString("base64"),
-    seconds: result.seconds, trainSeconds: result.trainSeconds,
-  };
-}
 
 /** Scalars of a run directory: tag → [step, value][]. */
 function scalars(runDir: string): Map<string, [number, number][]> {
@@ -85,7 +63,7 @@ function post(path: string, body: string, headers: Record<string, string> = {}):
 describe("keeping a page run in the logdir", () => {
   beforeAll(async () => {
     logdir = tempDir();
-    pageRun = await pageRunFromNode();
+    pageRun = await pageRunFromNode(CHOICES);
     board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
   }, 120_000);
 
