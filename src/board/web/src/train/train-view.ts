@@ -46,6 +46,12 @@ function requestedBuild(): KernelBuild | undefined {
   return wanted === "simd" || wanted === "relaxed-simd" ? wanted : undefined;
 }
 
+/** `?threads=N` asks for N workers (where the page is cross-origin isolated), e.g. to measure one against all. */
+function requestedThreads(): number | undefined {
+  const wanted = Number(new URLSearchParams(location.search).get("threads"));
+  return Number.isInteger(wanted) && wanted >= 1 && wanted <= 16 ? wanted : undefined;
+}
+
 /** Kernels [filters, channels, k×k] reordered [channels, filters, k×k], so that a grid row holds one channel of every filter. */
 function channelsByRow(weights: Float32Array, filters: number, channels: number, size: number): Float32Array {
   const out = new Float32Array(weights.length);
@@ -154,7 +160,7 @@ export function createTrainView(options: TrainViewOptions): View {
     const run = current;
     worker.onmessage = (event: MessageEvent<FromWorker>) => receive(run, event.data);
     worker.onerror = (event) => fail(run, event.message || "the training worker stopped");
-    const threads = Math.min(navigator.hardwareConcurrency || 1, 16);
+    const threads = requestedThreads() ?? Math.min(navigator.hardwareConcurrency || 1, 16);
     const message: ToWorker = {
       type: "start", config: { ...config, threads }, threads, dataUrl: new URL("playground/", location.href).href, mnist: settings.mnist,
       kernelUrls: kernelUrls(), build: requestedBuild(), probeIndex: Number(value("probe")),
