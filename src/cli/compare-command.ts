@@ -7,6 +7,8 @@
 // figures and the report (src/report). Defaults are the classic experiment
 // over three seeds: relu and sigmoid, Adam, lr 0.01, batch 64, 2000
 // iterations, eval every 50, seeds 0, 1, 2.
+// --sweep-file sweep.json (or .yaml) gives the grid as data instead of the
+// lists: grid values and random-search draws (src/sweep/sweep-file.ts).
 // A failing run does not stop the others; it is reported and the exit code is 1.
 // --resume continues a grid that was stopped: finished runs are kept, runs
 // with a checkpoint continue from it, the others start (again).
@@ -29,6 +31,7 @@ import { groupRuns, seedList } from "../stats/run-groups.js";
 import { AXES, AXIS_DEFAULTS, Axis, GridRun, expandGrid, gridSeeds, splitList } from "../sweep/grid.js";
 import { GridProgress, RunOutcome, runGrid } from "../sweep/local-pool.js";
 import { existingRunDirectories, planResume } from "../sweep/resume.js";
+import { readSweepFile, sweepFileRuns } from "../sweep/sweep-file.js";
 import { ConfigError, RunOptions, parseNumber } from "../train/config.js";
 import { QueueAddress, parseQueueUrl } from "../queue/connection.js";
 import { QueuedSweep, connectSweep } from "../queue/coordinator.js";
@@ -81,16 +84,47 @@ function sharedArguments(command: Command, options: Record<string, unknown>, thr
   return args;
 }
 
+/**
+ * The grid's runs: the product of the axis flags' lists, or the sweep file's
+ * configs, whose train options then count as given (a flag given as well is
+ * refused: one place per setting).
+ */
+function gridRuns(command: Command, options: Record<string, unknown>, threadsSupported: boolean): GridRun[] {
+  const shared = () => Object.fromEntries(Object.entries(options).filter(([key]) => !AXES.includes(key as Axis) && key !== "seeds")) as RunOptions;
+  if (options.sweepFile === undefined) {
+    const lists = Object.fromEntries(AXES.map((axis) =>
+      [axis, axis === "seed"
+        ? gridSeeds({ seeds: command.getOptionValueSource("seeds") === "cli" ? String(options.seeds) : undefined, seedList: options.seed as string | undefined })
+        : splitList(axis, String(options[axis] ?? AXIS_DEFAULTS[axis]))])) as Record<Axis, string[]>;
+    return expandGrid(lists, shared(), sharedArguments(command, options, threadsSupported));
+  }
+  const path = String(options.sweepFile);
+  const axisFlags = [...AXES, "seeds"].filter((key) => command.getOptionValueSource(key) === "cli");
+  if (axisFlags.length > 0) {
+    throw new ConfigError(`--sweep-file ${path} holds the grid; remove ${axisFlags.map((key) => `--${key}`).join(", ")} ` +
+      "(or put the values into the file's grid, random or seeds)");
+  }
+  const file = readSweepFile(path, passThroughOptions().map((o) => o.long!));
+  for (const [key, value] of Object.entries(file.options)) {
+    if (command.getOptionValueSource(key) === "cli") {
+      throw new ConfigError(`${optionFlag(key)} is given both on the command line and in ${path}; keep one`);
+    }
+    command.setOptionValueWithSource(key, value, "config");
+    options[key] = value;
+  }
+  return sweepFileRuns(file, shared(), sharedArguments(command, options, threadsSupported));
+}
+
+/** "batchSize" → "--batch-size". */
+function optionFlag(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 export async function compareCommand(command: Command, options: Record<string, unknown>): Promise<void> {
-  const lists = Object.fromEntries(AXES.map((axis) =>
-    [axis, axis === "seed"
-      ? gridSeeds({ seeds: command.getOptionValueSource("seeds") === "cli" ? String(options.seeds) : undefined, seedList: options.seed as string | undefined })
-      : splitList(axis, String(options[axis] ?? AXIS_DEFAULTS[axis]))])) as Record<Axis, string[]>;
   const jobs = parseNumber("--jobs", String(options.jobs ?? availableParallelism()), { integer: true, min: 1, max: 256 });
   const fc2Options = resolveFc2Options({ ...options, seed: options.pickSeed as string | undefined } as never);
   const threadsSupported = passThroughOptions().some((o) => o.long === "--threads");
-  const shared = Object.fromEntries(Object.entries(options).filter(([key]) => !AXES.includes(key as Axis) && key !== "seeds")) as RunOptions;
-  const runs = expandGrid(lists, shared, sharedArguments(command, options, threadsSupported));
+  const runs = gridRuns(command, options, threadsSupported);
   const queueAddress = options.queue !== undefined ? parseQueueUrl(String(options.queue)) : undefined;
   if (options.sweep !== undefined && !queueAddress) throw new ConfigError("--sweep names a sweep on a queue; give --queue redis://HOST:PORT too");
   if (queueAddress && options.jobs !== undefined) {
@@ -205,6 +239,8 @@ export function registerCompareCommand(program: Command): void {
     .option("--seeds <count|list>", "seeds of every config: a count (5 = seeds 0…4) or a comma list (0,1,2); the runs of a config " +
       "that differ only in the seed are a group, described by its mean and spread", AXIS_DEFAULTS.seed)
     .option("--seed <list>", "seeds as a comma list (instead of --seeds)")
+    .option("--sweep-file <path>", "the grid as a file instead of the lists above (.json or .yaml): grid values and random-search " +
+      "distributions of activation, optimizer and lr, samples, seed (of the draws), seeds, and any train option; see the README")
     .option("--jobs <n>", "runs trained at the same time (default: one per core)")
     .option("--queue <url>", "run the grid on lenet-lab workers through the Redis at redis://HOST:PORT[/DB] (a BullMQ queue), " +
       "on any machines that share the logdir, instead of here")
