@@ -28,7 +28,7 @@ import { computeRunsFc2, writeRunsFc2 } from "../report/fc2-runs.js";
 import { writeReport } from "../report/write-report.js";
 import { describe } from "../stats/describe.js";
 import { groupRuns, seedList } from "../stats/run-groups.js";
-import { AXES, AXIS_DEFAULTS, Axis, GridRun, expandGrid, gridSeeds, splitList } from "../sweep/grid.js";
+import { AXES, AXIS_DEFAULTS, Axis, GridRun, expandGrid, gridSeeds, joinCohort, splitList } from "../sweep/grid.js";
 import { GridProgress, RunOutcome, runGrid } from "../sweep/local-pool.js";
 import { existingRunDirectories, planResume } from "../sweep/resume.js";
 import { readSweepFile, sweepFileRuns } from "../sweep/sweep-file.js";
@@ -51,13 +51,15 @@ function printGroups(runs: readonly GridRun[], outcomes: readonly RunOutcome[]):
   if (groups.every((g) => g.members.length < 2)) return;
   console.log(`\n${"group".padEnd(32)} ${"seeds".padStart(5)} ${"final test accuracy".padStart(19)} ${"range".padStart(17)}`);
   for (const group of groups) {
-    const done = group.members.filter((m) => m.run.outcome.ok);
+    // A seed stopped early trained less than the others: its accuracy is not one of the group's draws.
+    const done = group.members.filter((m) => m.run.outcome.ok && !m.run.outcome.result?.stoppedEarly);
     const d = describe(done.map((m) => m.run.outcome.result!.testAccuracy));
     const missing = group.members.filter((m) => !m.run.outcome.ok).map((m) => m.seed);
+    const stopped = group.members.filter((m) => m.run.outcome.result?.stoppedEarly).map((m) => m.seed);
     const accuracy = d.n === 0 ? "—" : d.n === 1 ? formatPercent(d.mean) : `${formatPercent(d.mean)} ± ${(100 * d.std).toFixed(2)}`;
     const range = d.n < 2 ? "" : `${formatPercent(d.min)} … ${formatPercent(d.max)}`;
     console.log(`${group.name.padEnd(32)} ${String(d.n).padStart(5)} ${accuracy.padStart(19)} ${range.padStart(17)}` +
-      (missing.length > 0 ? `  (${seedList(missing)} did not finish)` : ""));
+      (missing.length > 0 ? `  (${seedList(missing)} did not finish)` : "") + (stopped.length > 0 ? `  (${seedList(stopped)} stopped early)` : ""));
   }
 }
 
@@ -136,7 +138,10 @@ export async function compareCommand(command: Command, options: Record<string, u
     throw new ConfigError(`logdir ${logdir} is a file, not a directory; give --logdir a directory path`);
   }
   if (options.resume && options.overwrite) throw new ConfigError("give either --resume or --overwrite, not both");
-  const sweep = queueAddress ? await connectQueue(queueAddress, options, logdir, runs) : undefined;
+  // The sweep's name (given, or from the logdir and the grid) names its queue jobs and, with --early-stop, its cohort.
+  const sweepName = options.sweep !== undefined ? validateSweepName(String(options.sweep)) : defaultSweepName(logdir, runs);
+  joinCohort(runs, sweepName);
+  const sweep = queueAddress ? await connectQueue(queueAddress, sweepName, options, logdir, runs) : undefined;
   let outcomes: RunOutcome[];
   const started = performance.now();
   try {
@@ -167,11 +172,20 @@ export async function compareCommand(command: Command, options: Record<string, u
   }
   const trainingSeconds = (performance.now() - started) / 1000;
   const finished = outcomes.filter((o) => o.ok);
+  const resultRow = (o: RunOutcome) => `${o.run.padEnd(32)} ${formatPercent(o.result!.testAccuracy).padStart(13)} ` +
+    `${o.result!.testLoss.toFixed(4).padStart(9)} ${`${o.result!.seconds.toFixed(0)} s`.padStart(7)}`;
   console.log(`\n${"run".padEnd(32)} ${"test accuracy".padStart(13)} ${"test loss".padStart(9)} ${"time".padStart(7)}`);
   for (const o of outcomes) {
-    console.log(o.ok && o.result
-      ? `${o.run.padEnd(32)} ${formatPercent(o.result.testAccuracy).padStart(13)} ${o.result.testLoss.toFixed(4).padStart(9)} ${`${o.result.seconds.toFixed(0)} s`.padStart(7)}`
-      : `${o.run.padEnd(32)} FAILED: ${o.error}`);
+    if (!o.result?.stoppedEarly) console.log(o.ok && o.result ? resultRow(o) : `${o.run.padEnd(32)} FAILED: ${o.error}`);
+  }
+  const stopped = outcomes.filter((o) => o.result?.stoppedEarly);
+  if (stopped.length > 0) {
+    console.log(`\nstopped early (--early-stop median: best test accuracy below the median of the other runs at the same iteration)`);
+    for (const o of stopped) {
+      const verdict = o.result!.stoppedEarly!;
+      console.log(`${resultRow(o)}  at iteration ${verdict.iteration}: best ${formatPercent(verdict.bestTestAccuracy)} < ` +
+        `median ${formatPercent(verdict.median)} of ${verdict.peers} others`);
+    }
   }
   printGroups(runs, outcomes);
   console.log(`training took ${trainingSeconds.toFixed(0)} s of wall time`);
@@ -195,10 +209,9 @@ export async function compareCommand(command: Command, options: Record<string, u
   }
 }
 
-/** Connects to the queue and looks up the sweep (its name given, or derived from the logdir and the grid). */
-async function connectQueue(address: QueueAddress, options: Record<string, unknown>, logdir: string,
+/** Connects to the queue and looks up the sweep `name`. */
+async function connectQueue(address: QueueAddress, name: string, options: Record<string, unknown>, logdir: string,
   runs: GridRun[]): Promise<{ name: string; queued: QueuedSweep }> {
-  const name = options.sweep !== undefined ? validateSweepName(String(options.sweep)) : defaultSweepName(logdir, runs);
   const queued = await connectSweep({
     address, sweep: name, logdir, runs, overwrite: options.overwrite === true, resume: options.resume === true,
     log: (text) => console.error(`lenet-lab: ${text}`),

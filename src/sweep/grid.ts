@@ -74,3 +74,15 @@ export function expandGrid(lists: Record<Axis, string[]>, shared: RunOptions, sh
   refuseRepeatedRuns(runs, "remove the repeated value from the lists");
   return runs;
 }
+
+/**
+ * Makes the runs one cohort of early stopping (train --cohort): each run
+ * compares itself with the others, and with no run of another grid.
+ */
+export function joinCohort(runs: GridRun[], cohort: string): void {
+  for (const run of runs) {
+    if (!run.config.earlyStop) continue;
+    run.config = { ...run.config, earlyStop: { ...run.config.earlyStop, cohort } };
+    run.args.splice(run.args.indexOf("--json"), 0, "--cohort", cohort);
+  }
+}
