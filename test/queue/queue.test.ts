@@ -18,15 +18,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readRunEvents } from "../../src/tensorboard/run-events.js";
-import { scalarOf } from "../../src/tensorboard/summaries.js";
 import { CHECKPOINT_FILE } from "../../src/train/checkpoint.js";
 import { lenetLab } from "../cli-process.js";
 import { tempDir } from "../idx-files.js";
-import { CliProcess, RedisServer, freePort, redisAvailable, startCli, startRedisServer, stopAll, until } from "./redis-server.js";
+import { RedisServer, freePort, redisAvailable, startCli, startRedisServer, stopAll, until } from "./redis-server.js";
+import { eventPoints, gridRuns, runJson, startWorkers as startWorkersOn, workerName } from "./sweep-helpers.js";
 
-/** A dead worker's run is taken over after 4 s without a lock renewal (default 30 s). */
-const LOCK = ["--lock-seconds", "4"];
 const GRID = ["--iterations", "40", "--eval-every", "20", "--summaries", "minimal", "--seeds", "2"];
 
 let redis: RedisServer | undefined;
@@ -40,14 +37,7 @@ afterAll(async () => {
 });
 
 /** Two workers serving `logdir`, each one run at a time; resolves when both serve the queue. */
-async function startWorkers(logdir: string): Promise<CliProcess[]> {
-  const workers = [0, 1].map(() => startCli("worker", "--queue", redis!.url, "--logdir", logdir, "--jobs", "1", ...LOCK));
-  await until("both workers serve the queue", () => workers.every((w) => w.stderr().includes("serving the queue")), 30_000);
-  return workers;
-}
-
-/** How a worker is named in the coordinator's lines: hostname-pid. */
-const workerName = (worker: CliProcess) => new RegExp(`[\\w.-]+-${worker.child.pid}\\b`);
+const startWorkers = (logdir: string) => startWorkersOn(redis!.url, logdir);
 
 /** The pids of a process's children (its training processes, for a worker). */
 function childPids(pid: number): number[] {
@@ -66,14 +56,6 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-
-/** The grid's run names, as the compare command's first line lists them: "lenet-lab compare: 4 runs (a, b, c, d) …". */
-function gridRuns(stderr: string): string[] {
-  const list = /lenet-lab compare: \d+ runs \(([^)]*)\)/.exec(stderr);
-  return list ? list[1]!.split(", ") : [];
-}
-
-const runJson = (dir: string) => JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
 
 describe.skipIf(!redisAvailable)("lenet-lab compare --queue and lenet-lab worker", () => {
   it("trains a 4-run grid on two workers, bit for bit as a local compare does, and writes the report", async () => {
@@ -157,12 +139,10 @@ describe.skipIf(!redisAvailable)("lenet-lab compare --queue and lenet-lab worker
     expect(readFileSync(join(runDir, "model.safetensors")).equals(readFileSync(join(reference, run, "model.safetensors")))).toBe(true);
 
     // TensorBoard's view of the run: every (tag, step) once, with the uninterrupted run's values.
-    const points = (dir: string) => readRunEvents(dir).events.flatMap((event) => (event.summary?.value ?? [])
-      .map((value) => ({ key: `${value.tag}@${event.step}`, value: scalarOf(value) })));
-    const merged = points(runDir);
+    const merged = eventPoints(runDir);
     const keys = merged.map((p) => p.key);
     expect(new Set(keys).size, "a step appears twice").toBe(keys.length);
-    expect(new Map(merged.map((p) => [p.key, p.value]))).toEqual(new Map(points(join(reference, run)).map((p) => [p.key, p.value])));
+    expect(new Map(merged.map((p) => [p.key, p.value]))).toEqual(new Map(eventPoints(join(reference, run)).map((p) => [p.key, p.value])));
   });
 
   it("leaves a sweep queued on Ctrl-C, adds nothing when it is submitted again, and warns about an evicting Redis", async () => {
