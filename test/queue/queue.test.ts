@@ -9,12 +9,16 @@
 //      TensorBoard's merge of the run's event files has each step once, with
 //      the uninterrupted run's values; `sweep status` showed the run running
 //      on the killed worker;
-//   3. Ctrl-C on the coordinator leaves the sweep queued (`sweep status`
+//   3. a sweep file with --early-stop median on one worker, one run at a
+//      time in the queue's order (so the outcome does not depend on timing):
+//      the hopeless learning rate's runs stop early, as in a local compare,
+//      each reading the other runs' results from the shared logdir;
+//   4. Ctrl-C on the coordinator leaves the sweep queued (`sweep status`
 //      shows it waiting), the same sweep submitted again adds nothing, and
 //      bad URLs and an unreachable Redis are refused (exit 2 and 1) before
 //      anything is queued or written.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -143,6 +147,27 @@ describe.skipIf(!redisAvailable)("lenet-lab compare --queue and lenet-lab worker
     const keys = merged.map((p) => p.key);
     expect(new Set(keys).size, "a step appears twice").toBe(keys.length);
     expect(new Map(merged.map((p) => [p.key, p.value]))).toEqual(new Map(eventPoints(join(reference, run)).map((p) => [p.key, p.value])));
+  });
+
+  it("stops the hopeless runs of a sweep file early on a worker, from the other runs' results in the shared logdir", async () => {
+    const logdir = tempDir();
+    const sweepFile = join(tempDir(), "sweep.json");
+    writeFileSync(sweepFile, JSON.stringify({
+      grid: { activation: ["relu"], lr: [0.01, 0.000001] }, seeds: 3,
+      iterations: 60, "eval-every": 20, "early-stop": "median", grace: 20, summaries: "minimal",
+    }));
+    await startWorkersOn(redis!.url, logdir, 1);
+    const coordinator = startCli("compare", "--sweep-file", sweepFile, "--logdir", logdir, "--queue", redis!.url);
+    expect(await coordinator.exited, coordinator.stderr()).toBe(0);
+    const sweep = /sweep ([\w.+=-]+): 6 of 6 runs added/.exec(coordinator.stderr())![1]!;
+    for (const seed of [0, 1, 2]) {
+      expect(runJson(join(logdir, `relu-adam-lr0.01-it60-seed${seed}`))).toMatchObject(
+        { status: "finished", iterations: 60, config: { earlyStop: { cohort: sweep } } });
+      expect(runJson(join(logdir, `relu-adam-lr0.000001-it60-seed${seed}`))).toMatchObject(
+        { status: "stopped-early", iterations: 20, stoppedEarly: { iteration: 20, peers: 3 + seed } });
+    }
+    expect(coordinator.stdout()).toMatch(/\nstopped early \(--early-stop median[^\n]*\nrelu-adam-lr0\.000001-it60-seed0 /);
+    expect(readFileSync(join(logdir, "report", "report.md"), "utf8")).toContain("## Stopped early");
   });
 
   it("leaves a sweep queued on Ctrl-C, adds nothing when it is submitted again, and warns about an evicting Redis", async () => {
