@@ -39,6 +39,8 @@ describe("lenet-lab compare --early-stop median", () => {
       expect(stopped).toMatch(new RegExp(`relu-adam-lr0\\.000001-it60-seed${seed} +\\d+\\.\\d\\d% .* at iteration 20: best \\d+\\.\\d\\d% < median \\d+\\.\\d\\d% of ${3 + seed} others`));
     }
     expect(stdout).toMatch(/relu-adam-lr0\.000001-it60 +0 +— +\(seeds 0, 1, 2 stopped early\)/);
+    expect(stderr).toMatch(/\] relu-adam-lr0\.000001-it60-seed2: stopped early at iteration 20 — test accuracy \d+\.\d\d%/);
+    expect(stderr).toMatch(/\] relu-adam-lr0\.01-it60-seed2: finished — test accuracy/);
     const report = readFileSync(join(logdir, "report", "report.md"), "utf8");
     expect(report).toContain("3 runs were stopped early by the median stopping rule");
     expect(report).toMatch(/## Stopped early\n\nThe median stopping rule/);
