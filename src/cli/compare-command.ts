@@ -7,6 +7,8 @@
 // figures and the report (src/report). Defaults are the classic experiment
 // over three seeds: relu and sigmoid, Adam, lr 0.01, batch 64, 2000
 // iterations, eval every 50, seeds 0, 1, 2.
+// --sweep-file sweep.json (or .yaml) gives the grid as data instead of the
+// lists: grid values and random-search draws (src/sweep/sweep-file.ts).
 // A failing run does not stop the others; it is reported and the exit code is 1.
 // --resume continues a grid that was stopped: finished runs are kept, runs
 // with a checkpoint continue from it, the others start (again).
@@ -26,9 +28,10 @@ import { computeRunsFc2, writeRunsFc2 } from "../report/fc2-runs.js";
 import { writeReport } from "../report/write-report.js";
 import { describe } from "../stats/describe.js";
 import { groupRuns, seedList } from "../stats/run-groups.js";
-import { AXES, AXIS_DEFAULTS, Axis, GridRun, expandGrid, gridSeeds, splitList } from "../sweep/grid.js";
+import { AXES, AXIS_DEFAULTS, Axis, GridRun, expandGrid, gridSeeds, joinCohort, splitList } from "../sweep/grid.js";
 import { GridProgress, RunOutcome, runGrid } from "../sweep/local-pool.js";
 import { existingRunDirectories, planResume } from "../sweep/resume.js";
+import { readSweepFile, sweepFileRuns } from "../sweep/sweep-file.js";
 import { ConfigError, RunOptions, parseNumber } from "../train/config.js";
 import { QueueAddress, parseQueueUrl } from "../queue/connection.js";
 import { QueuedSweep, connectSweep } from "../queue/coordinator.js";
@@ -48,13 +51,15 @@ function printGroups(runs: readonly GridRun[], outcomes: readonly RunOutcome[]):
   if (groups.every((g) => g.members.length < 2)) return;
   console.log(`\n${"group".padEnd(32)} ${"seeds".padStart(5)} ${"final test accuracy".padStart(19)} ${"range".padStart(17)}`);
   for (const group of groups) {
-    const done = group.members.filter((m) => m.run.outcome.ok);
+    // A seed stopped early trained less than the others: its accuracy is not one of the group's draws.
+    const done = group.members.filter((m) => m.run.outcome.ok && !m.run.outcome.result?.stoppedEarly);
     const d = describe(done.map((m) => m.run.outcome.result!.testAccuracy));
     const missing = group.members.filter((m) => !m.run.outcome.ok).map((m) => m.seed);
+    const stopped = group.members.filter((m) => m.run.outcome.result?.stoppedEarly).map((m) => m.seed);
     const accuracy = d.n === 0 ? "—" : d.n === 1 ? formatPercent(d.mean) : `${formatPercent(d.mean)} ± ${(100 * d.std).toFixed(2)}`;
     const range = d.n < 2 ? "" : `${formatPercent(d.min)} … ${formatPercent(d.max)}`;
     console.log(`${group.name.padEnd(32)} ${String(d.n).padStart(5)} ${accuracy.padStart(19)} ${range.padStart(17)}` +
-      (missing.length > 0 ? `  (${seedList(missing)} did not finish)` : ""));
+      (missing.length > 0 ? `  (${seedList(missing)} did not finish)` : "") + (stopped.length > 0 ? `  (${seedList(stopped)} stopped early)` : ""));
   }
 }
 
@@ -81,16 +86,47 @@ function sharedArguments(command: Command, options: Record<string, unknown>, thr
   return args;
 }
 
+/**
+ * The grid's runs: the product of the axis flags' lists, or the sweep file's
+ * configs, whose train options then count as given (a flag given as well is
+ * refused: one place per setting).
+ */
+function gridRuns(command: Command, options: Record<string, unknown>, threadsSupported: boolean): GridRun[] {
+  const shared = () => Object.fromEntries(Object.entries(options).filter(([key]) => !AXES.includes(key as Axis) && key !== "seeds")) as RunOptions;
+  if (options.sweepFile === undefined) {
+    const lists = Object.fromEntries(AXES.map((axis) =>
+      [axis, axis === "seed"
+        ? gridSeeds({ seeds: command.getOptionValueSource("seeds") === "cli" ? String(options.seeds) : undefined, seedList: options.seed as string | undefined })
+        : splitList(axis, String(options[axis] ?? AXIS_DEFAULTS[axis]))])) as Record<Axis, string[]>;
+    return expandGrid(lists, shared(), sharedArguments(command, options, threadsSupported));
+  }
+  const path = String(options.sweepFile);
+  const axisFlags = [...AXES, "seeds"].filter((key) => command.getOptionValueSource(key) === "cli");
+  if (axisFlags.length > 0) {
+    throw new ConfigError(`--sweep-file ${path} holds the grid; remove ${axisFlags.map((key) => `--${key}`).join(", ")} ` +
+      "(or put the values into the file's grid, random or seeds)");
+  }
+  const file = readSweepFile(path, passThroughOptions().map((o) => o.long!));
+  for (const [key, value] of Object.entries(file.options)) {
+    if (command.getOptionValueSource(key) === "cli") {
+      throw new ConfigError(`${optionFlag(key)} is given both on the command line and in ${path}; keep one`);
+    }
+    command.setOptionValueWithSource(key, value, "config");
+    options[key] = value;
+  }
+  return sweepFileRuns(file, shared(), sharedArguments(command, options, threadsSupported));
+}
+
+/** "batchSize" → "--batch-size". */
+function optionFlag(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 export async function compareCommand(command: Command, options: Record<string, unknown>): Promise<void> {
-  const lists = Object.fromEntries(AXES.map((axis) =>
-    [axis, axis === "seed"
-      ? gridSeeds({ seeds: command.getOptionValueSource("seeds") === "cli" ? String(options.seeds) : undefined, seedList: options.seed as string | undefined })
-      : splitList(axis, String(options[axis] ?? AXIS_DEFAULTS[axis]))])) as Record<Axis, string[]>;
   const jobs = parseNumber("--jobs", String(options.jobs ?? availableParallelism()), { integer: true, min: 1, max: 256 });
   const fc2Options = resolveFc2Options({ ...options, seed: options.pickSeed as string | undefined } as never);
   const threadsSupported = passThroughOptions().some((o) => o.long === "--threads");
-  const shared = Object.fromEntries(Object.entries(options).filter(([key]) => !AXES.includes(key as Axis) && key !== "seeds")) as RunOptions;
-  const runs = expandGrid(lists, shared, sharedArguments(command, options, threadsSupported));
+  const runs = gridRuns(command, options, threadsSupported);
   const queueAddress = options.queue !== undefined ? parseQueueUrl(String(options.queue)) : undefined;
   if (options.sweep !== undefined && !queueAddress) throw new ConfigError("--sweep names a sweep on a queue; give --queue redis://HOST:PORT too");
   if (queueAddress && options.jobs !== undefined) {
@@ -102,7 +138,10 @@ export async function compareCommand(command: Command, options: Record<string, u
     throw new ConfigError(`logdir ${logdir} is a file, not a directory; give --logdir a directory path`);
   }
   if (options.resume && options.overwrite) throw new ConfigError("give either --resume or --overwrite, not both");
-  const sweep = queueAddress ? await connectQueue(queueAddress, options, logdir, runs) : undefined;
+  // The sweep's name (given, or from the logdir and the grid) names its queue jobs and, with --early-stop, its cohort.
+  const sweepName = options.sweep !== undefined ? validateSweepName(String(options.sweep)) : defaultSweepName(logdir, runs);
+  joinCohort(runs, sweepName);
+  const sweep = queueAddress ? await connectQueue(queueAddress, sweepName, options, logdir, runs) : undefined;
   let outcomes: RunOutcome[];
   const started = performance.now();
   try {
@@ -133,11 +172,20 @@ export async function compareCommand(command: Command, options: Record<string, u
   }
   const trainingSeconds = (performance.now() - started) / 1000;
   const finished = outcomes.filter((o) => o.ok);
+  const resultRow = (o: RunOutcome) => `${o.run.padEnd(32)} ${formatPercent(o.result!.testAccuracy).padStart(13)} ` +
+    `${o.result!.testLoss.toFixed(4).padStart(9)} ${`${o.result!.seconds.toFixed(0)} s`.padStart(7)}`;
   console.log(`\n${"run".padEnd(32)} ${"test accuracy".padStart(13)} ${"test loss".padStart(9)} ${"time".padStart(7)}`);
   for (const o of outcomes) {
-    console.log(o.ok && o.result
-      ? `${o.run.padEnd(32)} ${formatPercent(o.result.testAccuracy).padStart(13)} ${o.result.testLoss.toFixed(4).padStart(9)} ${`${o.result.seconds.toFixed(0)} s`.padStart(7)}`
-      : `${o.run.padEnd(32)} FAILED: ${o.error}`);
+    if (!o.result?.stoppedEarly) console.log(o.ok && o.result ? resultRow(o) : `${o.run.padEnd(32)} FAILED: ${o.error}`);
+  }
+  const stopped = outcomes.filter((o) => o.result?.stoppedEarly);
+  if (stopped.length > 0) {
+    console.log(`\nstopped early (--early-stop median: best test accuracy below the median of the other runs at the same iteration)`);
+    for (const o of stopped) {
+      const verdict = o.result!.stoppedEarly!;
+      console.log(`${resultRow(o)}  at iteration ${verdict.iteration}: best ${formatPercent(verdict.bestTestAccuracy)} < ` +
+        `median ${formatPercent(verdict.median)} of ${verdict.peers} others`);
+    }
   }
   printGroups(runs, outcomes);
   console.log(`training took ${trainingSeconds.toFixed(0)} s of wall time`);
@@ -161,10 +209,9 @@ export async function compareCommand(command: Command, options: Record<string, u
   }
 }
 
-/** Connects to the queue and looks up the sweep (its name given, or derived from the logdir and the grid). */
-async function connectQueue(address: QueueAddress, options: Record<string, unknown>, logdir: string,
+/** Connects to the queue and looks up the sweep `name`. */
+async function connectQueue(address: QueueAddress, name: string, options: Record<string, unknown>, logdir: string,
   runs: GridRun[]): Promise<{ name: string; queued: QueuedSweep }> {
-  const name = options.sweep !== undefined ? validateSweepName(String(options.sweep)) : defaultSweepName(logdir, runs);
   const queued = await connectSweep({
     address, sweep: name, logdir, runs, overwrite: options.overwrite === true, resume: options.resume === true,
     log: (text) => console.error(`lenet-lab: ${text}`),
@@ -205,6 +252,8 @@ export function registerCompareCommand(program: Command): void {
     .option("--seeds <count|list>", "seeds of every config: a count (5 = seeds 0…4) or a comma list (0,1,2); the runs of a config " +
       "that differ only in the seed are a group, described by its mean and spread", AXIS_DEFAULTS.seed)
     .option("--seed <list>", "seeds as a comma list (instead of --seeds)")
+    .option("--sweep-file <path>", "the grid as a file instead of the lists above (.json or .yaml): grid values and random-search " +
+      "distributions of activation, optimizer and lr, samples, seed (of the draws), seeds, and any train option; see the README")
     .option("--jobs <n>", "runs trained at the same time (default: one per core)")
     .option("--queue <url>", "run the grid on lenet-lab workers through the Redis at redis://HOST:PORT[/DB] (a BullMQ queue), " +
       "on any machines that share the logdir, instead of here")

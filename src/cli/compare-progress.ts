@@ -23,7 +23,8 @@ export function createGridProgress(runs: readonly { name: string; iterations: nu
     return {
       started: (run, where) => write(`[${position(run)}] ${run}: started${where ? ` on ${where}` : ""}`),
       line: (_run, text) => write(`  ${text}`),
-      finished: (run, r) => write(`[${position(run)}] ${run}: finished — test accuracy ${formatPercent(r.testAccuracy)}, ${r.seconds.toFixed(0)} s`),
+      finished: (run, r) => write(`[${position(run)}] ${run}: ${r.stoppedEarly ? `stopped early at iteration ${r.stoppedEarly.iteration}` : "finished"} ` +
+        `— test accuracy ${formatPercent(r.testAccuracy)}, ${r.seconds.toFixed(0)} s`),
       failed: (run, reason) => write(`[${position(run)}] ${run}: FAILED — ${reason}`),
       log: write,
       stop() {},
@@ -52,7 +53,8 @@ export function createGridProgress(runs: readonly { name: string; iterations: nu
     },
     finished(run, r) {
       const bar = bars.get(run);
-      bar?.update(bar.getTotal(), { accuracy: formatPercent(r.testAccuracy), status: `done in ${r.seconds.toFixed(0)} s` });
+      bar?.update(r.stoppedEarly?.iteration ?? bar.getTotal(), { accuracy: formatPercent(r.testAccuracy),
+        status: `${r.stoppedEarly ? "stopped early" : "done"} in ${r.seconds.toFixed(0)} s` });
     },
     failed: (run) => bars.get(run)?.update({ status: "FAILED (see below)" }),
     log: (text) => multi.log(`${text}\n`),

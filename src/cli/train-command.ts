@@ -14,7 +14,7 @@ import { Dataset } from "../data/datasets.js";
 import { flushAllEventFiles } from "../tensorboard/event-file-writer.js";
 import { CHECKPOINT_FILE, Checkpoint, readCheckpoint } from "../train/checkpoint.js";
 import {
-  ConfigError, DEFAULT_CONFIG, RunConfig, RunOptions, SUMMARY_LEVELS, iterationsForEpochs, parseNumber, resolveRunConfig,
+  ConfigError, DEFAULT_CONFIG, EARLY_STOP_RULES, RunConfig, RunOptions, SUMMARY_LEVELS, iterationsForEpochs, parseNumber, resolveRunConfig,
 } from "../train/config.js";
 import { RUN_FILE, RunSummary, prepareRunDirectory } from "../train/run-directory.js";
 import { executeRun } from "../train/run.js";
@@ -67,8 +67,11 @@ export async function trainCommand(options: TrainCommandOptions, command?: Comma
   }
 
   const final = summary.final!;
+  const stopped = summary.stoppedEarly;
   console.log(`${config.runName}: test accuracy ${formatPercent(final.testAccuracy)}, ` +
-    `test loss ${final.testLoss.toFixed(4)} after ${config.iterations} iterations ` +
+    `test loss ${final.testLoss.toFixed(4)} after ${summary.iterations} iterations ` +
+    (stopped ? `(stopped early of ${config.iterations}: its best test accuracy ${formatPercent(stopped.bestTestAccuracy)} is below ` +
+      `the median ${formatPercent(stopped.median)} of ${stopped.peers} other runs) ` : "") +
     `(${summary.seconds.toFixed(1)} s, ${Math.round(summary.trainImagesPerSecond)} train img/s) → ${runDir}`);
   if (options.json) {
     console.log(JSON.stringify({
@@ -81,6 +84,7 @@ export async function trainCommand(options: TrainCommandOptions, command?: Comma
       trainImagesPerSecond: summary.trainImagesPerSecond,
       iterations: summary.iterations,
       seconds: summary.seconds,
+      ...(stopped ? { stoppedEarly: stopped } : {}),
     }));
   } else {
     console.log(nextCommands(config.logdir, runDir));
@@ -213,7 +217,11 @@ export function addRunOptions(command: Command): Command {
     .option("--checkpoint-every <n>", "save a checkpoint every n iterations (0: only at the end)", String(DEFAULT_CONFIG.checkpointEvery))
     .option("--on-nan <what>", "when the loss blows up (above 23, NaN or infinite) or a gradient is NaN/infinite: stop the run, or continue to watch", DEFAULT_CONFIG.onNan)
     .option("--backend <name>", "wasm (WebAssembly SIMD kernels) or js (the plain TypeScript reference kernels)", DEFAULT_CONFIG.backend)
-    .option("--threads <n>", `threads for training and evaluation with --backend wasm (default: every core, here ${defaultThreads()})`);
+    .option("--threads <n>", `threads for training and evaluation with --backend wasm (default: every core, here ${defaultThreads()})`)
+    .addOption(new Option("--early-stop <rule>", "stop a run that falls behind the other runs of its cohort: median (the median " +
+      "stopping rule: at an evaluation after the grace period, its best test accuracy below the median of the others' mean so far)")
+      .choices(EARLY_STOP_RULES))
+    .option("--grace <iterations>", "with --early-stop: no run stops before this iteration (default: a quarter of the iterations)");
 }
 
 /** Adds `train` to the program. */
@@ -225,6 +233,8 @@ export function registerTrainCommand(program: Command): void {
     .option("--overwrite", "replace an existing run directory of the same name")
     .option("--resume <run-dir>", "continue an interrupted run from its last checkpoint (with its own config)")
     .option("--json", "print a JSON summary as the last line of stdout")
+    .option("--cohort <name>", "with --early-stop: the runs of the logdir started with the same --cohort are the ones compared " +
+      "(compare gives each grid its sweep's name)")
     .action(async (options, command: Command) => {
       await trainCommand(options, command);
     });

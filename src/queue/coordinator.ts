@@ -182,7 +182,7 @@ function follow(queue: Queue<RunJobData, RunJobResult>, events: QueueEvents, ids
       if (ended || outcomes[index] !== undefined) return;
       outcomes[index] = outcome;
       remaining--;
-      if (outcome.ok) progress.finished(names[index]!, { testAccuracy: outcome.result!.testAccuracy, seconds: outcome.result!.seconds });
+      if (outcome.ok) progress.finished(names[index]!, outcome.result!);
       else progress.failed(names[index]!, outcome.error ?? "failed");
       if (remaining === 0) end(outcomes as RunOutcome[]);
     };

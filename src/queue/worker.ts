@@ -3,7 +3,9 @@
 // --json` child process into the logdir, which is shared with the coordinator
 // (a worker whose --logdir lacks the sweep's marker file is on a directory of
 // the same path that is not shared: it fails the attempt, saying so, and the
-// job is retried, on another worker if there is one).
+// job is retried, on another worker if there is one; a worker that cannot
+// write the logdir puts the job back for another worker, uncounted, and takes
+// no runs until it can write there).
 //
 // At least once, made exact: BullMQ hands a job whose worker died to another
 // worker once its lock expires (after --lock-seconds). How a run starts
@@ -27,7 +29,7 @@
 // submitting and following a sweep (coordinator.ts).
 
 import { ChildProcess } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { Job, UnrecoverableError, WaitingError, Worker } from "bullmq";
@@ -68,6 +70,22 @@ export interface QueueWorker {
   kill(): Promise<void>;
 }
 
+/** How often a worker that cannot write its logdir looks again. */
+const WRITE_RECHECK_MS = 10_000;
+
+/** Why this process cannot write into `dir` (a probe file made and removed there), or undefined when it can. */
+function cannotWrite(dir: string, workerName: string): string | undefined {
+  const probe = join(dir, `.write-check-${workerName}`);
+  try {
+    writeFileSync(probe, "");
+    rmSync(probe, { force: true });
+    return undefined;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return code ?? message;
+  }
+}
+
 /** How a job's run starts: the train arguments, and what to tell the coordinator. */
 type StartPlan = { keep: RunJobResult } | { args: string[]; how: "new" | "resumed" | "restarted"; fromIteration?: number };
 
@@ -105,10 +123,26 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   let stopping = false;
 
   /** Puts a job back into the queue, for this or another worker, without counting an attempt. */
-  const backToQueue = async (job: Job<RunJobData, RunJobResult>, token: string | undefined, runName: string): Promise<never> => {
+  const backToQueue = async (job: Job<RunJobData, RunJobResult>, token: string | undefined, message: string): Promise<never> => {
     await job.moveToWait(token);
-    options.log(`${runName}: back in the queue (this worker is stopping; a run that had started saved a checkpoint)`);
+    options.log(message);
     throw new WaitingError();
+  };
+  const stoppingMessage = (runName: string) => `${runName}: back in the queue (this worker is stopping; a run that had started saved a checkpoint)`;
+
+  // A logdir this machine cannot write (mounted read-only, no permission, full):
+  // the worker takes no runs until it can, looking again every WRITE_RECHECK_MS.
+  let recheck: NodeJS.Timeout | undefined;
+  const pauseUntilWritable = async () => {
+    if (recheck) return;
+    await worker.pause(true);
+    recheck = setInterval(() => {
+      if (stopping || cannotWrite(options.logdir, name) !== undefined) return;
+      clearInterval(recheck);
+      recheck = undefined;
+      options.log(`can write ${options.logdir} again: taking runs`);
+      void worker.resume();
+    }, WRITE_RECHECK_MS);
   };
 
   const processRun = async (job: Job<RunJobData, RunJobResult>, token?: string): Promise<RunJobResult> => {
@@ -118,6 +152,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       throw new Error(`worker ${name}: ${options.logdir} has no .sweeps/${sweep}.json, which the coordinator wrote into its logdir: ` +
         `this machine's ${options.logdir} is not the coordinator's; mount the shared filesystem at the same path on every machine`);
     }
+    const unwritable = cannotWrite(options.logdir, name);
+    if (unwritable !== undefined) {
+      await pauseUntilWritable();
+      return backToQueue(job, token, `${runName} (sweep ${sweep}): this worker cannot write ${options.logdir} (${unwritable}); ` +
+        `the run is back in the queue for another worker, and this one takes no runs until it can write there ` +
+        `(it looks again every ${WRITE_RECHECK_MS / 1000} s)`);
+    }
     const plan = planStart(job, options);
     const report = (message: WorkerReport) => job.updateProgress(message).catch(() => undefined);
     if ("keep" in plan) {
@@ -125,7 +166,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       options.log(`${runName} (sweep ${sweep}): finished already; kept`);
       return plan.keep;
     }
-    if (stopping) return backToQueue(job, token, runName);
+    if (stopping) return backToQueue(job, token, stoppingMessage(runName));
     await report({ kind: "started", worker: name, how: plan.how, fromIteration: plan.fromIteration });
     const how = { new: "starting", resumed: `resuming from iteration ${plan.fromIteration ?? "?"}`, restarted: "starting again" }[plan.how];
     options.log(`${runName} (sweep ${sweep}): ${how}`);
@@ -150,7 +191,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
     if (lost.delete(job.id!)) throw new Error(`worker ${name} lost the run's lock; another worker continues it`);
     // Stopped by this worker's Ctrl-C, with a checkpoint.
-    if (stopping && (code === 130 || code === 143 || signal !== null)) return backToQueue(job, token, runName);
+    if (stopping && (code === 130 || code === 143 || signal !== null)) return backToQueue(job, token, stoppingMessage(runName));
     options.log(`${runName}: failed: ${outcome.error}`);
     if (code === 2) throw new UnrecoverableError(outcome.error);
     throw new Error(outcome.error);
@@ -196,6 +237,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     name,
     async stop() {
       stopping = true;
+      clearInterval(recheck);
       const children = [...running.values()];
       const closing = worker.close(); // takes no more jobs; waits for the running ones to go back
       for (const child of children) child.kill("SIGINT");
@@ -205,6 +247,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     },
     async kill() {
       stopping = true;
+      clearInterval(recheck);
       for (const child of running.values()) child.kill("SIGKILL");
       await closeAll([{ close: () => worker.close(true), disconnect: () => worker.disconnect() }], redis);
     },

@@ -346,7 +346,12 @@ export function computeFindings(runs: readonly RunRecord[], fc2: ReadonlyMap<str
     ...timeFindings(groups, runs),
   ];
   const grouped = new Set(groups.flatMap((g) => g.missing.map((m) => m.name)));
-  const loose = unfinished.filter((u) => !grouped.has(u.name));
+  const stopped = unfinished.filter((u) => u.stoppedEarly);
+  if (stopped.length > 0) {
+    sentences.push(`${stopped.length} run${stopped.length > 1 ? "s were" : " was"} stopped early by the median stopping rule, ` +
+      `behind the other runs, and ${stopped.length > 1 ? "are" : "is"} left out of the comparisons: ${stopped.map((u) => u.name).join(", ")}.`);
+  }
+  const loose = unfinished.filter((u) => !grouped.has(u.name) && !u.stoppedEarly);
   if (loose.length > 0) {
     sentences.push(`${loose.length} run director${loose.length > 1 ? "ies have" : "y has"} no results and ` +
       `${loose.length > 1 ? "are" : "is"} left out: ${loose.map((u) => u.name).join(", ")}.`);

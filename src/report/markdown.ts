@@ -269,8 +269,14 @@ export function reportMarkdown(c: ReportContent): string {
     out.push(image("fc2 maps of every digit and run", c.crossRun.all), "");
     c.crossRun.digits.forEach((path, d) => out.push(image(`fc2 maps of digit ${d}, run by run`, path), ""));
   }
-  if (c.unfinished.length > 0) {
-    out.push("## Runs without results", "", ...c.unfinished.map((u) => `- ${escapeMarkdown(u.name)}: ${escapeMarkdown(u.state)}`), "");
+  const listed = (runs: readonly UnfinishedRun[]) => runs.map((u) => `- ${escapeMarkdown(u.name)}: ${escapeMarkdown(u.state)}`);
+  const stopped = c.unfinished.filter((u) => u.stoppedEarly);
+  if (stopped.length > 0) {
+    out.push("## Stopped early", "", "The median stopping rule (`--early-stop median`) ended these runs at an evaluation after the grace " +
+      "period, where their best test accuracy was below the median of the other runs' mean test accuracy up to the same iteration. " +
+      "They trained less than the rest, so the comparisons above leave them out.", "", ...listed(stopped), "");
   }
+  const without = c.unfinished.filter((u) => !u.stoppedEarly);
+  if (without.length > 0) out.push("## Runs without results", "", ...listed(without), "");
   return out.join("\n");
 }

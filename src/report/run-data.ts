@@ -14,6 +14,7 @@ import type { HistogramMessage } from "../tensorboard/messages.js";
 import { GROUP_RUNS_DIR } from "../stats/run-groups.js";
 import type { RunConfig } from "../train/config.js";
 import { RUN_FILE, RunSummary } from "../train/run-directory.js";
+import type { EarlyStopVerdict } from "../train/early-stop.js";
 import { FinishedRunSummary, isFinished, readRunSummary } from "../train/load-run.js";
 
 export interface ScalarPoint {
@@ -52,7 +53,11 @@ export interface UnfinishedRun {
   state: string;
   /** The run's config, when its run.json could be read (so a group can name its missing seeds). */
   config?: RunConfig;
+  /** Why --early-stop's rule ended it: a run with results, listed apart because it trained less than the others. */
+  stoppedEarly?: EarlyStopVerdict;
 }
+
+const percent = (fraction: number) => `${(100 * fraction).toFixed(2)}%`;
 
 export interface LogdirData {
   logdir: string;
@@ -134,6 +139,13 @@ export function readLogdir(logdir: string): LogdirData {
       summary = readRunSummary(dir);
     } catch (error) {
       unfinished.push({ name, dir, state: (error as Error).message });
+      continue;
+    }
+    if (summary.status === "stopped-early" && summary.stoppedEarly) {
+      const verdict = summary.stoppedEarly;
+      unfinished.push({ name, dir, config: summary.config, stoppedEarly: verdict,
+        state: `stopped early at iteration ${verdict.iteration} of ${summary.config.iterations}: its best test accuracy ` +
+          `${percent(verdict.bestTestAccuracy)} was below the median ${percent(verdict.median)} of ${verdict.peers} other runs` });
       continue;
     }
     if (!isFinished(summary)) {

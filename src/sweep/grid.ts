@@ -40,6 +40,23 @@ export function gridSeeds(given: { seeds?: string; seedList?: string }): string[
   return parseSeeds(given.seeds ?? AXIS_DEFAULTS.seed).map(String);
 }
 
+/** One point of a grid: its values of the axes (as given), validated as a full run config and named with its seed. */
+export function gridRun(point: Record<Axis, string>, shared: RunOptions, sharedArgs: readonly string[]): GridRun {
+  const { activation, optimizer, lr, seed } = point;
+  const resolved = resolveRunConfig({ ...shared, activation, optimizer, lr, seed, runName: undefined });
+  const config = { ...resolved, runName: validateRunName(seededRunName(resolved)) };
+  const args = ["train", "--activation", activation, "--optimizer", optimizer, "--lr", lr, "--seed", seed,
+    "--run-name", config.runName, ...sharedArgs, "--json"];
+  return { config, args };
+}
+
+/** Refuses two points that are the same run (one run directory for both). */
+export function refuseRepeatedRuns(runs: readonly GridRun[], remedy: string): void {
+  const names = runs.map((r) => r.config.runName);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) throw new ConfigError(`two grid points are the same run (${duplicate}); ${remedy}`);
+}
+
 /**
  * Every combination of the axis lists, each validated as a full run config
  * and named with its seed. `shared` are the other options, as train takes
@@ -50,18 +67,22 @@ export function expandGrid(lists: Record<Axis, string[]>, shared: RunOptions, sh
   for (const activation of lists.activation) {
     for (const optimizer of lists.optimizer) {
       for (const lr of lists.lr) {
-        for (const seed of lists.seed) {
-          const resolved = resolveRunConfig({ ...shared, activation, optimizer, lr, seed, runName: undefined });
-          const config = { ...resolved, runName: validateRunName(seededRunName(resolved)) };
-          const args = ["train", "--activation", activation, "--optimizer", optimizer, "--lr", lr, "--seed", seed,
-            "--run-name", config.runName, ...sharedArgs, "--json"];
-          runs.push({ config, args });
-        }
+        for (const seed of lists.seed) runs.push(gridRun({ activation, optimizer, lr, seed }, shared, sharedArgs));
       }
     }
   }
-  const names = runs.map((r) => r.config.runName);
-  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new ConfigError(`two grid points are the same run (${duplicate}); remove the repeated value from the lists`);
+  refuseRepeatedRuns(runs, "remove the repeated value from the lists");
   return runs;
+}
+
+/**
+ * Makes the runs one cohort of early stopping (train --cohort): each run
+ * compares itself with the others, and with no run of another grid.
+ */
+export function joinCohort(runs: GridRun[], cohort: string): void {
+  for (const run of runs) {
+    if (!run.config.earlyStop) continue;
+    run.config = { ...run.config, earlyStop: { ...run.config.earlyStop, cohort } };
+    run.args.splice(run.args.indexOf("--json"), 0, "--cohort", cohort);
+  }
 }

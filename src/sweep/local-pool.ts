@@ -10,6 +10,7 @@ import type { GridRun } from "./grid.js";
 import { RunOutcome, startTrainProcess } from "./train-process.js";
 
 export type { RunOutcome };
+type RunResult = NonNullable<RunOutcome["result"]>;
 
 /** What the pool tells about its runs as they go. */
 export interface GridProgress {
@@ -17,7 +18,8 @@ export interface GridProgress {
   started(run: string, where?: string): void;
   /** A line the run's training process wrote to stderr. */
   line(run: string, text: string): void;
-  finished(run: string, result: { testAccuracy: number; seconds: number }): void;
+  /** A run with its result: finished, or stopped early (result.stoppedEarly). */
+  finished(run: string, result: Pick<RunResult, "testAccuracy" | "seconds" | "stoppedEarly">): void;
   failed(run: string, reason: string): void;
   /** A message of the caller's (above the bars, or a plain line). */
   log(text: string): void;
@@ -40,7 +42,7 @@ async function runChild(run: GridRun, options: PoolOptions): Promise<RunOutcome>
   const { progress } = options;
   progress.started(name);
   const { outcome } = await startTrainProcess(name, run.args, { command: options.command, onLine: (text) => progress.line(name, text) }).ended;
-  if (outcome.ok) progress.finished(name, { testAccuracy: outcome.result!.testAccuracy, seconds: outcome.result!.seconds });
+  if (outcome.ok) progress.finished(name, outcome.result!);
   else progress.failed(name, outcome.error!);
   return outcome;
 }
@@ -54,7 +56,7 @@ export async function runGrid(runs: readonly GridRun[], options: PoolOptions): P
       const index = next++;
       const keep = options.kept?.get(index);
       if (keep) {
-        options.progress.finished(keep.run, { testAccuracy: keep.result!.testAccuracy, seconds: keep.result!.seconds });
+        options.progress.finished(keep.run, keep.result!);
         outcomes[index] = keep;
       } else {
         outcomes[index] = await runChild(runs[index], options);

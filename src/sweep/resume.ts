@@ -17,8 +17,8 @@ export function existingRunDirectories(runs: readonly GridRun[], logdir: string)
 }
 
 /**
- * How --resume treats a grid point whose directory exists: a finished run is
- * kept as it is, a run with a checkpoint continues from it, anything else
+ * How --resume treats a grid point whose directory exists: a finished run (or
+ * one stopped early) is kept as it is, a run with a checkpoint continues from it, anything else
  * (stopped before its first checkpoint) starts again.
  */
 export function resumePlan(run: GridRun, runDir: string): { keep: RunOutcome } | { args: string[] } {
@@ -28,9 +28,10 @@ export function resumePlan(run: GridRun, runDir: string): { keep: RunOutcome } |
   } catch {
     summary = undefined;
   }
-  if (summary?.status === "finished" && summary.final) {
+  if ((summary?.status === "finished" || summary?.status === "stopped-early") && summary.final) {
     const { testAccuracy, testLoss } = summary.final;
-    return { keep: { run: run.config.runName, ok: true, result: { testAccuracy, testLoss, seconds: summary.seconds, runDir } } };
+    const stoppedEarly = summary.stoppedEarly ? { stoppedEarly: summary.stoppedEarly } : {};
+    return { keep: { run: run.config.runName, ok: true, result: { testAccuracy, testLoss, seconds: summary.seconds, runDir, ...stoppedEarly } } };
   }
   if (existsSync(join(runDir, CHECKPOINT_FILE))) return { args: ["train", "--resume", runDir, "--json"] };
   return { args: [...run.args.filter((arg) => arg !== "--overwrite"), "--overwrite"] };

@@ -10,12 +10,13 @@
 
 import { ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import type { EarlyStopVerdict } from "../train/early-stop.js";
 
 export interface RunOutcome {
   run: string;
   ok: boolean;
   /** The train command's JSON summary (ok) or why it failed. */
-  result?: { testAccuracy: number; testLoss: number; seconds: number; runDir: string };
+  result?: { testAccuracy: number; testLoss: number; seconds: number; runDir: string; stoppedEarly?: EarlyStopVerdict };
   error?: string;
 }
 

@@ -41,6 +41,23 @@ export interface RunConfig {
   backend: BackendName;
   /** Threads for training and evaluation (wasm; js always uses 1). Default: every core. */
   threads: number;
+  /** Stop the run when it falls behind its cohort (early-stop.ts); absent: train every iteration. */
+  earlyStop?: EarlyStopConfig;
+}
+
+export const EARLY_STOP_RULES = ["median"] as const;
+
+/**
+ * --early-stop median: from the grace period on, at every evaluation, the
+ * median stopping rule compares the run with the other runs of its cohort
+ * (the runs of its logdir started with the same --cohort: a compare's grid).
+ */
+export interface EarlyStopConfig {
+  rule: (typeof EARLY_STOP_RULES)[number];
+  /** No run stops before this iteration; null: a quarter of the iterations. */
+  grace: number | null;
+  /** Which runs of the logdir are compared: those with the same cohort ("" for runs given none). */
+  cohort: string;
 }
 
 export const SUMMARY_LEVELS = ["minimal", "standard", "full"] as const;
@@ -244,6 +261,32 @@ export interface RunOptions {
   backend?: string;
   /** Default: every core for wasm, 1 for js. */
   threads?: string;
+  earlyStop?: string;
+  /** Default: a quarter of the iterations. */
+  grace?: string;
+  cohort?: string;
+}
+
+/** --early-stop, --grace and --cohort as a config; undefined when --early-stop is not given. */
+export function parseEarlyStop(options: Pick<RunOptions, "earlyStop" | "grace" | "cohort">): EarlyStopConfig | undefined {
+  if (options.earlyStop === undefined) {
+    const given = (["grace", "cohort"] as const).filter((key) => options[key] !== undefined);
+    if (given.length > 0) throw new ConfigError(`--${given[0]} belongs to --early-stop; give --early-stop median too, or remove --${given[0]}`);
+    return undefined;
+  }
+  const rule = options.earlyStop.trim().toLowerCase();
+  if (!(EARLY_STOP_RULES as readonly string[]).includes(rule)) {
+    throw new ConfigError(`unknown --early-stop rule "${options.earlyStop}"; valid rules: ${EARLY_STOP_RULES.join(", ")} (the median stopping rule)`);
+  }
+  const cohort = options.cohort ?? "";
+  if (cohort !== "" && !/^[A-Za-z0-9][A-Za-z0-9._+=-]{0,199}$/.test(cohort)) {
+    throw new ConfigError(`--cohort "${cohort}" must be letters, digits and . _ + = - (not starting with . or -), as a run name`);
+  }
+  return {
+    rule: rule as EarlyStopConfig["rule"],
+    grace: options.grace !== undefined ? parseNumber("--grace", options.grace, { min: 0, integer: true }) : null,
+    cohort,
+  };
 }
 
 /** Validates options into a full config; throws ConfigError naming the first bad value. */
@@ -293,8 +336,9 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
     throw new ConfigError(`--dataset ${base.dataset} is not embedded; give --data-dir DIR with its IDX files ` +
       "(Debian's package dataset-fashion-mnist installs Fashion-MNIST)");
   }
+  const earlyStop = parseEarlyStop(options);
   const runName = validateRunName(options.runName ?? defaultRunName(base));
-  return { ...base, runName };
+  return { ...base, runName, ...(earlyStop ? { earlyStop } : {}) };
 }
 
 /** Iterations for `epochs` passes over `trainCount` images (the last batch may run into the next epoch). */

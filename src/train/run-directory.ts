@@ -11,6 +11,7 @@ import { ParameterSet, torchName } from "../engine/parameters.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { encodeSafetensors } from "../io/safetensors.js";
 import { ConfigError, RunConfig } from "./config.js";
+import type { EarlyStopVerdict } from "./early-stop.js";
 import type { FinalWindow } from "./final-window.js";
 import { ConfusionMatrix, confusionRows, perClassAccuracy } from "./confusion.js";
 import { EvalRecord } from "./trainer.js";
@@ -52,11 +53,12 @@ export function prepareRunDirectory(config: RunConfig, options: { overwrite?: bo
 /**
  * running      training (or killed without a chance to say so: see the checkpoint)
  * finished     all iterations done
+ * stopped-early  ended by --early-stop's rule at an evaluation, behind its cohort; see `stoppedEarly` (a result, as finished)
  * diverged     stopped at a non-finite loss or gradient; see `problem`
  * interrupted  stopped by SIGINT/SIGTERM after saving a checkpoint; resumable
  * failed       stopped by an error (e.g. a full disk); see `problem`
  */
-export type RunStatus = "running" | "finished" | "diverged" | "interrupted" | "failed";
+export type RunStatus = "running" | "finished" | "stopped-early" | "diverged" | "interrupted" | "failed";
 
 /** run.json: a run's config, its state and (once evaluated) its results. */
 export interface RunSummary {
@@ -64,6 +66,8 @@ export interface RunSummary {
   runDir: string;
   config: RunConfig;
   status: RunStatus;
+  /** Why the early-stopping rule ended the run (status "stopped-early"). */
+  stoppedEarly?: EarlyStopVerdict;
   /** What stopped a diverged or failed run, with the iteration. */
   problem?: { iteration: number | null; message: string };
   /** Results of the last evaluation; null before the first. */

@@ -1,12 +1,15 @@
 // One run from start (or checkpoint) to its files: the life cycle around the
 // training loop. run.json says at every moment what state the run is in
-// (running, finished, diverged, interrupted, failed); checkpoints are taken
+// (running, finished, stopped-early, diverged, interrupted, failed); with
+// --early-stop it is written at every evaluation too, and the median stopping
+// rule (early-stop.ts) may end the run there; checkpoints are taken
 // every config.checkpointEvery iterations and at the end; event files are
 // flushed at each checkpoint; a resumed run continues the TensorBoard steps
 // with the restart marker. Whatever stops the run, what was written stays
 // readable and the last checkpoint stays whole.
 // Not here: argument parsing, printing and signals (src/cli/train-command.ts).
 
+import { basename, dirname } from "node:path";
 import { Dataset } from "../data/datasets.js";
 import { summarizeModel } from "../engine/model-summary.js";
 import { kernelBuild } from "../engine/wasm/kernel-files.js";
@@ -15,6 +18,7 @@ import { Checkpoint, writeCheckpoint } from "./checkpoint.js";
 import { RunConfig } from "./config.js";
 import { finalWindowOf } from "./final-window.js";
 import { ConfusionMatrix } from "./confusion.js";
+import { CohortReader, EarlyStopVerdict, graceOf, medianStoppingRule } from "./early-stop.js";
 import { classesSummary } from "./run-directory.js";
 import { RunSummary, writeModel, writeRunSummary } from "./run-directory.js";
 import { RunLogger } from "./run-logger.js";
@@ -59,6 +63,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
   const model = summarizeModel(config.activation);
   const writer = new SummaryWriter(runDir);
   const logger = new RunLogger(writer, config, dataset);
+  // Early stopping: the other runs of the cohort, read from the logdir at each evaluation.
+  const cohort = config.earlyStop ? new CohortReader(dirname(runDir), basename(runDir), config.earlyStop.cohort) : undefined;
+  let stoppedEarly: EarlyStopVerdict | undefined;
   const record = (status: RunSummary["status"], extra: Partial<RunSummary> = {}): RunSummary => {
     const last = history[history.length - 1];
     const summary: RunSummary = {
@@ -107,6 +114,13 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
           lastClasses = { iteration: evaluation.iteration, confusion: test.confusion };
           options.progress?.evaluated?.(evaluation);
           logger.evaluated(evaluation, test.confusion);
+          if (!cohort) return undefined;
+          record("running"); // this evaluation, for the other runs' rule
+          const verdict = medianStoppingRule(history, cohort.histories(), graceOf(config));
+          if (!verdict?.stop || evaluation.iteration >= config.iterations) return undefined;
+          const { stop: _, ...kept } = verdict;
+          stoppedEarly = kept;
+          return "stop";
         },
       },
       onCheckpoint(checkpointState) {
@@ -119,7 +133,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
     logger.finish(result.model, result.final);
     writeModel(runDir, result.model.params, { format: "pt", run: config.runName, activation: config.activation });
     writer.close();
-    return record("finished", { seconds: result.seconds, trainSeconds: result.trainSeconds, trainImagesPerSecond: result.trainImagesPerSecond });
+    return record(stoppedEarly ? "stopped-early" : "finished", {
+      seconds: result.seconds, trainSeconds: result.trainSeconds, trainImagesPerSecond: result.trainImagesPerSecond,
+      ...(stoppedEarly ? { stoppedEarly } : {}),
+    });
   } catch (error) {
     closeQuietly(writer);
     if (error instanceof InterruptedError) {

@@ -9,24 +9,25 @@
 //      TensorBoard's merge of the run's event files has each step once, with
 //      the uninterrupted run's values; `sweep status` showed the run running
 //      on the killed worker;
-//   3. Ctrl-C on the coordinator leaves the sweep queued (`sweep status`
+//   3. a sweep file with --early-stop median on one worker, one run at a
+//      time in the queue's order (so the outcome does not depend on timing):
+//      the hopeless learning rate's runs stop early, as in a local compare,
+//      each reading the other runs' results from the shared logdir;
+//   4. Ctrl-C on the coordinator leaves the sweep queued (`sweep status`
 //      shows it waiting), the same sweep submitted again adds nothing, and
 //      bad URLs and an unreachable Redis are refused (exit 2 and 1) before
 //      anything is queued or written.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readRunEvents } from "../../src/tensorboard/run-events.js";
-import { scalarOf } from "../../src/tensorboard/summaries.js";
 import { CHECKPOINT_FILE } from "../../src/train/checkpoint.js";
 import { lenetLab } from "../cli-process.js";
 import { tempDir } from "../idx-files.js";
-import { CliProcess, RedisServer, freePort, redisAvailable, startCli, startRedisServer, stopAll, until } from "./redis-server.js";
+import { RedisServer, freePort, redisAvailable, startCli, startRedisServer, stopAll, until } from "./redis-server.js";
+import { eventPoints, gridRuns, runJson, startWorkers as startWorkersOn, workerName } from "./sweep-helpers.js";
 
-/** A dead worker's run is taken over after 4 s without a lock renewal (default 30 s). */
-const LOCK = ["--lock-seconds", "4"];
 const GRID = ["--iterations", "40", "--eval-every", "20", "--summaries", "minimal", "--seeds", "2"];
 
 let redis: RedisServer | undefined;
@@ -40,14 +41,7 @@ afterAll(async () => {
 });
 
 /** Two workers serving `logdir`, each one run at a time; resolves when both serve the queue. */
-async function startWorkers(logdir: string): Promise<CliProcess[]> {
-  const workers = [0, 1].map(() => startCli("worker", "--queue", redis!.url, "--logdir", logdir, "--jobs", "1", ...LOCK));
-  await until("both workers serve the queue", () => workers.every((w) => w.stderr().includes("serving the queue")), 30_000);
-  return workers;
-}
-
-/** How a worker is named in the coordinator's lines: hostname-pid. */
-const workerName = (worker: CliProcess) => new RegExp(`[\\w.-]+-${worker.child.pid}\\b`);
+const startWorkers = (logdir: string) => startWorkersOn(redis!.url, logdir);
 
 /** The pids of a process's children (its training processes, for a worker). */
 function childPids(pid: number): number[] {
@@ -66,14 +60,6 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-
-/** The grid's run names, as the compare command's first line lists them: "lenet-lab compare: 4 runs (a, b, c, d) …". */
-function gridRuns(stderr: string): string[] {
-  const list = /lenet-lab compare: \d+ runs \(([^)]*)\)/.exec(stderr);
-  return list ? list[1]!.split(", ") : [];
-}
-
-const runJson = (dir: string) => JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
 
 describe.skipIf(!redisAvailable)("lenet-lab compare --queue and lenet-lab worker", () => {
   it("trains a 4-run grid on two workers, bit for bit as a local compare does, and writes the report", async () => {
@@ -157,12 +143,31 @@ describe.skipIf(!redisAvailable)("lenet-lab compare --queue and lenet-lab worker
     expect(readFileSync(join(runDir, "model.safetensors")).equals(readFileSync(join(reference, run, "model.safetensors")))).toBe(true);
 
     // TensorBoard's view of the run: every (tag, step) once, with the uninterrupted run's values.
-    const points = (dir: string) => readRunEvents(dir).events.flatMap((event) => (event.summary?.value ?? [])
-      .map((value) => ({ key: `${value.tag}@${event.step}`, value: scalarOf(value) })));
-    const merged = points(runDir);
+    const merged = eventPoints(runDir);
     const keys = merged.map((p) => p.key);
     expect(new Set(keys).size, "a step appears twice").toBe(keys.length);
-    expect(new Map(merged.map((p) => [p.key, p.value]))).toEqual(new Map(points(join(reference, run)).map((p) => [p.key, p.value])));
+    expect(new Map(merged.map((p) => [p.key, p.value]))).toEqual(new Map(eventPoints(join(reference, run)).map((p) => [p.key, p.value])));
+  });
+
+  it("stops the hopeless runs of a sweep file early on a worker, from the other runs' results in the shared logdir", async () => {
+    const logdir = tempDir();
+    const sweepFile = join(tempDir(), "sweep.json");
+    writeFileSync(sweepFile, JSON.stringify({
+      grid: { activation: ["relu"], lr: [0.01, 0.000001] }, seeds: 3,
+      iterations: 60, "eval-every": 20, "early-stop": "median", grace: 20, summaries: "minimal",
+    }));
+    await startWorkersOn(redis!.url, logdir, 1);
+    const coordinator = startCli("compare", "--sweep-file", sweepFile, "--logdir", logdir, "--queue", redis!.url);
+    expect(await coordinator.exited, coordinator.stderr()).toBe(0);
+    const sweep = /sweep ([\w.+=-]+): 6 of 6 runs added/.exec(coordinator.stderr())![1]!;
+    for (const seed of [0, 1, 2]) {
+      expect(runJson(join(logdir, `relu-adam-lr0.01-it60-seed${seed}`))).toMatchObject(
+        { status: "finished", iterations: 60, config: { earlyStop: { cohort: sweep } } });
+      expect(runJson(join(logdir, `relu-adam-lr0.000001-it60-seed${seed}`))).toMatchObject(
+        { status: "stopped-early", iterations: 20, stoppedEarly: { iteration: 20, peers: 3 + seed } });
+    }
+    expect(coordinator.stdout()).toMatch(/\nstopped early \(--early-stop median[^\n]*\nrelu-adam-lr0\.000001-it60-seed0 /);
+    expect(readFileSync(join(logdir, "report", "report.md"), "utf8")).toContain("## Stopped early");
   });
 
   it("leaves a sweep queued on Ctrl-C, adds nothing when it is submitted again, and warns about an evicting Redis", async () => {

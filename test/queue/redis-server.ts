@@ -1,8 +1,10 @@
 // A real redis-server (Debian's package) for the queue tests: started on a
-// free loopback port with a temporary directory of its own and no
-// persistence, waited for with a bounded wait, and stopped (its directory
-// removed) by stop(), which a test file calls in afterAll, so that it goes
-// even when a test fails. Also the child processes of the CLI that a test
+// free loopback port with a temporary directory of its own, without
+// persistence or (persistent: true) with an append-only file synced at every
+// write, so that restart() (stopped, then started again on the same port and
+// directory) brings back everything the queue held; waited for with a bounded
+// wait, and stopped (its directory removed) by stop(), which a test calls in
+// afterAll or finally, so that it goes even when a test fails. Also the child processes of the CLI that a test
 // starts (workers, coordinators), kept in a list that stopAll() kills.
 // .ci/run installs redis-server; elsewhere the tests skip without it, unless
 // LENET_LAB_REQUIRE_REDIS=1 (CI).
@@ -28,6 +30,8 @@ export interface RedisServer {
   url: string;
   /** A client of the server, for a test's own look at the queue. */
   client: Redis;
+  /** Stops the server (SIGTERM: it writes its append-only file out), waits `downMs`, starts it again and waits until it answers. */
+  restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,45 +54,63 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Ends a process: SIGTERM, and SIGKILL after 5 s. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  await Promise.race([exited(child), new Promise((r) => setTimeout(r, 5_000))]);
+  child.kill("SIGKILL");
+}
+
 /** Starts redis-server and waits (at most 10 s) until it answers PING. */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: { persistent?: boolean } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "lenet-lab-redis-"));
-  const server = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] });
+  const persistence = options.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...persistence];
   let output = "";
-  server.stdout!.on("data", (chunk) => (output += chunk));
-  server.stderr!.on("data", (chunk) => (output += chunk));
+  const launch = () => {
+    const child = spawn(REDIS_SERVER, args, { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    return child;
+  };
+  let server = launch();
   const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 100 });
   client.on("error", () => {});
   const stop = async () => {
     client.disconnect();
-    if (server.exitCode === null && server.signalCode === null) {
-      server.kill("SIGTERM");
-      await Promise.race([exited(server), new Promise((r) => setTimeout(r, 5_000))]);
-      server.kill("SIGKILL");
-    }
+    await terminate(server);
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (server.exitCode !== null) {
-      await stop();
-      throw new Error(`redis-server exited with ${server.exitCode}: ${output}`);
+  const answering = async () => {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      if (server.exitCode !== null) {
+        await stop();
+        throw new Error(`redis-server exited with ${server.exitCode}: ${output}`);
+      }
+      try {
+        if (client.status === "wait") await client.connect();
+        if ((await client.ping()) === "PONG") return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`redis-server did not answer on port ${port} within ${START_TIMEOUT_MS / 1000} s: ${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    try {
-      if (client.status === "wait") await client.connect();
-      if ((await client.ping()) === "PONG") break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`redis-server did not answer on port ${port} within ${START_TIMEOUT_MS / 1000} s: ${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, url: `redis://127.0.0.1:${port}`, client, stop };
+  };
+  await answering();
+  const restart = async (downMs: number) => {
+    await terminate(server);
+    await new Promise((r) => setTimeout(r, downMs));
+    server = launch();
+    await answering();
+  };
+  return { port, url: `redis://127.0.0.1:${port}`, client, restart, stop };
 }
 
 /** A `lenet-lab` child process, its output so far, and its end. */
@@ -103,7 +125,13 @@ const started: ChildProcess[] = [];
 
 /** Starts `lenet-lab ...args` and keeps it for stopAll(). */
 export function startCli(...args: string[]): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  return startCliThrough([], ...args);
+}
+
+/** Starts `lenet-lab ...args` through the program `through` (e.g. ["unshare", "--mount", "--"]) and keeps it for stopAll(). */
+export function startCliThrough(through: readonly string[], ...args: string[]): CliProcess {
+  const [program, ...leading] = [...through, process.execPath, CLI, ...args];
+  const child = spawn(program!, leading, { stdio: ["ignore", "pipe", "pipe"] });
   started.push(child);
   let stdout = "";
   let stderr = "";
