@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
-import { startBoard, type Board } from "../../src/board/server.js";
-import { removeTempDirs, tempDir, trainRealRun } from "./fixtures.js";
+import { browserAvailable } from "../browser.js";
+import type { Board } from "../../src/board/server.js";
+import { tempDir, trainRealRun } from "./fixtures.js";
+import { closeBoard, openBoardInChromium } from "./open-board.js";
 
 const available = browserAvailable();
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
@@ -29,17 +30,11 @@ describe.skipIf(!available)("the Classes tab in Chromium", () => {
     const logdir = tempDir();
     trainRealRun(logdir, "relu");
     trainRealRun(logdir, "sigmoid", "--activation", "sigmoid");
-    board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
-    browser = await launchChromium();
-    page = await pageCollectingErrors(browser, { width: 1400, height: 1100 }, pageErrors);
+    ({ board, browser, page } = await openBoardInChromium(logdir, { width: 1400, height: 1100 }, pageErrors));
     await page.goto(`${board.url}#classes`, { timeout: WAIT_MS });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await board?.close();
-    removeTempDirs();
-  });
+  afterAll(() => closeBoard(board, browser));
 
   it("shows both runs' confusion matrices at their latest evaluation, and a bar colour per run", async () => {
     await page.waitForSelector('section[data-view="classes"]', { timeout: WAIT_MS });

@@ -11,10 +11,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
-import { startBoard, type Board } from "../../src/board/server.js";
+import { browserAvailable } from "../browser.js";
+import type { Board } from "../../src/board/server.js";
 import { listEventFiles, readEventFile } from "../../src/tensorboard/reader.js";
-import { removeTempDirs, tempDir, writeFc2Maps, writeSyntheticRun } from "./fixtures.js";
+import { tempDir, writeFc2Maps, writeSyntheticRun } from "./fixtures.js";
+import { closeBoard, openBoardInChromium } from "./open-board.js";
 
 const available = browserAvailable();
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
@@ -72,17 +73,11 @@ describe.skipIf(!available)("the dashboard in Chromium", () => {
     writeFc2Maps(writeSyntheticRun(logdir, "relu-adam", { seed: 1, embedding: true }), 1);
     writeFc2Maps(writeSyntheticRun(logdir, "sigmoid-adam", { seed: 2, activation: "sigmoid" }), 2);
     writeSyntheticRun(logdir, "relu-sgd", { seed: 3 });
-    board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
-    browser = await launchChromium();
-    page = await pageCollectingErrors(browser, { width: 1400, height: 1000 }, pageErrors);
+    ({ board, browser, page } = await openBoardInChromium(logdir, { width: 1400, height: 1000 }, pageErrors));
     await page.goto(board.url);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await board?.close();
-    removeTempDirs();
-  });
+  afterAll(() => closeBoard(board, browser));
 
   it("draws one line per visible run in the scalars view", async () => {
     const card = '.chart-card[data-tag="loss/train"]';
