@@ -5,18 +5,14 @@
 // evaluation) and the per-class error chart draws a bar colour per run.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable } from "../browser.js";
 import type { Board } from "../../src/board/server.js";
 import { tempDir, trainRealRun } from "./fixtures.js";
-import { closeBoard, openBoardInChromium } from "./open-board.js";
+import { closeBoard, openBoardInChromium, saveScreenshot } from "./open-board.js";
 
 const available = browserAvailable();
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 const WAIT_MS = 30_000;
 const RUNS = ["relu", "sigmoid"];
 
@@ -64,8 +60,7 @@ describe.skipIf(!available)("the Classes tab in Chromium", () => {
       });
     }, colors);
     for (const count of counts) expect(count).toBeGreaterThan(100);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, "classes.png"), fullPage: true });
+    await saveScreenshot(page, "classes", true);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -10,18 +10,14 @@
 // switched off. Screenshots go to test-artifacts/board/groups-*.png.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable } from "../browser.js";
 import type { Board } from "../../src/board/server.js";
 import { seedRunLoss, tempDir, writeSeedRun } from "./fixtures.js";
-import { closeBoard, openBoardInChromium } from "./open-board.js";
+import { closeBoard, openBoardInChromium, saveScreenshot } from "./open-board.js";
 
 const available = browserAvailable();
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 /** Every wait of this file ends within this many milliseconds. */
 const WAIT_MS = 15_000;
 
@@ -40,10 +36,7 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function screenshot(name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
-}
+const screenshot = (name: string) => saveScreenshot(page, name);
 
 /**
  * Pixels of the chart's canvas near each colour (#rrggbb) whose opacity is

@@ -7,19 +7,16 @@
 // Screenshots go to test-artifacts/board/readable-*.png.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable } from "../browser.js";
 import type { Board } from "../../src/board/server.js";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
 import { tempDir, trainRealRun } from "./fixtures.js";
-import { closeBoard, openBoardInChromium } from "./open-board.js";
+import { closeBoard, openBoardInChromium, saveScreenshot } from "./open-board.js";
 
 const available = browserAvailable();
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 /** Every wait of this file ends within this many milliseconds. */
 const WAIT_MS = 20_000;
 const RUNS = ["relu", "sigmoid"];
@@ -33,10 +30,7 @@ let browser: Browser | undefined;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function screenshot(name: string, fullPage = false): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `readable-${name}.png`), fullPage });
-}
+const screenshot = (name: string, fullPage = false) => saveScreenshot(page, `readable-${name}`, fullPage);
 
 async function openTab(id: string): Promise<void> {
   await page.click(`button[data-tab="${id}"]`, { timeout: WAIT_MS });

@@ -1,12 +1,17 @@
 // The dashboard started for real on a test's logdir: for the tests that ask
 // its API (startLoadedBoard) and for those that look at it in Chromium
-// (openBoardInChromium), with the teardown they share (closeBoard). Nothing
-// here is under test itself.
+// (openBoardInChromium, saveScreenshot), with the teardown they share
+// (closeBoard). Nothing here is under test itself.
 
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { startBoard, type Board } from "../../src/board/server.js";
 import { launchChromium, pageCollectingErrors } from "../browser.js";
 import { removeTempDirs } from "./fixtures.js";
+
+const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 
 /** The board on `logdir` at a free port, once its first read of the logdir is done. */
 export async function startLoadedBoard(logdir: string): Promise<Board> {
@@ -38,6 +43,12 @@ export async function openBoardInChromium(
     await board.close();
     throw error;
   }
+}
+
+/** Saves what the page shows (the viewport, or the whole page) as test-artifacts/board/<name>.png. */
+export async function saveScreenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 /** Closes the browser (if any) and the board (if it started), and removes the test's temporary directories. */
