@@ -7,11 +7,11 @@
 // leaves out process start and data loading), the processes' wall time, and
 // their peak resident set size (printed by report-rss.ts, preloaded).
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ChildOutput, runChild } from "./child-process.js";
 import { Engine } from "./throughput.js";
 
 export interface ClassicRun {
@@ -41,21 +41,8 @@ export interface ClassicResult {
 const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 const RSS_REPORTER = fileURLToPath(new URL("./report-rss.js", import.meta.url));
 
-function runTrain(args: string[]): Promise<{ stdout: string; stderr: string; seconds: number }> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, ["--import", RSS_REPORTER, CLI, "train", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const seconds = (performance.now() - start) / 1000;
-      if (code !== 0) reject(new Error(`lenet-lab train ${args.join(" ")} exited with ${code}:\n${stderr.slice(-2000)}`));
-      else resolve({ stdout, stderr, seconds });
-    });
-  });
+function runTrain(args: string[]): Promise<ChildOutput> {
+  return runChild(process.execPath, ["--import", RSS_REPORTER, CLI, "train", ...args], `lenet-lab train ${args.join(" ")}`);
 }
 
 const sum = (runs: ClassicRun[], key: "seconds" | "processSeconds" | "loggingSeconds") => runs.reduce((total, r) => total + r[key], 0);

@@ -6,11 +6,11 @@
 // that decide how fast the kernels can be (a 128-bit wasm SIMD engine meets
 // PyTorch's AVX-512 differently than its AVX2).
 
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runChild } from "./child-process.js";
 
 const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 
@@ -27,30 +27,16 @@ export interface EndToEndResult {
 /** Runs `lenet-lab compare --seeds 0 [--iterations N]` in a fresh logdir and times it. */
 export function runEndToEnd(iterations = 2000): Promise<EndToEndResult> {
   const logdir = mkdtempSync(join(tmpdir(), "lenet-lab-bench-e2e-"));
-  const start = performance.now();
-  return new Promise<EndToEndResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, "compare", "--seeds", "0", "--iterations", String(iterations), "--logdir", logdir],
-      { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const seconds = (performance.now() - start) / 1000;
-      if (code !== 0) {
-        reject(new Error(`lenet-lab compare exited with ${code}:\n${stderr.slice(-2000)}`));
-        return;
-      }
-      const training = /training took (\d+(?:\.\d+)?) s/.exec(stdout);
-      const after = /maps, figures and report took (\d+(?:\.\d+)?) s/.exec(stderr);
-      const testAccuracies: Record<string, number> = {};
-      for (const run of ["relu", "sigmoid"]) {
-        const path = join(logdir, `${run}-adam-lr0.01${iterations === 2000 ? "" : `-it${iterations}`}-seed0`, "run.json");
-        if (existsSync(path)) testAccuracies[run] = JSON.parse(readFileSync(path, "utf8")).final.testAccuracy;
-      }
-      resolve({ seconds, trainingSeconds: training ? Number(training[1]) : NaN, afterTrainingSeconds: after ? Number(after[1]) : NaN, testAccuracies });
-    });
+  const args = [CLI, "compare", "--seeds", "0", "--iterations", String(iterations), "--logdir", logdir];
+  return runChild(process.execPath, args, "lenet-lab compare").then(({ stdout, stderr, seconds }) => {
+    const training = /training took (\d+(?:\.\d+)?) s/.exec(stdout);
+    const after = /maps, figures and report took (\d+(?:\.\d+)?) s/.exec(stderr);
+    const testAccuracies: Record<string, number> = {};
+    for (const run of ["relu", "sigmoid"]) {
+      const path = join(logdir, `${run}-adam-lr0.01${iterations === 2000 ? "" : `-it${iterations}`}-seed0`, "run.json");
+      if (existsSync(path)) testAccuracies[run] = JSON.parse(readFileSync(path, "utf8")).final.testAccuracy;
+    }
+    return { seconds, trainingSeconds: training ? Number(training[1]) : NaN, afterTrainingSeconds: after ? Number(after[1]) : NaN, testAccuracies };
   }).finally(() => rmSync(logdir, { recursive: true, force: true }));
 }
 

@@ -2,9 +2,10 @@
 // child process when /usr/bin/python3 has torch: the yardstick the bench
 // reports its ratios against.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { embeddedMnistDirectory } from "../src/data/datasets.js";
+import { runChild } from "./child-process.js";
 import { Measurement } from "./throughput.js";
 
 export const PYTHON = "/usr/bin/python3";
@@ -38,19 +39,10 @@ export function runPytorch(options: { threads: number; quick: boolean; throughpu
   if (options.quick) args.push("--quick");
   if (!options.throughput) args.push("--no-throughput");
   if (options.classic) args.push("--classic");
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`${PYTHON} ${args.join(" ")} exited with ${code}:\n${stderr.slice(-2000)}`));
-      const raw = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as RawOutput;
-      const measurements = Object.entries(raw.results).flatMap(([threads, list]) =>
-        list.map((m) => ({ ...m, backend: "pytorch" as const, threads: Number(threads) })));
-      resolve({ torch: raw.torch, threads: raw.threads, measurements, classic: raw.classic, peakRssMB: raw.peakRssMB });
-    });
+  return runChild(PYTHON, args, `${PYTHON} ${args.join(" ")}`).then(({ stdout }) => {
+    const raw = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as RawOutput;
+    const measurements = Object.entries(raw.results).flatMap(([threads, list]) =>
+      list.map((m) => ({ ...m, backend: "pytorch" as const, threads: Number(threads) })));
+    return { torch: raw.torch, threads: raw.threads, measurements, classic: raw.classic, peakRssMB: raw.peakRssMB };
   });
 }

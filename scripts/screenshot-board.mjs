@@ -5,17 +5,13 @@
 //
 //   npm run build && node scripts/screenshot-board.mjs [LOGDIR=runs] [OUT=docs/dashboard.png]
 
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { startBoard } from "../dist/src/board/server.js";
 
 const [logdir = "runs", out = "docs/dashboard.png"] = process.argv.slice(2);
 const board = await startBoard({ logdir, port: 0 });
 while (board.index.status().loading) await new Promise((resolve) => setTimeout(resolve, 50));
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(board.url);

@@ -105,6 +105,14 @@ function groupCurvesOf(c: Context, index: LogdirIndex, tag: string): Map<string,
   return out;
 }
 
+/** A download named `<name>.<format>` (name's characters outside [A-Za-z0-9._-] as "_"): the CSV text, or the JSON value. */
+function download(c: Context, name: string, format: "csv" | "json", csv: () => string, json: () => unknown): Response {
+  const file = name.replace(/[^A-Za-z0-9._-]/g, "_");
+  c.header("Content-Disposition", `attachment; filename="${file}.${format}"`);
+  if (format === "csv") return c.body(csv(), 200, { "Content-Type": "text/csv; charset=utf-8" });
+  return c.json(json());
+}
+
 const SSE_PING_MS = 15_000;
 
 /** The Hono app: API under /api, the front end everywhere else. */
@@ -178,12 +186,8 @@ export function createApp(index: LogdirIndex, assets: Map<string, Asset>,
     const tag = required(c, "tag");
     const format = oneOf(c, "format", ["csv", "json"] as const, "csv");
     const series = scalarSeriesOf(c, index, tag);
-    const file = tag.replace(/[^A-Za-z0-9._-]/g, "_");
-    c.header("Content-Disposition", `attachment; filename="${file}.${format}"`);
-    if (format === "csv") return c.body(scalarsCsv(series), 200, { "Content-Type": "text/csv; charset=utf-8" });
-    const runs: Record<string, ReturnType<typeof scalarPoints>> = {};
-    for (const [name, s] of series) runs[name] = scalarPoints(s, 0);
-    return c.json({ tag, runs });
+    return download(c, tag, format, () => scalarsCsv(series),
+      () => ({ tag, runs: Object.fromEntries([...series].map(([name, s]) => [name, scalarPoints(s, 0)])) }));
   });
 
   app.get("/api/groups", (c) => {
@@ -205,12 +209,8 @@ export function createApp(index: LogdirIndex, assets: Map<string, Asset>,
     const tag = required(c, "tag");
     const format = oneOf(c, "format", ["csv", "json"] as const, "csv");
     const curves = groupCurvesOf(c, index, tag);
-    const file = `${tag.replace(/[^A-Za-z0-9._-]/g, "_")}-groups`;
-    c.header("Content-Disposition", `attachment; filename="${file}.${format}"`);
-    if (format === "csv") return c.body(groupCurvesCsv(curves), 200, { "Content-Type": "text/csv; charset=utf-8" });
-    const groups: Record<string, ReturnType<typeof groupCurveColumns>> = {};
-    for (const [name, curve] of curves) groups[name] = groupCurveColumns(curve, 0);
-    return c.json({ tag, groups });
+    return download(c, `${tag}-groups`, format, () => groupCurvesCsv(curves),
+      () => ({ tag, groups: Object.fromEntries([...curves].map(([name, curve]) => [name, groupCurveColumns(curve, 0)])) }));
   });
 
   app.get("/api/histograms", (c) => {

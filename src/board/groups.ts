@@ -12,16 +12,13 @@ import { aggregateCurves, type BandPoint, type CurvePoint } from "../stats/band.
 import { describe } from "../stats/describe.js";
 import { groupRuns } from "../stats/run-groups.js";
 import type { LogdirIndex, RunEntry } from "./logdir-index.js";
+import { FINAL_METRICS, type GroupCurveColumns, type GroupInfo } from "./group-json.js";
 import { csvField, thinnedPositions } from "./responses.js";
 import { readRunConfig } from "./run-files.js";
 import type { ScalarSeries } from "./run-store.js";
 
 /** Fewer seeds than this are not a group: one run is drawn as itself. */
 export const MIN_GROUP_SEEDS = 2;
-
-/** The results in run.json's `final` whose spread over a group's seeds is reported. */
-export const FINAL_METRICS = ["testAccuracy", "testLoss", "trainAccuracy", "trainLoss"] as const;
-export type FinalMetric = (typeof FINAL_METRICS)[number];
 
 export interface BoardGroup {
   /** The run name without the seed, e.g. "relu-adam-lr0.01". */
@@ -46,27 +43,6 @@ export function findGroups(index: LogdirIndex): BoardGroup[] {
       members: group.members.map((m) => ({ run: m.run.entry, seed: m.seed, final: m.run.config.finished ? m.run.config.final : null })),
       repeats: group.repeats.map((m) => m.run.entry),
     }));
-}
-
-/** A final result over a group's seeds (std null with one value). */
-export interface Spread {
-  /** Seeds with this result. */
-  n: number;
-  mean: number;
-  std: number | null;
-  min: number;
-  max: number;
-}
-
-/** A group as GET /api/groups lists it. */
-export interface GroupInfo {
-  name: string;
-  /** Member runs, by seed. */
-  runs: string[];
-  seeds: number[];
-  repeats: string[];
-  /** n: members that finished; then the spread of each of their final results; null while none has finished. */
-  final: ({ n: number } & Partial<Record<FinalMetric, Spread>>) | null;
 }
 
 export function groupInfo(group: BoardGroup): GroupInfo {
@@ -114,19 +90,6 @@ export function groupCurve(group: BoardGroup, tag: string): GroupCurve | undefin
     curves.push(pointsByStep(series));
   }
   return runs.length > 0 ? { runs, points: aggregateCurves(curves) } : undefined;
-}
-
-/** A group curve as columns (JSON); `total` is the number of steps before thinning. */
-export interface GroupCurveColumns {
-  runs: string[];
-  total: number;
-  steps: number[];
-  n: number[];
-  mean: number[];
-  std: number[];
-  stderr: number[];
-  min: number[];
-  max: number[];
 }
 
 /** The curve as columns, thinned to about `samples` steps (every k-th step and the last; 0 keeps all). */

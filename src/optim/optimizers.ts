@@ -62,9 +62,8 @@ export function createOptimizer(
   const n = p.length;
   const buffers: Record<string, Float32Array> = {};
   const buffer = (key: string) => (buffers[key] = new Float32Array(n));
-  let t = 0;
 
-  function makeUpdate(): (lr: number) => void {
+  function makeUpdate(): (lr: number, t: number) => void {
     switch (name) {
       case "sgd":
         return (lr) => {
@@ -84,7 +83,7 @@ export function createOptimizer(
         const weightDecay = name === "adamw" ? h.weightDecay : 0;
         const m = buffer("firstMoment");
         const v = buffer("secondMoment");
-        return (lr) => {
+        return (lr, t) => {
           const stepSize = lr / (1 - Math.pow(h.beta1, t));
           const sqrtCorrection2 = Math.sqrt(1 - Math.pow(h.beta2, t));
           for (let i = 0; i < n; i++) {
@@ -107,12 +106,26 @@ export function createOptimizer(
     }
   }
 
-  const update = makeUpdate();
+  return optimizerFromUpdate(name, buffers, makeUpdate());
+}
+
+/**
+ * The Optimizer around an update rule: counts the steps (t is 1 at the first
+ * update, as Adam's bias corrections need) and saves and restores that count
+ * with copies of the rule's buffers, checking that a saved state has each of
+ * them at its length.
+ */
+export function optimizerFromUpdate(
+  name: OptimizerName,
+  buffers: Record<string, Float32Array>,
+  update: (lr: number, t: number) => void,
+): Optimizer {
+  let t = 0;
   return {
     name,
     step(lr) {
       t++;
-      update(lr);
+      update(lr, t);
     },
     getState: () => ({ step: t, buffers: Object.fromEntries(Object.entries(buffers).map(([k, b]) => [k, b.slice()])) }),
     setState(state) {

@@ -4,7 +4,7 @@
 // "secondMoment" buffers) as src/optim/optimizers.ts, so checkpoints move
 // between backends. The other optimizers stay in TypeScript (createOptimizer).
 
-import { DEFAULT_HYPERPARAMETERS, Optimizer, OptimizerName, OptimizerState } from "./optimizers.js";
+import { DEFAULT_HYPERPARAMETERS, Optimizer, OptimizerName, optimizerFromUpdate } from "./optimizers.js";
 import { WasmLeNet5 } from "../engine/wasm/wasm-lenet.js";
 
 export const WASM_OPTIMIZERS: readonly OptimizerName[] = ["sgd", "adam", "adamw"];
@@ -23,31 +23,14 @@ export function createWasmOptimizer(name: OptimizerName, network: WasmLeNet5): O
     secondMoment: new Float32Array(network.memory.buffer, secondMoment, n),
   };
   for (const buffer of Object.values(buffers)) buffer.fill(0);
-  let t = 0;
-
-  return {
-    name,
-    step(lr) {
-      t++;
-      if (name === "sgd") {
-        kernels.sgdStep(params, grads, n, lr);
-        return;
-      }
-      const stepSize = lr / (1 - Math.pow(h.beta1, t));
-      const sqrtCorrection2 = Math.sqrt(1 - Math.pow(h.beta2, t));
-      const decay = name === "adamw" ? lr * h.weightDecay : 0;
-      kernels.adamStep(params, grads, firstMoment, secondMoment, n, stepSize, h.beta1, h.beta2, sqrtCorrection2, h.epsilon, decay);
-    },
-    getState: () => ({ step: t, buffers: Object.fromEntries(Object.entries(buffers).map(([k, b]) => [k, b.slice()])) }),
-    setState(state: OptimizerState) {
-      for (const [key, b] of Object.entries(buffers)) {
-        const saved = state.buffers[key];
-        if (!saved || saved.length !== b.length) {
-          throw new Error(`optimizer state for ${name} lacks buffer "${key}" of ${b.length} values`);
-        }
-        b.set(saved);
-      }
-      t = state.step;
-    },
-  };
+  return optimizerFromUpdate(name, buffers, (lr, t) => {
+    if (name === "sgd") {
+      kernels.sgdStep(params, grads, n, lr);
+      return;
+    }
+    const stepSize = lr / (1 - Math.pow(h.beta1, t));
+    const sqrtCorrection2 = Math.sqrt(1 - Math.pow(h.beta2, t));
+    const decay = name === "adamw" ? lr * h.weightDecay : 0;
+    kernels.adamStep(params, grads, firstMoment, secondMoment, n, stepSize, h.beta1, h.beta2, sqrtCorrection2, h.epsilon, decay);
+  });
 }

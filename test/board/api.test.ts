@@ -7,11 +7,12 @@ import { request } from "node:http";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBoard, type Board } from "../../src/board/server.js";
+import type { Board } from "../../src/board/server.js";
 import { scalarOf } from "../../src/tensorboard/summaries.js";
 import { listEventFiles, readEventFile } from "../../src/tensorboard/reader.js";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
-import { removeTempDirs, tempDir, trainRealRun, writeFc2Maps, writeSyntheticRun } from "./fixtures.js";
+import { tempDir, trainRealRun, writeFc2Maps, writeSyntheticRun } from "./fixtures.js";
+import { closeBoard, startLoadedBoard } from "./open-board.js";
 
 let logdir: string;
 let board: Board;
@@ -52,14 +53,10 @@ beforeAll(async () => {
   reluDir = trainRealRun(logdir, "relu-adam");
   trainRealRun(logdir, "sigmoid-sgd", "--activation", "sigmoid", "--optimizer", "sgd");
   writeFc2Maps(reluDir);
-  board = await startBoard({ logdir, port: 0, pollIntervalMs: 100 });
-  while (board.index.status().loading) await new Promise((resolve) => setTimeout(resolve, 20));
+  board = await startLoadedBoard(logdir);
 }, 300_000);
 
-afterAll(async () => {
-  await board?.close();
-  removeTempDirs();
-});
+afterAll(() => closeBoard(board));
 
 describe("the API over real training runs", () => {
   it("lists the runs with their tags, run.json, fc2 maps and embedding", async () => {

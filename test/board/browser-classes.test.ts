@@ -5,17 +5,14 @@
 // evaluation) and the per-class error chart draws a bar colour per run.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
-import { startBoard, type Board } from "../../src/board/server.js";
-import { removeTempDirs, tempDir, trainRealRun } from "./fixtures.js";
+import { browserAvailable } from "../browser.js";
+import type { Board } from "../../src/board/server.js";
+import { tempDir, trainRealRun } from "./fixtures.js";
+import { closeBoard, openBoardInChromium, saveScreenshot } from "./open-board.js";
 
 const available = browserAvailable();
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 const WAIT_MS = 30_000;
 const RUNS = ["relu", "sigmoid"];
 
@@ -29,17 +26,11 @@ describe.skipIf(!available)("the Classes tab in Chromium", () => {
     const logdir = tempDir();
     trainRealRun(logdir, "relu");
     trainRealRun(logdir, "sigmoid", "--activation", "sigmoid");
-    board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
-    browser = await launchChromium();
-    page = await pageCollectingErrors(browser, { width: 1400, height: 1100 }, pageErrors);
+    ({ board, browser, page } = await openBoardInChromium(logdir, { width: 1400, height: 1100 }, pageErrors));
     await page.goto(`${board.url}#classes`, { timeout: WAIT_MS });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await board?.close();
-    removeTempDirs();
-  });
+  afterAll(() => closeBoard(board, browser));
 
   it("shows both runs' confusion matrices at their latest evaluation, and a bar colour per run", async () => {
     await page.waitForSelector('section[data-view="classes"]', { timeout: WAIT_MS });
@@ -69,8 +60,7 @@ describe.skipIf(!available)("the Classes tab in Chromium", () => {
       });
     }, colors);
     for (const count of counts) expect(count).toBeGreaterThan(100);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, "classes.png"), fullPage: true });
+    await saveScreenshot(page, "classes", true);
     expect(pageErrors).toEqual([]);
   });
 });

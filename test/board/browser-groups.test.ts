@@ -10,17 +10,14 @@
 // switched off. Screenshots go to test-artifacts/board/groups-*.png.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
-import { startBoard, type Board } from "../../src/board/server.js";
-import { removeTempDirs, seedRunLoss, tempDir, writeSeedRun } from "./fixtures.js";
+import { browserAvailable } from "../browser.js";
+import type { Board } from "../../src/board/server.js";
+import { seedRunLoss, tempDir, writeSeedRun } from "./fixtures.js";
+import { closeBoard, openBoardInChromium, saveScreenshot } from "./open-board.js";
 
 const available = browserAvailable();
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 /** Every wait of this file ends within this many milliseconds. */
 const WAIT_MS = 15_000;
 
@@ -39,10 +36,7 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function screenshot(name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
-}
+const screenshot = (name: string) => saveScreenshot(page, name);
 
 /**
  * Pixels of the chart's canvas near each colour (#rrggbb) whose opacity is
@@ -107,9 +101,7 @@ describe.skipIf(!available)("seed groups in the dashboard, in Chromium", () => {
     writeSeedRun(logdir, "sigmoid-adam-lr0.01-seed0", { activation: "sigmoid", seed: 0, testAccuracy: 0.8 });
     writeSeedRun(logdir, "sigmoid-adam-lr0.01-seed1", { activation: "sigmoid", seed: 1, testAccuracy: 0.7 });
     writeSeedRun(logdir, ALONE, { activation: "relu", seed: 2, lr: "0.1", testAccuracy: 0.9 });
-    board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
-    browser = await launchChromium();
-    page = await pageCollectingErrors(browser, { width: 1400, height: 900 }, pageErrors);
+    ({ board, browser, page } = await openBoardInChromium(logdir, { width: 1400, height: 900 }, pageErrors));
     page.setDefaultTimeout(WAIT_MS);
     await page.goto(board.url, { timeout: WAIT_MS });
     await waitForLines([...GROUPED_RUNS, ALONE], []);
@@ -117,11 +109,7 @@ describe.skipIf(!available)("seed groups in the dashboard, in Chromium", () => {
     await page.waitForTimeout(300);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await board?.close();
-    removeTempDirs();
-  });
+  afterAll(() => closeBoard(board, browser));
 
   it("draws one mean line per group over a lighter band in the group's colour, and the run alone as before", async () => {
     const colors = await runColors();

@@ -7,18 +7,16 @@
 // Screenshots go to test-artifacts/board/readable-*.png.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
-import { startBoard, type Board } from "../../src/board/server.js";
+import { browserAvailable } from "../browser.js";
+import type { Board } from "../../src/board/server.js";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
-import { removeTempDirs, tempDir, trainRealRun } from "./fixtures.js";
+import { tempDir, trainRealRun } from "./fixtures.js";
+import { closeBoard, openBoardInChromium, saveScreenshot } from "./open-board.js";
 
 const available = browserAvailable();
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 /** Every wait of this file ends within this many milliseconds. */
 const WAIT_MS = 20_000;
 const RUNS = ["relu", "sigmoid"];
@@ -32,10 +30,7 @@ let browser: Browser | undefined;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function screenshot(name: string, fullPage = false): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `readable-${name}.png`), fullPage });
-}
+const screenshot = (name: string, fullPage = false) => saveScreenshot(page, `readable-${name}`, fullPage);
 
 async function openTab(id: string): Promise<void> {
   await page.click(`button[data-tab="${id}"]`, { timeout: WAIT_MS });
@@ -51,19 +46,13 @@ describe.skipIf(!available)("the dashboard at a glance, in Chromium", () => {
     const writer = new SummaryWriter(join(logdir, "sigmoid"), { flushIntervalMs: 0 });
     writer.addText("notes", "**bold** <img src=\"data:,\" onerror=\"window.__textRan = true\"> <script>window.__textRan = true</script>", 1);
     writer.close();
-    board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
-    browser = await launchChromium();
-    page = await pageCollectingErrors(browser, { width: 1400, height: 1000 }, pageErrors);
+    ({ board, browser, page } = await openBoardInChromium(logdir, { width: 1400, height: 1000 }, pageErrors));
     page.setDefaultTimeout(WAIT_MS);
     page.on("response", (response) => { if (response.status() >= 400) pageErrors.push(`HTTP ${response.status()}: ${response.url()}`); });
     await page.goto(`${board.url}#images`, { timeout: WAIT_MS });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await board?.close();
-    removeTempDirs();
-  });
+  afterAll(() => closeBoard(board, browser));
 
   it("shows each image tag as one row, one column per run, pictures loaded where they are visible", async () => {
     await page.waitForSelector('section[data-view="images"] .image-card');

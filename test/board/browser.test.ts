@@ -6,18 +6,16 @@
 // error. Screenshots go to test-artifacts/board/.
 // Skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync, writeFileSync } from "node:fs";
 import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
-import { startBoard, type Board } from "../../src/board/server.js";
+import { browserAvailable } from "../browser.js";
+import type { Board } from "../../src/board/server.js";
 import { listEventFiles, readEventFile } from "../../src/tensorboard/reader.js";
-import { removeTempDirs, tempDir, writeFc2Maps, writeSyntheticRun } from "./fixtures.js";
+import { tempDir, writeFc2Maps, writeSyntheticRun } from "./fixtures.js";
+import { closeBoard, openBoardInChromium, saveScreenshot } from "./open-board.js";
 
 const available = browserAvailable();
-const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/board/", import.meta.url));
 
 // Functions given to page.evaluate run in the page; this file is type-checked
 // without the DOM's types, so the page's objects are typed loosely (any).
@@ -29,10 +27,7 @@ let page: Page;
 let logdir: string;
 const pageErrors: string[] = [];
 
-async function screenshot(name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
-}
+const screenshot = (name: string) => saveScreenshot(page, name);
 
 /** Pixels of a canvas within a small distance of each colour (#rrggbb). */
 async function colorCounts(selector: string, colors: string[]): Promise<number[]> {
@@ -72,17 +67,11 @@ describe.skipIf(!available)("the dashboard in Chromium", () => {
     writeFc2Maps(writeSyntheticRun(logdir, "relu-adam", { seed: 1, embedding: true }), 1);
     writeFc2Maps(writeSyntheticRun(logdir, "sigmoid-adam", { seed: 2, activation: "sigmoid" }), 2);
     writeSyntheticRun(logdir, "relu-sgd", { seed: 3 });
-    board = await startBoard({ logdir, port: 0, pollIntervalMs: 200 });
-    browser = await launchChromium();
-    page = await pageCollectingErrors(browser, { width: 1400, height: 1000 }, pageErrors);
+    ({ board, browser, page } = await openBoardInChromium(logdir, { width: 1400, height: 1000 }, pageErrors));
     await page.goto(board.url);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await board?.close();
-    removeTempDirs();
-  });
+  afterAll(() => closeBoard(board, browser));
 
   it("draws one line per visible run in the scalars view", async () => {
     const card = '.chart-card[data-tag="loss/train"]';

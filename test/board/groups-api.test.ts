@@ -10,10 +10,11 @@
 import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBoard, type Board } from "../../src/board/server.js";
+import type { Board } from "../../src/board/server.js";
 import { GROUP_RUNS_DIR } from "../../src/stats/run-groups.js";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
-import { removeTempDirs, seedRunLoss, tempDir, writeSeedRun } from "./fixtures.js";
+import { seedRunLoss, tempDir, writeSeedRun } from "./fixtures.js";
+import { closeBoard, startLoadedBoard } from "./open-board.js";
 
 let board: Board;
 
@@ -80,14 +81,10 @@ beforeAll(async () => {
     aggregate.addScalar("loss/train", 5, 10);
     aggregate.close();
   }
-  board = await startBoard({ logdir, port: 0, pollIntervalMs: 100 });
-  while (board.index.status().loading) await new Promise((resolve) => setTimeout(resolve, 20));
+  board = await startLoadedBoard(logdir);
 }, 60_000);
 
-afterAll(async () => {
-  await board?.close();
-  removeTempDirs();
-});
+afterAll(() => closeBoard(board));
 
 describe("seed groups in the API", () => {
   it("does not list the group curves under _groups/ as runs", async () => {

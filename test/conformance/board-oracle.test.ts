@@ -6,9 +6,10 @@
 
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBoard, type Board } from "../../src/board/server.js";
+import type { Board } from "../../src/board/server.js";
 import { oracleMissing, runOracle, type OracleReport } from "./oracle.js";
-import { removeTempDirs, tempDir, trainRealRun, writeForeignRun } from "../board/fixtures.js";
+import { tempDir, trainRealRun, writeForeignRun } from "../board/fixtures.js";
+import { closeBoard, startLoadedBoard } from "../board/open-board.js";
 
 const missing = oracleMissing();
 if (missing && process.env.LENET_LAB_REQUIRE_ORACLE === "1") throw new Error(`LENET_LAB_REQUIRE_ORACLE=1 but ${missing}`);
@@ -26,14 +27,10 @@ describe.skipIf(missing !== undefined)("the dashboard and TensorBoard's loader a
     trainRealRun(logdir, "relu-adam");
     writeForeignRun(join(logdir, "tf2-style"));
     oracle = runOracle(logdir, { strict: false });
-    board = await startBoard({ logdir, port: 0, pollIntervalMs: 100 });
-    while (board.index.status().loading) await new Promise((resolve) => setTimeout(resolve, 20));
+    board = await startLoadedBoard(logdir);
   }, 300_000);
 
-  afterAll(async () => {
-    await board?.close();
-    removeTempDirs();
-  });
+  afterAll(() => closeBoard(board));
 
   it("on the runs and the tags of each kind", async () => {
     const runs = (await get("api/runs")).runs.map((r: { name: string }) => r.name);

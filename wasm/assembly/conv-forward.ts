@@ -40,24 +40,31 @@ export function forwardDirect(
         let x = 0;
         for (; x + 16 <= OW; x += 16) {
           const at = <usize>x * 4;
-          directPair4(d0 + at, d1 + at, src + at, w0, w1, bias0, bias1, C, H, W, K);
+          directPair(4, d0 + at, d1 + at, src + at, w0, w1, bias0, bias1, C, H, W, K);
         }
         if (x + 12 <= OW) {
           const at = <usize>x * 4;
-          directPair3(d0 + at, d1 + at, src + at, w0, w1, bias0, bias1, C, H, W, K);
+          directPair(3, d0 + at, d1 + at, src + at, w0, w1, bias0, bias1, C, H, W, K);
           x += 12;
         }
         for (; x < OW; x += 4) {
           const at = <usize>x * 4;
-          directPair1(d0 + at, d1 + at, src + at, w0, w1, bias0, bias1, C, H, W, K);
+          directPair(1, d0 + at, d1 + at, src + at, w0, w1, bias0, bias1, C, H, W, K);
         }
       }
     }
   }
 }
 
-/** 2 filters × 16 outputs of a row, at d0 and d1, from the image at src (its row y, column x). */
-function directPair4(d0: usize, d1: usize, src: usize, w0: usize, w1: usize, bias0: v128, bias1: v128, C: i32, H: i32, W: i32, K: i32): void {
+/**
+ * 2 filters × `vectors` (4, 3 or 1) vectors of outputs of a row, at d0 and d1,
+ * from the image at src (its row y, column x). Always called with a constant
+ * `vectors`: each call inlines only the accumulators it uses.
+ */
+@inline function directPair(
+  vectors: i32, d0: usize, d1: usize, src: usize, w0: usize, w1: usize, bias0: v128, bias1: v128,
+  C: i32, H: i32, W: i32, K: i32,
+): void {
   let s00 = bias0, s01 = bias0, s02 = bias0, s03 = bias0;
   let s10 = bias1, s11 = bias1, s12 = bias1, s13 = bias1;
   const rowBytes = <usize>W * 4;
@@ -71,72 +78,30 @@ function directPair4(d0: usize, d1: usize, src: usize, w0: usize, w1: usize, bia
         const a0 = v128.load32_splat(wp0), a1 = v128.load32_splat(wp1);
         let x = v128.load(p);
         s00 = madd(s00, a0, x); s10 = madd(s10, a1, x);
-        x = v128.load(p, 16);
-        s01 = madd(s01, a0, x); s11 = madd(s11, a1, x);
-        x = v128.load(p, 32);
-        s02 = madd(s02, a0, x); s12 = madd(s12, a1, x);
-        x = v128.load(p, 48);
-        s03 = madd(s03, a0, x); s13 = madd(s13, a1, x);
+        if (vectors >= 3) {
+          x = v128.load(p, 16);
+          s01 = madd(s01, a0, x); s11 = madd(s11, a1, x);
+          x = v128.load(p, 32);
+          s02 = madd(s02, a0, x); s12 = madd(s12, a1, x);
+        }
+        if (vectors == 4) {
+          x = v128.load(p, 48);
+          s03 = madd(s03, a0, x); s13 = madd(s13, a1, x);
+        }
         wp0 += 4;
         wp1 += 4;
       }
       row += rowBytes;
     }
   }
-  v128.store(d0, s00); v128.store(d0, s01, 16); v128.store(d0, s02, 32); v128.store(d0, s03, 48);
-  v128.store(d1, s10); v128.store(d1, s11, 16); v128.store(d1, s12, 32); v128.store(d1, s13, 48);
-}
-
-/** 2 filters × 12 outputs of a row (see directPair4). */
-function directPair3(d0: usize, d1: usize, src: usize, w0: usize, w1: usize, bias0: v128, bias1: v128, C: i32, H: i32, W: i32, K: i32): void {
-  let s00 = bias0, s01 = bias0, s02 = bias0;
-  let s10 = bias1, s11 = bias1, s12 = bias1;
-  const rowBytes = <usize>W * 4;
-  const planeBytes = <usize>(H * W) * 4;
-  let wp0 = w0, wp1 = w1;
-  for (let c = 0; c < C; c++) {
-    let row = src + <usize>c * planeBytes;
-    for (let i = 0; i < K; i++) {
-      for (let j = 0; j < K; j++) {
-        const p = row + <usize>j * 4;
-        const a0 = v128.load32_splat(wp0), a1 = v128.load32_splat(wp1);
-        let x = v128.load(p);
-        s00 = madd(s00, a0, x); s10 = madd(s10, a1, x);
-        x = v128.load(p, 16);
-        s01 = madd(s01, a0, x); s11 = madd(s11, a1, x);
-        x = v128.load(p, 32);
-        s02 = madd(s02, a0, x); s12 = madd(s12, a1, x);
-        wp0 += 4;
-        wp1 += 4;
-      }
-      row += rowBytes;
-    }
+  v128.store(d0, s00); v128.store(d1, s10);
+  if (vectors >= 3) {
+    v128.store(d0, s01, 16); v128.store(d0, s02, 32);
+    v128.store(d1, s11, 16); v128.store(d1, s12, 32);
   }
-  v128.store(d0, s00); v128.store(d0, s01, 16); v128.store(d0, s02, 32);
-  v128.store(d1, s10); v128.store(d1, s11, 16); v128.store(d1, s12, 32);
-}
-
-/** 2 filters × 4 outputs of a row (see directPair4). */
-function directPair1(d0: usize, d1: usize, src: usize, w0: usize, w1: usize, bias0: v128, bias1: v128, C: i32, H: i32, W: i32, K: i32): void {
-  let s0 = bias0, s1 = bias1;
-  const rowBytes = <usize>W * 4;
-  const planeBytes = <usize>(H * W) * 4;
-  let wp0 = w0, wp1 = w1;
-  for (let c = 0; c < C; c++) {
-    let row = src + <usize>c * planeBytes;
-    for (let i = 0; i < K; i++) {
-      for (let j = 0; j < K; j++) {
-        const x = v128.load(row + <usize>j * 4);
-        s0 = madd(s0, v128.load32_splat(wp0), x);
-        s1 = madd(s1, v128.load32_splat(wp1), x);
-        wp0 += 4;
-        wp1 += 4;
-      }
-      row += rowBytes;
-    }
+  if (vectors == 4) {
+    v128.store(d0, s03, 48); v128.store(d1, s13, 48);
   }
-  v128.store(d0, s0);
-  v128.store(d1, s1);
 }
 
 /**

@@ -15,47 +15,51 @@
  * in those overwritten places).
  */
 export function im2col(col: usize, img: usize, C: i32, H: i32, W: i32, K: i32): void {
+  patchRows(false, img, col, C, H, W, K);
+}
+
+/** img[c, y+i, x+j] += col[(c,i,j), (y,x)]; writes only inside the image. */
+export function col2imAdd(img: usize, col: usize, C: i32, H: i32, W: i32, K: i32): void {
+  patchRows(true, img, col, C, H, W, K);
+}
+
+/**
+ * Pairs every row of col [Q, P] with the image row it comes from, in col's
+ * order: row (c,i,j), y of col is img[c, y+i, j..j+OW). Copies the image row
+ * into col (add false, im2col) or adds the col row into the image (add true,
+ * col2imAdd). Always called with a constant `add`: each call inlines one.
+ */
+@inline function patchRows(add: bool, img: usize, col: usize, C: i32, H: i32, W: i32, K: i32): void {
   const OH = H - K + 1, OW = W - K + 1;
+  const vectorBytes = <usize>(OW & ~3) * 4;
   const rowBytes = <usize>OW * 4;
-  let dst = col;
+  let colRow = col;
   for (let c = 0; c < C; c++) {
     for (let i = 0; i < K; i++) {
       for (let j = 0; j < K; j++) {
-        let src = img + <usize>((c * H + i) * W + j) * 4;
+        let imgRow = img + <usize>((c * H + i) * W + j) * 4;
         for (let y = 0; y < OH; y++) {
-          for (let x: usize = 0; x < rowBytes; x += 16) v128.store(dst + x, v128.load(src + x));
-          dst += rowBytes;
-          src += <usize>W * 4;
+          if (add) addRow(imgRow, colRow, vectorBytes, rowBytes);
+          else {
+            for (let x: usize = 0; x < rowBytes; x += 16) v128.store(colRow + x, v128.load(imgRow + x));
+          }
+          colRow += rowBytes;
+          imgRow += <usize>W * 4;
         }
       }
     }
   }
 }
 
-/** img[c, y+i, x+j] += col[(c,i,j), (y,x)]; writes only inside the image. */
-export function col2imAdd(img: usize, col: usize, C: i32, H: i32, W: i32, K: i32): void {
-  const OH = H - K + 1, OW = W - K + 1;
-  const vectorBytes = <usize>(OW & ~3) * 4;
-  const rowBytes = <usize>OW * 4;
-  let src = col;
-  for (let c = 0; c < C; c++) {
-    for (let i = 0; i < K; i++) {
-      for (let j = 0; j < K; j++) {
-        let dst = img + <usize>((c * H + i) * W + j) * 4;
-        for (let y = 0; y < OH; y++) {
-          let x: usize = 0;
-          for (; x < vectorBytes; x += 16) v128.store(dst + x, f32x4.add(v128.load(dst + x), v128.load(src + x)));
-          if (x + 8 <= rowBytes) {
-            v128.store64_lane(dst + x, f32x4.add(v128.load64_zero(dst + x), v128.load64_zero(src + x)), 0);
-            x += 8;
-          }
-          for (; x < rowBytes; x += 4) store<f32>(dst + x, load<f32>(dst + x) + load<f32>(src + x));
-          src += rowBytes;
-          dst += <usize>W * 4;
-        }
-      }
-    }
+/** dst[0..n) += src[0..n), rowBytes = 4n bytes, vectorBytes its whole vectors; writes nothing past dst's n. */
+@inline function addRow(dst: usize, src: usize, vectorBytes: usize, rowBytes: usize): void {
+  let x: usize = 0;
+  for (; x < vectorBytes; x += 16) v128.store(dst + x, f32x4.add(v128.load(dst + x), v128.load(src + x)));
+  if (x + 8 <= rowBytes) {
+    v128.store64_lane(dst + x, f32x4.add(v128.load64_zero(dst + x), v128.load64_zero(src + x)), 0);
+    x += 8;
   }
+  for (; x < rowBytes; x += 4) store<f32>(dst + x, load<f32>(dst + x) + load<f32>(src + x));
 }
 
 /** dst[cols, rows] = srcᵀ for a [rows, cols] src; 4 × 4 tiles in vectors where both are multiples of 4. */

@@ -1,6 +1,11 @@
 // Typed calls to the dashboard's JSON API (src/board/api.ts); one function per
 // route, each throwing an Error with the server's message on a non-2xx answer.
 
+// The seed groups' shapes are the server's own (src/board/group-json.ts).
+import type { GroupCurveColumns as GroupCurve, GroupInfo } from "../../group-json.js";
+
+export type { GroupCurve, GroupInfo };
+
 export interface RunInfo {
   name: string;
   /** Seconds since the epoch in the name of the run's first event file (null when unknown). */
@@ -33,40 +38,6 @@ export interface ScalarPoints {
   steps: number[];
   wallTimes: number[];
   values: (number | null)[];
-}
-
-/** A seed group (GET /api/groups): runs whose configs differ only in the seed. */
-export interface GroupInfo {
-  name: string;
-  /** Member runs, by seed. */
-  runs: string[];
-  seeds: number[];
-  /** Runs repeating a member's seed (in no statistic). */
-  repeats: string[];
-  /** n: members that finished, then each final result's spread over them; null while none has finished. */
-  final: { n: number; testAccuracy?: Spread; testLoss?: Spread; trainAccuracy?: Spread; trainLoss?: Spread } | null;
-}
-
-/** A final result over a group's seeds (std null with one value). */
-export interface Spread {
-  n: number;
-  mean: number;
-  std: number | null;
-  min: number;
-  max: number;
-}
-
-/** A group's curve for a tag: at each step, the seeds with a value (n) and their statistics. */
-export interface GroupCurve {
-  runs: string[];
-  total: number;
-  steps: number[];
-  n: number[];
-  mean: number[];
-  std: number[];
-  stderr: number[];
-  min: number[];
-  max: number[];
 }
 
 export interface HistogramPoint {
