@@ -8,17 +8,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { startBoard } from "../dist/src/board/server.js";
+import { launchChromium } from "./chromium.mjs";
 
 const [out = "docs/train.png"] = process.argv.slice(2);
 const logdir = mkdtempSync(join(tmpdir(), "lenet-train-shot-"));
 const board = await startBoard({ logdir, port: 0 });
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const state = (page, states) => page.waitForFunction((wanted) => wanted.includes(document.querySelector(".train-status")?.dataset.trainState), states, { timeout: 120_000 });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1250 } });
