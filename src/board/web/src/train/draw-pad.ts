@@ -6,9 +6,12 @@
 
 import { h } from "../dom.js";
 
+/** The pad's side in canvas pixels: ten to each pixel of the image. */
 const PAD = 280;
+/** MNIST's images are SIDE × SIDE, the digit fitted into BOX × BOX. */
 const SIDE = 28;
 const BOX = 20;
+/** The pen's width on the pad: about a stroke of an MNIST digit (2 pixels) once shrunk. */
 const STROKE = 22;
 
 export interface DrawPad {
