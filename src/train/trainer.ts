@@ -11,6 +11,7 @@ import { INPUT_VALUES_PER_IMAGE } from "../engine/architecture.js";
 import { createNetworkOptimizer } from "../optim/network-optimizer.js";
 import { forwardImageSet } from "./image-staging.js";
 import { Network } from "../engine/network.js";
+import { WasmLeNet5 } from "../engine/wasm/wasm-lenet.js";
 import { Optimizer, OptimizerState } from "../optim/optimizers.js";
 import { RunConfig } from "./config.js";
 import { EvalBuffers, EvalResult, evaluateImageSet } from "./evaluate.js";
@@ -240,6 +241,13 @@ export async function trainNetwork(model: Network, config: RunConfig, dataset: D
 
 /** The name of the first parameter whose gradient holds a NaN or an infinity, if any. */
 export function firstNonFiniteGradient(network: Network): string | undefined {
+  if (network instanceof WasmLeNet5) {
+    // A vector kernel over the flat gradients: this check runs after every step.
+    const index = network.firstNonFiniteGradient();
+    if (index < 0) return undefined;
+    let offset = 0;
+    return network.params.list.find((p) => (offset += p.grad.length) > index)?.name;
+  }
   for (const p of network.params.list) {
     let sum = 0;
     for (let i = 0; i < p.grad.length; i++) sum += p.grad[i] * 0;

@@ -13,6 +13,7 @@ import { createSharedMemory } from "../../src/engine/wasm/kernels.js";
 import { kernelModule } from "../../src/engine/wasm/kernel-files.js";
 import { shardSumTree } from "../../src/engine/wasm/lenet-passes.js";
 import { gradientShard, gradientShards } from "../../src/engine/wasm/memory-layout.js";
+import { updateRanges } from "../../src/engine/wasm/parameter-update.js";
 import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
 import { defaultThreads, nodeKernelHost } from "../../src/engine/backend.js";
 import { forwardImageSet } from "../../src/train/image-staging.js";
@@ -56,6 +57,20 @@ describe("gradient shards", () => {
     expect(shardSumTree(2)).toEqual([[0, 1, 2]]);
     expect(shardSumTree(3)).toEqual([[1, 2, 3], [0, 1, 3]]);
     expect(shardSumTree(4)).toEqual([[0, 1, 2], [2, 3, 4], [0, 2, 4]]);
+  });
+
+  it("an update's parameter ranges cover the list in whole vectors of four", () => {
+    for (const [count, threads] of [[61706, 2], [61706, 3], [10, 4], [7, 16]] as const) {
+      const ranges = updateRanges(count, threads);
+      expect(ranges).toHaveLength(threads);
+      expect(ranges[0]![0]).toBe(0);
+      expect(ranges.at(-1)![1]).toBe(count);
+      ranges.forEach(([a, b], t) => {
+        expect(a % 4, `${count}/${threads}`).toBe(0);
+        expect(b).toBeGreaterThanOrEqual(a);
+        if (t > 0) expect(a).toBe(ranges[t - 1]![1]);
+      });
+    }
   });
 
   it("are shared among threads as whole shards", () => {
@@ -157,10 +172,10 @@ describe("WasmLeNet5 on two threads", () => {
     }
   });
 
-  it("training: the same losses and weights, bit for bit, on 1, 2 and 3 threads", async () => {
+  it.each([["sigmoid", "sgd"], ["relu", "adamw"]])("training (%s, %s, the update shared by the threads): the same losses and weights, bit for bit, on 1, 2 and 3 threads", async (activation, optimizer) => {
     const run = async (threads: string) => {
       const losses: number[] = [];
-      const config = resolveRunConfig({ logdir: "unused", activation: "sigmoid", optimizer: "sgd", iterations: "30", evalEvery: "30", threads });
+      const config = resolveRunConfig({ logdir: "unused", activation, optimizer, iterations: "30", evalEvery: "30", threads });
       const result = await train(config, mnist, { callbacks: { onStep: (s) => losses.push(s.loss) } });
       return { losses, values: result.model.params.values.slice(), accuracy: result.final.testAccuracy };
     };

@@ -276,6 +276,27 @@ describe.each(KERNEL_BUILDS)("%s build", (build) => {
     });
   });
 
+  describe("wasm firstNonFinite", () => {
+    it("finds the first NaN or infinity wherever it is (in a block of 64, in the tail), and −1 when all are finite", () => {
+      const n = 64 * 5 + 11;
+      const m = new TestMemory(build);
+      const values = random(n);
+      const p = m.put(values);
+      expect(m.kernels.firstNonFinite(p, n)).toBe(-1);
+      const view = new Float32Array(m.memory.buffer, p, n);
+      for (const [at, bad] of [[0, NaN], [63, Infinity], [64, -Infinity], [200, NaN], [n - 1, NaN], [n - 11, Infinity]] as const) {
+        view.set(values);
+        view[at] = bad;
+        if (at + 5 < n) view[at + 5] = NaN; // a later one must not be the answer
+        expect(m.kernels.firstNonFinite(p, n), `${bad} at ${at}`).toBe(at);
+      }
+      view.set(values);
+      view[3] = 3.4e38 * 2; // overflows float32 to infinity when stored
+      expect(m.kernels.firstNonFinite(p, n)).toBe(3);
+      expect(m.kernels.firstNonFinite(p, 0)).toBe(-1);
+    });
+  });
+
   describe("wasm padImages", () => {
     // The kernel has its sizes built in (wasm/assembly/pixels.ts); this holds them to the architecture's.
     it("gives exactly fillBatch's values for every byte value, with the zero border of the architecture's padding", () => {

@@ -9,5 +9,5 @@ export { conv2dForward, conv2dBackward } from "./conv";
 export { denseForward, denseBackward } from "./dense";
 export { maxPoolForward, maxPoolBackward } from "./pool";
 export { activationForward, activationBackward } from "./activations";
-export { sgdStep, adamStep, addInto, zeroBytes } from "./optim";
+export { sgdStep, adamStep, addInto, zeroBytes, firstNonFinite } from "./optim";
 export { padImages } from "./pixels";

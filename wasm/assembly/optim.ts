@@ -64,3 +64,27 @@ export function addInto(dst: usize, src: usize, n: i32): void {
 export function zeroBytes(p: usize, bytes: i32): void {
   memory.fill(p, 0, <usize>bytes);
 }
+
+/**
+ * The index of the first value of p[0, n) that is NaN or infinite, or −1:
+ * x·0 is 0 for every finite x and NaN otherwise, summed over blocks of 64
+ * values; a block whose sum is not 0 is searched value by value.
+ */
+export function firstNonFinite(p: usize, n: i32): i32 {
+  const zero = f32x4.splat(0);
+  const blocks = n & ~63;
+  for (let start = 0; start < blocks; start += 64) {
+    let sum = zero;
+    const base = p + (<usize>start << 2);
+    for (let k: usize = 0; k < 256; k += 16) sum = f32x4.add(sum, f32x4.mul(v128.load(base + k), zero));
+    if (v128.any_true(f32x4.ne(sum, zero))) return firstInBlock(p, start, start + 64);
+  }
+  return firstInBlock(p, blocks, n);
+}
+
+function firstInBlock(p: usize, from: i32, to: i32): i32 {
+  for (let i = from; i < to; i++) {
+    if (load<f32>(p + (<usize>i << 2)) * 0 != 0) return i;
+  }
+  return -1;
+}

@@ -8,8 +8,9 @@
 import { instantiateKernels } from "../wasm/kernels.js";
 import { backwardShards, forwardRange } from "../wasm/lenet-passes.js";
 import { BATCH_SIZE_WORD, readLayout } from "../wasm/memory-layout.js";
+import { applyUpdate, readUpdate } from "../wasm/parameter-update.js";
 import {
-  FROM_PIXELS, OP_BACKWARD, OP_EXIT, OP_FORWARD, STATUS_DEAD, STATUS_EXITED, STATUS_FAILED, ThreadInit, WORD, controlBase,
+  FROM_PIXELS, OP_BACKWARD, OP_EXIT, OP_FORWARD, OP_UPDATE, STATUS_DEAD, STATUS_EXITED, STATUS_FAILED, ThreadInit, WORD, controlBase,
 } from "./thread-pool.js";
 
 /** The longest a sleeping worker goes without looking at its sequence word. */
@@ -24,6 +25,7 @@ export function serveThread(init: ThreadInit, ready: () => void, reportError: (m
   const { memory, module, thread, spinMicroseconds } = init;
   const kernels = instantiateKernels(memory, module);
   const words = new Int32Array(memory.buffer, 0, 1024);
+  const head = new Float32Array(memory.buffer, 0, 16);
   const base = controlBase(thread);
   const report = (error: unknown) => reportError(error instanceof Error ? error.stack ?? error.message : String(error));
 
@@ -57,6 +59,7 @@ export function serveThread(init: ThreadInit, ready: () => void, reportError: (m
         const fromPixels = (words[base + WORD.flags] & FROM_PIXELS) !== 0;
         if (op === OP_FORWARD) forwardRange(kernels, layout, activation, thread, b0, b1, fromPixels);
         else if (op === OP_BACKWARD) backwardShards(kernels, layout, activation, thread, b0, b1, Atomics.load(words, BATCH_SIZE_WORD));
+        else if (op === OP_UPDATE) applyUpdate(kernels, layout, readUpdate(head), b0, b1);
         else throw new Error(`unknown op ${op}`);
       } catch (error) {
         report(error);

@@ -10,8 +10,8 @@
 //
 //   0 sequence   bumped by the main thread to start a command (workers wait on it)
 //   1 done       set to the sequence by the worker when finished (the main thread waits on it)
-//   2 op         FORWARD, BACKWARD or EXIT
-//   3 b0, 4 b1   the worker's images [b0, b1) (forward) or gradient shards (backward)
+//   2 op         FORWARD, BACKWARD, UPDATE or EXIT
+//   3 b0, 4 b1   the worker's images [b0, b1) (forward), gradient shards (backward) or parameters (update)
 //   5 status     0; FAILED when the command threw (the message is on the worker's error port);
 //                DEAD when the worker stopped serving; EXITED after EXIT
 //   6 activation kind (index in ACTIVATIONS)
@@ -27,6 +27,8 @@ import { CONTROL_BYTES_PER_THREAD, CONTROL_OFFSET, MAX_THREADS, evenShare } from
 export const OP_EXIT = 0;
 export const OP_FORWARD = 1;
 export const OP_BACKWARD = 2;
+/** An optimizer's update of the parameters [b0, b1) (src/engine/wasm/parameter-update.ts). */
+export const OP_UPDATE = 3;
 
 export const WORD = { sequence: 0, done: 1, op: 2, b0: 3, b1: 4, status: 5, activation: 6, flags: 7 } as const;
 export const FROM_PIXELS = 1;

@@ -31,6 +31,8 @@ export interface WasmKernels {
     sqrtCorrection2: number, epsilon: number, decay: number): void;
   addInto(dst: Ptr, src: Ptr, n: number): void;
   zeroBytes(p: Ptr, bytes: number): void;
+  /** The index of the first NaN or infinite value of p[0, n), or −1. */
+  firstNonFinite(p: Ptr, n: number): number;
   /** out[b] = src[b] (28×28 uint8) / 255, zero-padded to 32×32 f32, for b in [0, count). */
   padImages(out: Ptr, src: Ptr, count: number): void;
 }

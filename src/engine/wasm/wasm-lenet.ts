@@ -33,10 +33,11 @@ import { LENET, LENET_PARAMETERS, PIXELS_PER_IMAGE } from "../architecture.js";
 import { INIT_STREAM, LeNetOptions } from "../lenet.js";
 import { FeatureMaps, Network } from "../network.js";
 import { ParameterSet, initTruncatedNormal } from "../parameters.js";
-import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, ThreadPool, splitBatch, splitShards } from "../parallel/thread-pool.js";
+import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, OP_UPDATE, ThreadPool, splitBatch, splitShards } from "../parallel/thread-pool.js";
 import { RandomStream } from "../../util/random.js";
 import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels } from "./kernels.js";
 import { backwardShards, forwardRange, materializeConvActivations, poolsFirst, sumShardsAcrossThreads } from "./lenet-passes.js";
+import { ParameterUpdate, applyUpdate, updateRanges, writeUpdate } from "./parameter-update.js";
 import {
   BATCH_SIZE_WORD, BatchBuffer, IMAGE_SIZES, LeNetLayout, gradientShards, lenetLayout, writeLayout,
 } from "./memory-layout.js";
@@ -70,6 +71,8 @@ export class WasmLeNet5 implements Network {
   readonly memory: WebAssembly.Memory;
   private readonly activationKind: number;
   private readonly words: Int32Array;
+  /** The memory's head as float32 words (an update's scalars, for the workers). */
+  private readonly head: Float32Array;
   private layoutValue: LeNetLayout;
   private views = {} as Record<BatchBuffer, Float32Array>;
   private pixels: Uint8Array = new Uint8Array(0);
@@ -96,6 +99,7 @@ export class WasmLeNet5 implements Network {
     this.kernels = instantiateKernels(memory, module);
     this.layoutValue = this.relayout(INITIAL_CAPACITY);
     this.words = new Int32Array(memory.buffer, 0, 1024);
+    this.head = new Float32Array(memory.buffer, 0, 16);
     writeLayout(this.words, this.layoutValue);
     const layout = this.layoutValue;
     this.params = new ParameterSet(LENET_PARAMETERS, {
@@ -194,6 +198,24 @@ export class WasmLeNet5 implements Network {
     };
   }
 
+  /**
+   * Applies an optimizer's update (sgd or adam/adamw) to the parameters, each
+   * thread to its share of them: the same bits as one thread doing it all.
+   */
+  updateParameters(update: ParameterUpdate): void {
+    if (!this.pool) {
+      applyUpdate(this.kernels, this.layoutValue, update, 0, this.layoutValue.paramCount);
+      return;
+    }
+    writeUpdate(this.head, update);
+    this.run(OP_UPDATE, updateRanges(this.layoutValue.paramCount, this.threads), 0, update);
+  }
+
+  /** The index (in params.grads) of the first gradient that is NaN or infinite, or −1. */
+  firstNonFiniteGradient(): number {
+    return this.kernels.firstNonFinite(this.layoutValue.grads, this.layoutValue.paramCount);
+  }
+
   /** Stops the worker threads; the network keeps working on the main thread alone. */
   async dispose(): Promise<void> {
     if (this.pool) await this.pool.close();
@@ -202,13 +224,15 @@ export class WasmLeNet5 implements Network {
 
   /**
    * Runs op on every thread's range (images for forward, gradient shards for
-   * backward): the workers' in the background, the main thread's here.
+   * backward, parameters for an update): the workers' in the background, the
+   * main thread's here.
    */
-  private run(op: number, ranges: readonly (readonly [number, number])[], flags = 0): void {
+  private run(op: number, ranges: readonly (readonly [number, number])[], flags = 0, update?: ParameterUpdate): void {
     const [r0, r1] = ranges[0];
     const fromPixels = (flags & FROM_PIXELS) !== 0;
     const pass = () => op === OP_FORWARD
       ? forwardRange(this.kernels, this.layoutValue, this.activationKind, 0, r0, r1, fromPixels)
+      : op === OP_UPDATE ? applyUpdate(this.kernels, this.layoutValue, update!, r0, r1)
       : backwardShards(this.kernels, this.layoutValue, this.activationKind, 0, r0, r1, this.batchSize);
     if (this.pool && ranges.length > 1) {
       this.pool.dispatch(op, this.activationKind, ranges, flags);
