@@ -39,9 +39,18 @@ export const RUN_SCALE_PERCENTILE = 0.99;
 
 /** The value below which a share `q` of all the values lie (nearest rank). */
 function percentile(matrices: readonly Float32Array[], q: number): number {
-  const all = Float32Array.from(matrices.flatMap((m) => Array.from(m))).sort();
+  const all = new Float32Array(matrices.reduce((count, m) => count + m.length, 0));
+  let at = 0;
+  for (const m of matrices) {
+    all.set(m, at);
+    at += m.length;
+  }
+  all.sort();
   return all.length === 0 ? 0 : all[Math.min(all.length - 1, Math.floor(q * all.length))]!;
 }
+
+/** Each run normalised once, however many cross-run figures draw it (eleven per compare). */
+const normalised = new WeakMap<RunMatrices, RunMatrices>();
 
 /**
  * Each run's matrices as a share of the run's own scale over all its digits:
@@ -49,10 +58,14 @@ function percentile(matrices: readonly Float32Array[], q: number): number {
  */
 export function normalisePerRun(runs: readonly RunMatrices[]): RunMatrices[] {
   return runs.map((run) => {
+    const known = normalised.get(run);
+    if (known) return known;
     const [min, max] = sharedRange(run.byDigit);
     const top = Math.max(percentile(run.byDigit, RUN_SCALE_PERCENTILE), min);
     const span = top > min ? top - min : max > min ? max - min : 1;
-    return { runName: run.runName, byDigit: run.byDigit.map((m) => Float32Array.from(m, (v) => Math.min(1, (v - min) / span))) };
+    const result = { runName: run.runName, byDigit: run.byDigit.map((m) => Float32Array.from(m, (v) => Math.min(1, (v - min) / span))) };
+    normalised.set(run, result);
+    return result;
   });
 }
 

@@ -128,7 +128,8 @@ export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOption
   const groups = panels.map((panel, index) => {
     const width = panel.cols * options.cellWidth;
     const height = panel.rows * options.cellHeight;
-    const image = encodePng({ width, height, channels: 3, data: paintBlocks(panel, options.colormap, options.cellWidth, options.cellHeight) });
+    // Decoded again by the rasteriser at once: the fastest deflate level (the figure's own PNG is as compressed as ever).
+    const image = encodePng({ width, height, channels: 3, data: paintBlocks(panel, options.colormap, options.cellWidth, options.cellHeight) }, 1);
     const decimals = panel.cellDecimals;
     const cellText = decimals === undefined ? undefined : (value: number) => value.toFixed(decimals);
     const textData = cellText ? Array.from({ length: panel.rows * panel.cols }, (_, k) => {

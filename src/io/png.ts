@@ -55,11 +55,16 @@ function checkShape(image: RasterImage): void {
   }
 }
 
-/** Encodes an 8-bit gray / RGB / RGBA (or indexed, with a palette) image as PNG. */
-export function encodePng(image: RasterImage): Uint8Array {
+/**
+ * Encodes an 8-bit gray / RGB / RGBA (or indexed, with a palette) image as
+ * PNG. `level` is the deflate level, 0–9 (default: zlib's 6); a PNG that is
+ * decoded at once (a picture inside a figure) is worth little compression.
+ */
+export function encodePng(image: RasterImage, level?: number): Uint8Array {
   checkShape(image);
   const palette = image.palette?.map((color) => [...color]);
-  return encode({ width: image.width, height: image.height, channels: image.channels, depth: 8, data: image.data, palette });
+  return encode({ width: image.width, height: image.height, channels: image.channels, depth: 8, data: image.data, palette },
+    level === undefined ? undefined : { zlib: { level: level as 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 } });
 }
 
 /** Decodes an 8-bit PNG (gray, RGB or RGBA; an indexed one comes out as RGB) into a RasterImage. */
