@@ -112,7 +112,28 @@ function sameDomain(panels: HeatmapPanel[]): boolean {
   return panels.every((p) => p.domain[0] === panels[0].domain[0] && p.domain[1] === panels[0].domain[1]);
 }
 
-/** The Vega specification of the figure (exported for inspection; renderHeatmapFigure renders it). */
+/**
+ * Where the figure's SVG points for panel `index`'s blocks: an address that
+ * is never fetched (.invalid), handed to the rasteriser with the panel's
+ * pixels (panelImages) instead of a base64 copy inside the SVG text.
+ */
+export function panelImageUrl(index: number): string {
+  return `https://lenet-lab.invalid/heatmap-panel-${index}.png`;
+}
+
+/**
+ * Each panel's blocks as PNG, by panelImageUrl: stored without deflate, since
+ * the rasteriser decodes them at once (the figure's own PNG is compressed as
+ * ever).
+ */
+export function panelImages(panels: HeatmapPanel[], options: HeatmapFigureOptions): Map<string, Uint8Array> {
+  return new Map(panels.map((panel, index) => [panelImageUrl(index), encodePng({
+    width: panel.cols * options.cellWidth, height: panel.rows * options.cellHeight, channels: 3,
+    data: paintBlocks(panel, options.colormap, options.cellWidth, options.cellHeight),
+  }, 0)]));
+}
+
+/** The Vega specification of the figure (exported for inspection; renderHeatmapFigure renders it with panelImages). */
 export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOptions): vega.Spec {
   if (panels.length === 0) throw new RangeError("a heat-map figure needs at least one panel");
   const shared = sameDomain(panels);
@@ -128,8 +149,6 @@ export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOption
   const groups = panels.map((panel, index) => {
     const width = panel.cols * options.cellWidth;
     const height = panel.rows * options.cellHeight;
-    // Decoded again by the rasteriser at once: the fastest deflate level (the figure's own PNG is as compressed as ever).
-    const image = encodePng({ width, height, channels: 3, data: paintBlocks(panel, options.colormap, options.cellWidth, options.cellHeight) }, 1);
     const decimals = panel.cellDecimals;
     const cellText = decimals === undefined ? undefined : (value: number) => value.toFixed(decimals);
     const textData = cellText ? Array.from({ length: panel.rows * panel.cols }, (_, k) => {
@@ -157,7 +176,7 @@ export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOption
       marks: [
         { type: "image", encode: { enter: {
           x: { value: 0 }, y: { value: 0 }, width: { value: width }, height: { value: height },
-          url: { value: `data:image/png;base64,${Buffer.from(image).toString("base64")}` }, aspect: { value: false }, smooth: { value: false },
+          url: { value: panelImageUrl(index) }, aspect: { value: false }, smooth: { value: false },
         } } },
         ...(cellText ? [{ type: "text", from: { data: "cells" }, encode: { enter: {
           x: { scale: "x", field: "x", band: 0.5 }, y: { scale: "y", field: "y", band: 0.5 }, text: { field: "text" },
@@ -209,7 +228,7 @@ export async function renderHeatmapFigureHere(panels: HeatmapPanel[], options: H
       if (!item) throw new Error(`panel ${index} is missing from the rendered scene`);
       return { x: originX + item.x, y: originY + item.y, width: item.width, height: item.height };
     });
-    return { svg, ...svgToPng(svg), panels: placements };
+    return { svg, ...svgToPng(svg, 1, panelImages(panels, options)), panels: placements };
   } finally {
     view.finalize();
   }

@@ -104,14 +104,21 @@ export function vegaLiteToVega(spec: TopLevelSpec): vega.Spec {
 
 /**
  * Rasterises SVG text with the bundled font only. `zoom` scales the output
- * (2 = twice the pixels, for sharp charts on high-density screens).
+ * (2 = twice the pixels, for sharp charts on high-density screens). `images`
+ * holds the PNG of each image the SVG points to by address (nothing is
+ * fetched: an image missing from it is an error).
  */
-export function svgToPng(svg: string, zoom = 1): { png: Uint8Array; width: number; height: number } {
+export function svgToPng(svg: string, zoom = 1, images: ReadonlyMap<string, Uint8Array> = new Map()): { png: Uint8Array; width: number; height: number } {
   const renderer = new Resvg(svg, {
     font: { fontFiles: figureFontFiles(), loadSystemFonts: false, defaultFontFamily: FIGURE_FONT, sansSerifFamily: FIGURE_FONT },
     fitTo: zoom === 1 ? { mode: "original" } : { mode: "zoom", value: zoom },
     background: "white",
   });
+  for (const href of renderer.imagesToResolve()) {
+    const png = images.get(href);
+    if (!png) throw new Error(`the figure points to an image it was not given: ${href}`);
+    renderer.resolveImage(href, Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+  }
   const image = renderer.render();
   return { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
 }
