@@ -86,7 +86,7 @@ export const DIVERGED_LOSS = 10 * Math.log(10);
  * checkpoint (before the blow-up) stays as it was.
  */
 export class DivergenceError extends Error {
-  constructor(readonly iteration: number, readonly what: string, lr: number) {
+  constructor(readonly iteration: number, readonly what: string, readonly lr: number) {
     super(`training diverged at iteration ${iteration}: ${what}. ` +
       `The learning rate (${lr}) is probably too high for this activation and optimizer; try a smaller --lr ` +
       "(or --on-nan continue to watch the blow-up)");

@@ -226,6 +226,13 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     expect(await page.textContent("[data-engine]")).toMatch(/not cross-origin isolated.*one/);
     const node = await nodeRun({ iterations: "20", evalEvery: "20" });
     expect(run!.losses).toEqual(node.losses);
+
+    // A learning rate that blows the network up: the run fails and says why, in the page's words.
+    await setChoice(page, "lr", "5");
+    await page.click('button[data-action="train"]');
+    expect(await waitForState(page, ["done", "failed"])).toBe("failed");
+    expect(await page.textContent(".train-status")).toMatch(/training diverged at iteration \d+: the loss is .* try a smaller one/);
+    expect(await page.textContent(".train-runs li:last-child")).toMatch(/failed: training diverged/);
     expect(pageErrors).toEqual([]);
   }, 180_000);
 

@@ -14,7 +14,7 @@ import type { Dataset } from "../../../../data/datasets.js";
 import type { RunConfig } from "../../../../train/config.js";
 import { classMeans, computeFc2Matrices, cosineSimilarity, selectFc2Images } from "../../../../figures/fc2-matrices.js";
 import { forwardImageSet } from "../../../../train/image-staging.js";
-import { InterruptedError, TrainingCallbacks, TrainingState, trainNetwork } from "../../../../train/trainer.js";
+import { DivergenceError, InterruptedError, TrainingCallbacks, TrainingState, trainNetwork } from "../../../../train/trainer.js";
 import { browserKernelHost, loadKernels } from "./browser-kernels.js";
 import type { FromWorker, NetworkPictures, ToWorker } from "./messages.js";
 import { fetchMnist } from "./mnist.js";
@@ -34,7 +34,7 @@ let idleNetwork: Network | null = null;
 
 scope.onmessage = (event) => {
   const message = event.data;
-  if (message.type === "start") void run(message).catch((error: unknown) => post({ type: "error", message: error instanceof Error ? error.message : String(error) }));
+  if (message.type === "start") void run(message).catch((error: unknown) => post({ type: "error", message: describeError(error) }));
   else if (message.type === "pause") pauseRequested = true;
   else if (message.type === "resume") resumeWith?.(true);
   else if (message.type === "classify") classify(message.pixels);
@@ -45,6 +45,15 @@ function classify(pixels: Uint8Array): void {
   const image = { images: pixels, labels: new Uint8Array(1), count: 1, rows: 28, cols: 28 };
   const logits = forwardImageSet(idleNetwork, image, [0], 1, new Float32Array(INPUT_VALUES_PER_IMAGE), new Int32Array(1));
   post({ type: "classified", probabilities: softmax(logits), fc2: idleNetwork.fc2Features().slice() });
+}
+
+/** An error as the page says it (a blow-up in the page's words: there is no --lr here). */
+function describeError(error: unknown): string {
+  if (error instanceof DivergenceError) {
+    return `training diverged at iteration ${error.iteration}: ${error.what}. The learning rate (${error.lr}) is probably too high ` +
+      "for this activation and optimizer: try a smaller one";
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
