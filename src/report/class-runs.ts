@@ -10,7 +10,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Dataset, loadDataset } from "../data/datasets.js";
 import { INPUT_VALUES_PER_IMAGE, LENET } from "../engine/architecture.js";
-import { createNetwork, disposeNetwork } from "../engine/backend.js";
 import { argmaxRow } from "../engine/layers/softmax-cross-entropy.js";
 import { Misclassified, confusionFigure, misclassifiedFigure } from "../figures/class-figures.js";
 import { renderVegaLite } from "../figures/render.js";
@@ -18,7 +17,7 @@ import { writeFileAtomic } from "../io/atomic-write.js";
 import { addToConfusion, emptyConfusion, confusionRows } from "../train/confusion.js";
 import { EVAL_BATCH_SIZE } from "../train/evaluate.js";
 import { forwardImageSet } from "../train/image-staging.js";
-import { LoadedRun, loadRun } from "../train/load-run.js";
+import { LoadedRun, loadRun, wasmNetworkOf } from "../train/load-run.js";
 
 export const CONFUSION_PNG = "confusion.png";
 export const MISCLASSIFIED_PNG = "misclassified.png";
@@ -33,9 +32,7 @@ export function hasClassFigures(runDir: string): boolean {
 
 /** How the network does on each test image: the confusion matrix and its most confident mistakes. */
 async function classifyTestSet(run: LoadedRun, data: Dataset) {
-  const { activation, seed } = run.summary.config;
-  const network = await createNetwork({ backend: "wasm", threads: 1, activation, seed });
-  network.params.values.set(run.network.params.values);
+  const network = wasmNetworkOf(run);
   const classes = LENET.classes;
   const confusion = emptyConfusion(classes);
   const mistakes: { index: number; actual: number; predicted: number; probability: number }[] = [];
@@ -57,7 +54,7 @@ async function classifyTestSet(run: LoadedRun, data: Dataset) {
       }
     }
   } finally {
-    await disposeNetwork(network);
+    await network.dispose();
   }
   mistakes.sort((a, b) => b.probability - a.probability || a.index - b.index);
   return { confusion: confusionRows(confusion, classes), mistakes };

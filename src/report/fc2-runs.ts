@@ -6,7 +6,7 @@
 
 import { basename } from "node:path";
 import { Dataset, loadDataset } from "../data/datasets.js";
-import { loadRun } from "../train/load-run.js";
+import { loadRun, wasmNetworkOf } from "../train/load-run.js";
 import { ColormapName } from "../figures/colormaps.js";
 import { ScaleRule, sharedRange } from "../figures/fc2-figures.js";
 import { readFc2Directory, writeCrossRunFigures, writeFc2Directory } from "../figures/fc2-files.js";
@@ -45,7 +45,7 @@ export function computeRunsFc2(runDirs: readonly string[], options: Fc2MapOption
       datasets.set(key, dataset);
     }
     const selection = selectFc2Images(dataset.test, options.pick, options.seed, options.perDigit ?? DEFAULT_PER_DIGIT);
-    return { runDir: run.runDir, runName: run.summary.run ?? basename(run.runDir), matrices: computeFc2Matrices(run.network, dataset.test, selection), dataset };
+    return { runDir: run.runDir, runName: run.summary.run ?? basename(run.runDir), matrices: computeFc2Matrices(wasmNetworkOf(run), dataset.test, selection), dataset };
   });
 }
 

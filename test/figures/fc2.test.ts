@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fillBatch } from "../../src/data/batches.js";
 import { Dataset, loadDataset } from "../../src/data/datasets.js";
 import { INPUT_VALUES_PER_IMAGE, LENET_INPUT_PADDING } from "../../src/engine/architecture.js";
-import { LeNet5 } from "../../src/engine/lenet.js";
+import type { Network } from "../../src/engine/network.js";
+import { loadRun, wasmNetworkOf } from "../../src/train/load-run.js";
 import { crossRunAllDigitsFigure, normalisePerRun, parseScale, sharedRange } from "../../src/figures/fc2-figures.js";
 import { colormapTable } from "../../src/figures/colormaps.js";
 import { formatFloat32, readFc2Directory } from "../../src/figures/fc2-files.js";
@@ -24,7 +25,7 @@ beforeAll(() => {
 });
 
 /** The fc2 vector of one test image, through a network of its own (batch of one). */
-function fc2Of(network: LeNet5, index: number): Float32Array {
+function fc2Of(network: Network, index: number): Float32Array {
   const input = new Float32Array(INPUT_VALUES_PER_IMAGE);
   fillBatch(input, new Int32Array(1), mnist.test, [index], LENET_INPUT_PADDING);
   network.forward(input, 1);
@@ -34,8 +35,10 @@ function fc2Of(network: LeNet5, index: number): Float32Array {
 describe("fc2 matrices", () => {
   it("stack, for each digit, the fc2 vectors of the first 100 test images of that digit, as the engine computes them", () => {
     const logdir = tempDir();
-    const { runDir, network } = writeFakeRun(logdir, { activation: "relu" });
+    const { runDir } = writeFakeRun(logdir, { activation: "relu" });
     const [run] = computeRunsFc2([runDir], { pick: "first", seed: null, scale: "minmax", colormap: "viridis" });
+    // The engine the run was trained on: the wasm kernels, with the run's saved weights.
+    const network = wasmNetworkOf(loadRun(runDir));
     const { byDigit, selection } = run.matrices;
     expect(byDigit).toHaveLength(10);
     for (let d = 0; d < 10; d++) {

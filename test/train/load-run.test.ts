@@ -2,13 +2,11 @@
 // model.safetensors, and every broken run directory is refused with a
 // message that names the file and the problem.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LeNet5 } from "../../src/engine/lenet.js";
 import { encodeSafetensors, decodeSafetensors } from "../../src/io/safetensors.js";
-import { resolveRunConfig } from "../../src/train/config.js";
-import { encodeModel, MODEL_FILE, RUN_FILE, RunSummary, writeModel, writeRunSummary } from "../../src/train/run-directory.js";
+import { encodeModel, MODEL_FILE, RUN_FILE } from "../../src/train/run-directory.js";
 import { RunLoadError, loadRun } from "../../src/train/load-run.js";
 import { tempDir } from "../idx-files.js";
 import { writeFakeRun } from "../figures/fake-run.js";
