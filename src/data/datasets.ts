@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { IdxFormatError, readIdxFile } from "./idx.js";
+import { imageSetOf } from "./idx-format.js";
 
 export const DATASET_NAMES = ["mnist", "fashion-mnist"] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
@@ -60,27 +61,7 @@ export function findIdxFile(dir: string, base: string): string {
 function readImageSet(dir: string, imagesBase: string, labelsBase: string): ImageSet {
   const imagesPath = findIdxFile(dir, imagesBase);
   const labelsPath = findIdxFile(dir, labelsBase);
-  const images = readIdxFile(imagesPath, "images");
-  const labels = readIdxFile(labelsPath, "labels");
-  if (images.dims.length !== 3) {
-    throw new IdxFormatError(imagesPath, `has ${images.dims.length} dimensions (${images.dims.join("×")}); images need 3 (count×rows×cols)`);
-  }
-  if (labels.dims.length !== 1) {
-    throw new IdxFormatError(labelsPath, `has ${labels.dims.length} dimensions; labels need 1 (count)`);
-  }
-  const [count, rows, cols] = images.dims;
-  if (labels.dims[0] !== count) {
-    throw new IdxFormatError(labelsPath, `holds ${labels.dims[0]} labels but ${imagesPath} holds ${count} images; the two files must come from the same set`);
-  }
-  if (rows !== 28 || cols !== 28) {
-    throw new IdxFormatError(imagesPath, `holds ${rows}×${cols} images; LeNet-5 here takes 28×28 (MNIST format)`);
-  }
-  for (let i = 0; i < count; i++) {
-    if (labels.data[i] > 9) {
-      throw new IdxFormatError(labelsPath, `label ${i} is ${labels.data[i]}; labels must be 0–9`);
-    }
-  }
-  return { images: images.data, labels: labels.data, count, rows, cols };
+  return imageSetOf(readIdxFile(imagesPath, "images"), readIdxFile(labelsPath, "labels"), imagesPath, labelsPath);
 }
 
 /**

@@ -7,6 +7,8 @@
 // magic 0x00000803 = 2051 ([count, rows, cols]); labels files with
 // 0x00000801 = 2049 ([count]). It knows nothing about what the images show.
 
+import type { ImageSet } from "./datasets.js";
+
 export const IMAGES_MAGIC = 2051;
 export const LABELS_MAGIC = 2049;
 
@@ -58,4 +60,31 @@ export function parseIdxData(raw: Uint8Array, kind: "images" | "labels", source:
     throw new IdxFormatError(source, `has ${available - size} bytes after the ${dims.join("×")} data its header describes`);
   }
   return { dims, data: raw.subarray(headerSize, headerSize + size) };
+}
+
+/**
+ * The images and labels of one set as an ImageSet, checked to belong
+ * together: 28×28 images (what LeNet-5 here takes), one label 0–9 per image.
+ * The sources name the two in error messages.
+ */
+export function imageSetOf(images: IdxArray, labels: IdxArray, imagesSource: string, labelsSource: string): ImageSet {
+  if (images.dims.length !== 3) {
+    throw new IdxFormatError(imagesSource, `has ${images.dims.length} dimensions (${images.dims.join("×")}); images need 3 (count×rows×cols)`);
+  }
+  if (labels.dims.length !== 1) {
+    throw new IdxFormatError(labelsSource, `has ${labels.dims.length} dimensions; labels need 1 (count)`);
+  }
+  const [count, rows, cols] = images.dims;
+  if (labels.dims[0] !== count) {
+    throw new IdxFormatError(labelsSource, `holds ${labels.dims[0]} labels but ${imagesSource} holds ${count} images; the two files must come from the same set`);
+  }
+  if (rows !== 28 || cols !== 28) {
+    throw new IdxFormatError(imagesSource, `holds ${rows}×${cols} images; LeNet-5 here takes 28×28 (MNIST format)`);
+  }
+  for (let i = 0; i < count; i++) {
+    if (labels.data[i] > 9) {
+      throw new IdxFormatError(labelsSource, `label ${i} is ${labels.data[i]}; labels must be 0–9`);
+    }
+  }
+  return { images: images.data, labels: labels.data, count, rows, cols };
 }

@@ -3,7 +3,7 @@
 // `lenet-lab playground`), parsed as Node parses them.
 
 import type { Dataset, ImageSet } from "../../../../data/datasets.js";
-import { IdxFormatError, isGzip, parseIdxData } from "../../../../data/idx-format.js";
+import { imageSetOf, isGzip, parseIdxData } from "../../../../data/idx-format.js";
 import type { PlaygroundSettings } from "../../../playground-settings.js";
 
 async function fetchIdx(base: string, name: string, kind: "images" | "labels") {
@@ -20,10 +20,7 @@ async function fetchIdx(base: string, name: string, kind: "images" | "labels") {
 
 async function fetchImageSet(base: string, imagesName: string, labelsName: string): Promise<ImageSet> {
   const [images, labels] = await Promise.all([fetchIdx(base, imagesName, "images"), fetchIdx(base, labelsName, "labels")]);
-  const [count, rows, cols] = images.dims;
-  if (images.dims.length !== 3 || rows !== 28 || cols !== 28) throw new IdxFormatError(imagesName, `holds ${images.dims.join("×")} values, not 28×28 images`);
-  if (labels.dims[0] !== count) throw new IdxFormatError(labelsName, `holds ${labels.dims[0]} labels for ${count} images`);
-  return { images: images.data, labels: labels.data, count, rows, cols };
+  return imageSetOf(images, labels, imagesName, labelsName);
 }
 
 /** The real MNIST from the IDX files `files` names, relative to `base` (a URL ending in "/"). */
