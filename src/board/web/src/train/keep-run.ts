@@ -6,6 +6,7 @@
 import type { PageRun, PageRunChoices } from "../../../../train/page-run.js";
 import type { EvalRecord } from "../../../../train/trainer.js";
 import type { KernelBuild } from "../../../../engine/wasm/kernels.js";
+import { download } from "../dom.js";
 
 /** What the page holds of a finished run. */
 export interface FinishedRun {
@@ -48,11 +49,6 @@ export async function keepOnBoard(run: FinishedRun): Promise<string> {
 /** Offers the run as one file, `<name>.lenet-run.json`. */
 export function downloadRun(run: FinishedRun, name: string): void {
   const url = URL.createObjectURL(new Blob([JSON.stringify(pageRunOf(run))], { type: "application/json" }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = `${name}.lenet-run.json`;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
+  download(`${name}.lenet-run.json`, url);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
