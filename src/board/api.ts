@@ -329,10 +329,10 @@ export function createApp(index: LogdirIndex, assets: Map<string, Asset>,
       throw new HttpError(403, `runs can only be saved from the dashboard's own pages, not from ${origin}`);
     }
     if (!/^application\/json\b/.test(c.req.header("content-type") ?? "")) throw new HttpError(415, "send the run as application/json");
-    const body = new Uint8Array(await c.req.arrayBuffer());
+    const body = await c.req.text();
     let parsed: unknown;
     try {
-      parsed = JSON.parse(new TextDecoder().decode(body));
+      parsed = JSON.parse(body);
     } catch (error) {
       throw new HttpError(400, `the run is not valid JSON (${(error as Error).message})`);
     }

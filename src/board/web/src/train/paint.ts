@@ -68,9 +68,10 @@ export function paintMaps(grid: MapGrid, label: string): HTMLCanvasElement {
     }
     return [low, high];
   };
-  const shared: [number, number] = grid.low !== undefined && grid.high !== undefined ? [grid.low, grid.high] : rangeOf(0, count * size);
+  const shared: [number, number] | null = grid.range === "each" ? null
+    : grid.low !== undefined && grid.high !== undefined ? [grid.low, grid.high] : rangeOf(0, count * size);
   for (let m = 0; m < count; m++) {
-    const [low, high] = grid.range === "shared" ? shared : rangeOf(m * size, (m + 1) * size);
+    const [low, high] = shared ?? rangeOf(m * size, (m + 1) * size);
     const x0 = (m % perRow) * (cols * scale + gap);
     const y0 = Math.floor(m / perRow) * (rows * scale + gap);
     for (let r = 0; r < rows; r++) {
