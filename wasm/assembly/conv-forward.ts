@@ -9,8 +9,8 @@
 // gradients (conv-weight-grad.ts, conv-input-grad.ts).
 
 import { gemmNN } from "./gemm";
-import { madd } from "./madd";
-import { im2col } from "./conv-layout";
+import { madd, madd2x16 } from "./madd";
+import { im2col, tapRowOffsets, transpose } from "./conv-layout";
 
 /**
  * forward for OW a multiple of 4, without im2col: two filters at a time (an
@@ -106,12 +106,13 @@ export function forwardDirect(
 
 /**
  * forward for OC a multiple of 16 and OH·OW even, without im2col: blocks of
- * 2 output positions × 16 filters, the lanes running across filters (4
- * positions × 8 filters was slower: twice the scalar input loads per product).
- * The weights are transposed once into col as [Q, OC], followed by the byte
- * offset of every tap q = (c, i, j) in an image; an input is then a scalar at
- * image + offset(p) + offset(q). Each 2 × 4 tile (positions × filters) goes
- * out as 4 filter rows of 2 positions, the [OC, OH·OW] layout.
+ * 2 output positions × 16 filters (madd2x16), the lanes running across filters
+ * (4 positions × 8 filters was slower: twice the scalar input loads per
+ * product). The weights are transposed once into col as [Q, OC], followed by
+ * the byte offset in an image of every row (c, i) of taps (tapRowOffsets); an
+ * input is then a scalar at image + offset(p) + offset(c, i) + 4j. Each block
+ * starts from the bias and goes out as 16 filter rows of 2 positions, the
+ * [OC, OH·OW] layout.
  */
 export function forwardAcrossFilters(
   out: usize, inp: usize, weight: usize, bias: usize, col: usize,
@@ -120,31 +121,22 @@ export function forwardAcrossFilters(
   const OH = H - K + 1, OW = W - K + 1;
   const P = OH * OW, Q = C * K * K;
   const transposed = col;
-  const offsets = col + <usize>(Q * OC) * 4;
-  for (let o = 0; o < OC; o++) {
-    for (let q = 0; q < Q; q++) {
-      store<f32>(transposed + <usize>(q * OC + o) * 4, load<f32>(weight + <usize>(o * Q + q) * 4));
-    }
-  }
-  let q = 0;
-  for (let c = 0; c < C; c++) {
-    for (let i = 0; i < K; i++) {
-      for (let j = 0; j < K; j++) store<i32>(offsets + <usize>(q++) * 4, ((c * H + i) * W + j) * 4);
-    }
-  }
+  const rowOffsets = col + <usize>(Q * OC) * 4;
+  transpose(transposed, weight, OC, Q);
+  tapRowOffsets(rowOffsets, C, H, W, K);
   const inBytes = <usize>(C * H * W) * 4;
   const outBytes = <usize>(OC * P) * 4;
   const mapBytes = <usize>P * 4;
   const filterRowBytes = <usize>OC * 4;
-  const offsetsEnd = offsets + <usize>Q * 4;
   for (let b = 0; b < B; b++) {
     const img = inp + <usize>b * inBytes;
     const outB = out + <usize>b * outBytes;
     for (let p = 0; p < P; p += 2) {
       const i0 = img + <usize>pixelOffset(p, OW, W), i1 = img + <usize>pixelOffset(p + 1, OW, W);
       for (let o = 0; o < OC; o += 16) {
-        acrossFiltersBlock(outB + <usize>(o * P + p) * 4, mapBytes, i0, i1,
-          transposed + <usize>o * 4, filterRowBytes, offsets, offsetsEnd, bias + <usize>o * 4);
+        const biasO = bias + <usize>o * 4;
+        madd2x16(outB + <usize>(o * P + p) * 4, mapBytes, true, biasO, biasO,
+          i0, i1, C * K, 0, rowOffsets, K, 4, transposed + <usize>o * 4, filterRowBytes);
       }
     }
   }
@@ -154,42 +146,6 @@ export function forwardAcrossFilters(
 @inline function pixelOffset(p: i32, OW: i32, W: i32): i32 {
   const y = p / OW;
   return (y * W + (p - y * OW)) * 4;
-}
-
-/** 2 positions (inputs at i0, i1) × 16 filters (weights at w, one row of OC per tap), written at d in [OC, P]. */
-function acrossFiltersBlock(
-  d: usize, mapBytes: usize, i0: usize, i1: usize,
-  w: usize, filterRowBytes: usize, offsets: usize, offsetsEnd: usize, bias: usize,
-): void {
-  const bias0 = v128.load(bias), bias1 = v128.load(bias, 16), bias2 = v128.load(bias, 32), bias3 = v128.load(bias, 48);
-  let s00 = bias0, s01 = bias1, s02 = bias2, s03 = bias3, s10 = bias0, s11 = bias1, s12 = bias2, s13 = bias3;
-  let wp = w;
-  for (let op = offsets; op < offsetsEnd; op += 4) {
-    const off = <usize>load<i32>(op);
-    const x0 = v128.load32_splat(i0 + off), x1 = v128.load32_splat(i1 + off);
-    let y = v128.load(wp);
-    s00 = madd(s00, x0, y); s10 = madd(s10, x1, y);
-    y = v128.load(wp, 16);
-    s01 = madd(s01, x0, y); s11 = madd(s11, x1, y);
-    y = v128.load(wp, 32);
-    s02 = madd(s02, x0, y); s12 = madd(s12, x1, y);
-    y = v128.load(wp, 48);
-    s03 = madd(s03, x0, y); s13 = madd(s13, x1, y);
-    wp += filterRowBytes;
-  }
-  storePairs(d, mapBytes, s00, s10);
-  storePairs(d + mapBytes * 4, mapBytes, s01, s11);
-  storePairs(d + mapBytes * 8, mapBytes, s02, s12);
-  storePairs(d + mapBytes * 12, mapBytes, s03, s13);
-}
-
-/** Rows r0, r1 (positions) of a 2 × 4 tile whose lanes are filters, stored as 4 filter rows of 2 positions. */
-@inline function storePairs(d: usize, mapBytes: usize, r0: v128, r1: v128): void {
-  const low = f32x4.shuffle(r0, r1, 0, 4, 1, 5), high = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  v128.store64_lane(d, low, 0);
-  v128.store64_lane(d + mapBytes, low, 1);
-  v128.store64_lane(d + mapBytes * 2, high, 0);
-  v128.store64_lane(d + mapBytes * 3, high, 1);
 }
 
 /**

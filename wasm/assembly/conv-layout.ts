@@ -1,7 +1,8 @@
 // How the convolution rearranges floats in memory (conv.ts has the layouts):
 // im2col copies an image's patches into the columns of a matrix, col2im adds
-// them back, and two transposes serve the weight gradients. Pointers are byte
-// offsets. Not the place for the products that use these (gemm.ts,
+// them back, two transposes serve the weight gradients and the forward across
+// filters, which also reads the rows of its taps through a table of offsets.
+// Pointers are byte offsets. Not the place for the products that use these (gemm.ts,
 // conv-forward.ts, conv-weight-grad.ts, conv-input-grad.ts).
 //
 //   im2col      col[(c,i,j), (y,x)] = img[c, y+i, x+j]            [C, H, W] → [Q, P]
@@ -95,5 +96,12 @@ export function addTransposed(dst: usize, src: usize, rows: i32, cols: i32): voi
       const at = dst + <usize>(o * cols + q) * 4;
       store<f32>(at, load<f32>(at) + load<f32>(src + <usize>(q * rows + o) * 4));
     }
+  }
+}
+
+/** table[(c, i)] = the byte offset of row i of channel c in an image [C, H, W], for the C·K rows of taps (i32). */
+export function tapRowOffsets(table: usize, C: i32, H: i32, W: i32, K: i32): void {
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < K; i++) store<i32>(table + <usize>(c * K + i) * 4, ((c * H + i) * W) * 4);
   }
 }

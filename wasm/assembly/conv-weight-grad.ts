@@ -11,7 +11,7 @@
 // the bias or input gradients (conv.ts, conv-input-grad.ts).
 
 import { gemmNT, reduceLanes } from "./gemm";
-import { madd } from "./madd";
+import { madd, madd2x16 } from "./madd";
 import { addTransposed, im2col, transpose } from "./conv-layout";
 
 /**
@@ -69,10 +69,10 @@ export function filterGradientAlongRows(
 /**
  * dweight += the weight gradient of B images, for OC a multiple of 16 and Q
  * even: vectors across filters. For each image, dout_b is transposed into
- * col as doutᵀ[P, OC]; then two taps q, q+1 × 16 filters (8 accumulators,
- * kept as dweightᵀ[Q, OC] in col after doutᵀ) add input(q, p) · doutᵀ[p, :]
- * over the positions p in order, the inputs read as scalars at
- * image + offset(q) + offset(p). dweightᵀ is added into dweight at the end.
+ * col as doutᵀ[P, OC]; then two taps q, q+1 × 16 filters (madd2x16, kept as
+ * dweightᵀ[Q, OC] in col after doutᵀ) add input(q, p) · doutᵀ[p, :] over the
+ * positions p in order, the inputs read as scalars at image + offset(q) +
+ * offset(p), row by output row. dweightᵀ is added into dweight at the end.
  */
 export function filterGradientAcrossFilters(
   dweight: usize, dout: usize, inp: usize, col: usize, B: i32, C: i32, H: i32, W: i32, OC: i32, K: i32,
@@ -87,36 +87,14 @@ export function filterGradientAcrossFilters(
   const dweightT = col + <usize>(P * OC) * 4;
   memory.fill(dweightT, 0, <usize>(Q * OC) * 4);
   for (let b = 0; b < B; b++) {
-    const doutB = dout + <usize>b * outBytes;
     const img = inp + <usize>b * inBytes;
-    transpose(doutT, doutB, OC, P);
+    transpose(doutT, dout + <usize>b * outBytes, OC, P);
     for (let q = 0; q < Q; q += 2) {
       const i0 = img + <usize>tapOffset(q, H, W, K), i1 = img + <usize>tapOffset(q + 1, H, W, K);
       for (let o = 0; o < OC; o += 16) {
-        const d0 = dweightT + <usize>(q * OC + o) * 4, d1 = d0 + filterRowBytes;
-        let s00 = v128.load(d0), s01 = v128.load(d0, 16), s02 = v128.load(d0, 32), s03 = v128.load(d0, 48);
-        let s10 = v128.load(d1), s11 = v128.load(d1, 16), s12 = v128.load(d1, 32), s13 = v128.load(d1, 48);
-        let tp = doutT + <usize>o * 4;
-        let rowStart: usize = 0;
-        for (let y = 0; y < OH; y++) {
-          let p0 = i0 + rowStart, p1 = i1 + rowStart;
-          const rowEnd = p0 + <usize>OW * 4;
-          for (; p0 < rowEnd; p0 += 4, p1 += 4) {
-            const x0 = v128.load32_splat(p0), x1 = v128.load32_splat(p1);
-            let v = v128.load(tp);
-            s00 = madd(s00, x0, v); s10 = madd(s10, x1, v);
-            v = v128.load(tp, 16);
-            s01 = madd(s01, x0, v); s11 = madd(s11, x1, v);
-            v = v128.load(tp, 32);
-            s02 = madd(s02, x0, v); s12 = madd(s12, x1, v);
-            v = v128.load(tp, 48);
-            s03 = madd(s03, x0, v); s13 = madd(s13, x1, v);
-            tp += filterRowBytes;
-          }
-          rowStart += inRowBytes;
-        }
-        v128.store(d0, s00); v128.store(d0, s01, 16); v128.store(d0, s02, 32); v128.store(d0, s03, 48);
-        v128.store(d1, s10); v128.store(d1, s11, 16); v128.store(d1, s12, 32); v128.store(d1, s13, 48);
+        const d0 = dweightT + <usize>(q * OC + o) * 4;
+        madd2x16(d0, filterRowBytes, false, d0, d0 + filterRowBytes,
+          i0, i1, OH, inRowBytes, 0, OW, 4, doutT + <usize>o * 4, filterRowBytes);
       }
     }
   }

@@ -11,7 +11,7 @@
 // Reads may run up to 3 elements past the end of a row of B (NN) or of A and
 // B (never: NT reads exactly K); writes never leave C's rows.
 
-import { madd } from "./madd";
+import { madd, madd2x16 } from "./madd";
 
 /**
  * "NN": C[m,n] = (accumulate ? C[m,n] : 0) + Σ_k A(m,k) · B[k,n]
@@ -124,33 +124,11 @@ function rowsNN2(c: usize, ldc: i32, a: usize, aRow: i32, aCol: i32, b: usize, l
   const bStep = <usize>ldb * 4;
   const r1 = <usize>aRow * 4;
   const c1 = <usize>ldc * 4;
-  const zero = f32x4.splat(0);
   let n = 0;
   for (; n + 16 <= N; n += 16) {
     const cp = c + <usize>n * 4;
-    let s00 = zero, s01 = zero, s02 = zero, s03 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero;
-    if (accumulate) {
-      s00 = v128.load(cp); s01 = v128.load(cp, 16); s02 = v128.load(cp, 32); s03 = v128.load(cp, 48);
-      s10 = v128.load(cp + c1); s11 = v128.load(cp + c1, 16); s12 = v128.load(cp + c1, 32); s13 = v128.load(cp + c1, 48);
-    }
-    let ap = a;
-    let bp = b + <usize>n * 4;
-    for (let k = 0; k < K; k++) {
-      const x0 = v128.load32_splat(ap);
-      const x1 = v128.load32_splat(ap + r1);
-      let y = v128.load(bp);
-      s00 = madd(s00, x0, y); s10 = madd(s10, x1, y);
-      y = v128.load(bp, 16);
-      s01 = madd(s01, x0, y); s11 = madd(s11, x1, y);
-      y = v128.load(bp, 32);
-      s02 = madd(s02, x0, y); s12 = madd(s12, x1, y);
-      y = v128.load(bp, 48);
-      s03 = madd(s03, x0, y); s13 = madd(s13, x1, y);
-      ap += aStep;
-      bp += bStep;
-    }
-    v128.store(cp, s00); v128.store(cp, s01, 16); v128.store(cp, s02, 32); v128.store(cp, s03, 48);
-    v128.store(cp + c1, s10); v128.store(cp + c1, s11, 16); v128.store(cp + c1, s12, 32); v128.store(cp + c1, s13, 48);
+    const from0 = accumulate ? cp : 0, from1 = accumulate ? cp + c1 : 0;
+    madd2x16(cp, c1, false, from0, from1, a, a + r1, 1, 0, 0, K, aStep, b + <usize>n * 4, bStep);
   }
   // The remaining columns, one row at a time (the same sums in the same order).
   if (n < N) {
