@@ -14,7 +14,7 @@ import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable } from "../browser.js";
 import type { Board } from "../../src/board/server.js";
-import { seedRunLoss, tempDir, writeSeedRun } from "./fixtures.js";
+import { TWO_SEED_GROUPS, seedRunLoss, tempDir, writeSeedRun, writeTwoSeedGroups } from "./fixtures.js";
 import { closeBoard, openBoardInChromium, saveScreenshot } from "./open-board.js";
 
 const available = browserAvailable();
@@ -28,7 +28,7 @@ type PageElement = any;
 const CARD = '.chart-card[data-tag="loss/train"]';
 const CANVAS = `${CARD} canvas`;
 const GROUPS = ["relu-adam-lr0.01", "sigmoid-adam-lr0.01"];
-const GROUPED_RUNS = ["relu-adam-lr0.01-seed0", "relu-adam-lr0.01-seed1", "sigmoid-adam-lr0.01-seed0", "sigmoid-adam-lr0.01-seed1"];
+const GROUPED_RUNS = TWO_SEED_GROUPS.map((run) => run.name);
 const ALONE = "relu-adam-lr0.1-seed2";
 
 let board: Board;
@@ -96,10 +96,7 @@ function logged(group: string, seed: number, step: number): number {
 describe.skipIf(!available)("seed groups in the dashboard, in Chromium", () => {
   beforeAll(async () => {
     const logdir = tempDir();
-    writeSeedRun(logdir, "relu-adam-lr0.01-seed0", { activation: "relu", seed: 0, testAccuracy: 0.97 });
-    writeSeedRun(logdir, "relu-adam-lr0.01-seed1", { activation: "relu", seed: 1, testAccuracy: 0.99 });
-    writeSeedRun(logdir, "sigmoid-adam-lr0.01-seed0", { activation: "sigmoid", seed: 0, testAccuracy: 0.8 });
-    writeSeedRun(logdir, "sigmoid-adam-lr0.01-seed1", { activation: "sigmoid", seed: 1, testAccuracy: 0.7 });
+    writeTwoSeedGroups(logdir);
     writeSeedRun(logdir, ALONE, { activation: "relu", seed: 2, lr: "0.1", testAccuracy: 0.9 });
     ({ board, browser, page } = await openBoardInChromium(logdir, { width: 1400, height: 900 }, pageErrors));
     page.setDefaultTimeout(WAIT_MS);

@@ -155,6 +155,20 @@ export function writeSeedRun(logdir: string, name: string, options: SeedRunOptio
   return runDir;
 }
 
+/** The two seed groups the group tests share: relu-adam-lr0.01 and sigmoid-adam-lr0.01, seeds 0 and 1. */
+export const TWO_SEED_GROUPS: readonly { name: string; options: SeedRunOptions }[] = [
+  { name: "relu-adam-lr0.01-seed0", options: { activation: "relu", seed: 0, testAccuracy: 0.97 } },
+  { name: "relu-adam-lr0.01-seed1", options: { activation: "relu", seed: 1, testAccuracy: 0.99 } },
+  { name: "sigmoid-adam-lr0.01-seed0", options: { activation: "sigmoid", seed: 0, testAccuracy: 0.8 } },
+  { name: "sigmoid-adam-lr0.01-seed1", options: { activation: "sigmoid", seed: 1, testAccuracy: 0.7 } },
+];
+
+/** Writes TWO_SEED_GROUPS' runs (writeSeedRun); `lastRun` changes the options of the last (sigmoid, seed 1). */
+export function writeTwoSeedGroups(logdir: string, lastRun: Partial<SeedRunOptions> = {}): void {
+  TWO_SEED_GROUPS.forEach(({ name, options }, i) =>
+    writeSeedRun(logdir, name, i === TWO_SEED_GROUPS.length - 1 ? { ...options, ...lastRun } : options));
+}
+
 /**
  * A run as TensorFlow 2 writes it: scalars, histograms and images as tensors
  * whose kind is declared by plugin metadata on the first value of each tag

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Board } from "../../src/board/server.js";
 import { GROUP_RUNS_DIR } from "../../src/stats/run-groups.js";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
-import { seedRunLoss, tempDir, writeSeedRun } from "./fixtures.js";
+import { seedRunLoss, tempDir, writeSeedRun, writeTwoSeedGroups } from "./fixtures.js";
 import { closeBoard, startLoadedBoard } from "./open-board.js";
 
 let board: Board;
@@ -63,12 +63,9 @@ const sigmoid = expectedCurve([logged("sigmoid", 0), logged("sigmoid", 1, 120)])
 
 beforeAll(async () => {
   const logdir = tempDir();
-  writeSeedRun(logdir, "relu-adam-lr0.01-seed0", { activation: "relu", seed: 0, testAccuracy: 0.97 });
-  writeSeedRun(logdir, "relu-adam-lr0.01-seed1", { activation: "relu", seed: 1, testAccuracy: 0.99 });
+  writeTwoSeedGroups(logdir, { lastStep: 120 });
   // The same seed again: listed as a repeat, in no statistic (its numbers would move them far).
   writeSeedRun(logdir, "relu-adam-lr0.01-seed1-again", { activation: "relu", seed: 1, testAccuracy: 0.5 });
-  writeSeedRun(logdir, "sigmoid-adam-lr0.01-seed0", { activation: "sigmoid", seed: 0, testAccuracy: 0.8 });
-  writeSeedRun(logdir, "sigmoid-adam-lr0.01-seed1", { activation: "sigmoid", seed: 1, lastStep: 120, testAccuracy: 0.7 });
   writeSeedRun(logdir, "relu-adam-lr0.1-seed0", { activation: "relu", seed: 0, lr: "0.1", testAccuracy: 0.9 });
   // A group whose second seed is still training: its curve counts, its last evaluation is not a final result.
   writeSeedRun(logdir, "relu-adam-lr0.001-seed0", { activation: "relu", seed: 0, lr: "0.001", testAccuracy: 0.95 });
