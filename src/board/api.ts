@@ -113,6 +113,37 @@ function download(c: Context, name: string, format: "csv" | "json", csv: () => s
   return c.json(json());
 }
 
+/**
+ * A scalar tag's series of the runs or groups a request selects (repeated
+ * `run` or `group` parameters), answered by two routes:
+ *   GET path?tag&selector&samples   { tag, runs | groups: name → its points, thinned to `samples` }
+ *   GET path/export?tag&selector&format   all their points, as a CSV or JSON file (download)
+ */
+function seriesRoutes<S, Points>(
+  app: Hono, path: string, selector: "run" | "group",
+  seriesOf: (c: Context, tag: string) => Map<string, S>,
+  points: (series: S, samples: number) => Points,
+  csv: (series: Map<string, S>) => string,
+  fileName: (tag: string) => string,
+): void {
+  const key = `${selector}s`;
+  const pointsOf = (series: Map<string, S>, samples: number) =>
+    Object.fromEntries([...series].map(([name, s]) => [name, points(s, samples)]));
+  app.get(path, (c) => {
+    allowOnly(c, ["tag", selector, "samples"]);
+    const tag = required(c, "tag");
+    const samples = integer(c, "samples", 1000, 0, 1_000_000);
+    return c.json({ tag, [key]: pointsOf(seriesOf(c, tag), samples) });
+  });
+  app.get(`${path}/export`, (c) => {
+    allowOnly(c, ["tag", selector, "format"]);
+    const tag = required(c, "tag");
+    const format = oneOf(c, "format", ["csv", "json"] as const, "csv");
+    const series = seriesOf(c, tag);
+    return download(c, fileName(tag), format, () => csv(series), () => ({ tag, [key]: pointsOf(series, 0) }));
+  });
+}
+
 const SSE_PING_MS = 15_000;
 
 /** The Hono app: API under /api, the front end everywhere else. */
@@ -171,47 +202,15 @@ export function createApp(index: LogdirIndex, assets: Map<string, Asset>,
     return c.json({ runs: configResponse(index) });
   });
 
-  app.get("/api/scalars", (c) => {
-    allowOnly(c, ["tag", "run", "samples"]);
-    const tag = required(c, "tag");
-    const samples = integer(c, "samples", 1000, 0, 1_000_000);
-    const series = scalarSeriesOf(c, index, tag);
-    const runs: Record<string, ReturnType<typeof scalarPoints>> = {};
-    for (const [name, s] of series) runs[name] = scalarPoints(s, samples);
-    return c.json({ tag, runs });
-  });
-
-  app.get("/api/scalars/export", (c) => {
-    allowOnly(c, ["tag", "run", "format"]);
-    const tag = required(c, "tag");
-    const format = oneOf(c, "format", ["csv", "json"] as const, "csv");
-    const series = scalarSeriesOf(c, index, tag);
-    return download(c, tag, format, () => scalarsCsv(series),
-      () => ({ tag, runs: Object.fromEntries([...series].map(([name, s]) => [name, scalarPoints(s, 0)])) }));
-  });
+  seriesRoutes(app, "/api/scalars", "run", (c, tag) => scalarSeriesOf(c, index, tag), scalarPoints, scalarsCsv, (tag) => tag);
 
   app.get("/api/groups", (c) => {
     allowOnly(c, []);
     return c.json({ groups: findGroups(index).map(groupInfo) });
   });
 
-  app.get("/api/groups/scalars", (c) => {
-    allowOnly(c, ["tag", "group", "samples"]);
-    const tag = required(c, "tag");
-    const samples = integer(c, "samples", 1000, 0, 1_000_000);
-    const groups: Record<string, ReturnType<typeof groupCurveColumns>> = {};
-    for (const [name, curve] of groupCurvesOf(c, index, tag)) groups[name] = groupCurveColumns(curve, samples);
-    return c.json({ tag, groups });
-  });
-
-  app.get("/api/groups/scalars/export", (c) => {
-    allowOnly(c, ["tag", "group", "format"]);
-    const tag = required(c, "tag");
-    const format = oneOf(c, "format", ["csv", "json"] as const, "csv");
-    const curves = groupCurvesOf(c, index, tag);
-    return download(c, `${tag}-groups`, format, () => groupCurvesCsv(curves),
-      () => ({ tag, groups: Object.fromEntries([...curves].map(([name, curve]) => [name, groupCurveColumns(curve, 0)])) }));
-  });
+  seriesRoutes(app, "/api/groups/scalars", "group", (c, tag) => groupCurvesOf(c, index, tag), groupCurveColumns, groupCurvesCsv,
+    (tag) => `${tag}-groups`);
 
   app.get("/api/histograms", (c) => {
     allowOnly(c, ["tag", "run", "samples"]);
