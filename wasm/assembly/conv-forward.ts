@@ -135,6 +135,7 @@ export function forwardAcrossFilters(
       const i0 = img + <usize>pixelOffset(p, OW, W), i1 = img + <usize>pixelOffset(p + 1, OW, W);
       for (let o = 0; o < OC; o += 16) {
         const biasO = bias + <usize>o * 4;
+        // From the bias, over the C·K rows of K taps; out as filter rows of the 2 positions.
         madd2x16(outB + <usize>(o * P + p) * 4, mapBytes, true, biasO, biasO,
           i0, i1, C * K, 0, rowOffsets, K, 4, transposed + <usize>o * 4, filterRowBytes);
       }

@@ -93,6 +93,7 @@ export function filterGradientAcrossFilters(
       const i0 = img + <usize>tapOffset(q, H, W, K), i1 = img + <usize>tapOffset(q + 1, H, W, K);
       for (let o = 0; o < OC; o += 16) {
         const d0 = dweightT + <usize>(q * OC + o) * 4;
+        // dweightᵀ rows q, q+1 += over the OH output rows of OW positions, inputs 4 bytes apart.
         madd2x16(d0, filterRowBytes, false, d0, d0 + filterRowBytes,
           i0, i1, OH, inRowBytes, 0, OW, 4, doutT + <usize>o * 4, filterRowBytes);
       }

@@ -128,6 +128,7 @@ function rowsNN2(c: usize, ldc: i32, a: usize, aRow: i32, aCol: i32, b: usize, l
   for (; n + 16 <= N; n += 16) {
     const cp = c + <usize>n * 4;
     const from0 = accumulate ? cp : 0, from1 = accumulate ? cp + c1 : 0;
+    // One row of K steps, A's scalars aStep apart.
     madd2x16(cp, c1, false, from0, from1, a, a + r1, 1, 0, 0, K, aStep, b + <usize>n * 4, bStep);
   }
   // The remaining columns, one row at a time (the same sums in the same order).
