@@ -79,14 +79,7 @@ export function conv2dBackward(
 ): void {
   const OH = H - K + 1, OW = W - K + 1;
   const P = OH * OW, Q = C * K * K;
-  const outBytes = <usize>(OC * P) * 4;
-  for (let b = 0; b < B; b++) {
-    const doutB = dout + <usize>b * outBytes;
-    for (let o = 0; o < OC; o++) {
-      const biasPtr = dbias + <usize>o * 4;
-      store<f32>(biasPtr, load<f32>(biasPtr) + sumRow(doutB + <usize>(o * P) * 4, P));
-    }
-  }
+  // The weight gradient first: its strategies keep sums in the scratch across all B images.
   if (K === 5 && (OW & 3) === 0) {
     filterGradientAlongRows(dweight, dout, inp, B, C, H, W, OC);
   } else if ((OC & 15) === 0 && (Q & 1) === 0 && OC <= Q) {
@@ -94,8 +87,17 @@ export function conv2dBackward(
   } else {
     filterGradientIm2col(dweight, dout, inp, col, B, C, H, W, OC, K);
   }
-  if (dinp === 0) return;
-  inputGradient(dinp, dout, weight, col, B, C, H, W, OC, K);
+  // Then, image by image, the bias gradient and the input gradient (whose dcol takes the scratch).
+  const inBytes = <usize>(C * H * W) * 4;
+  const outBytes = <usize>(OC * P) * 4;
+  for (let b = 0; b < B; b++) {
+    const doutB = dout + <usize>b * outBytes;
+    for (let o = 0; o < OC; o++) {
+      const biasPtr = dbias + <usize>o * 4;
+      store<f32>(biasPtr, load<f32>(biasPtr) + sumRow(doutB + <usize>(o * P) * 4, P));
+    }
+    if (dinp !== 0) inputGradient(dinp + <usize>b * inBytes, doutB, weight, col, C, H, W, OC, K);
+  }
 }
 
 /** Σ p[0..n): the vectors in four lanes reduced as (l0 + l2) + (l1 + l3), plus the n % 4 tail summed apart. */
