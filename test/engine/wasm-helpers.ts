@@ -12,7 +12,7 @@ import { LeNetOptions } from "../../src/engine/lenet.js";
 import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
 
 /** The native kernels over the relaxed build, as the kernel tests name them. */
-export const NATIVE = "native";
+export const NATIVE = "native" as const;
 export type TestedKernels = KernelBuild | typeof NATIVE;
 
 /**
