@@ -1,5 +1,5 @@
-// The heavy kernels of lenet-kernels.wasm (the convolutions and the dense
-// layers), compiled natively with 512-bit vectors for CPUs that have AVX-512.
+// The heavy kernels of lenet-kernels.wasm (the convolutions, the dense
+// layers and max pooling), compiled natively with 512-bit vectors for CPUs that have AVX-512.
 // An optional accelerator: scripts/build-native.mjs builds it at install
 // where a compiler and such a CPU exist; everywhere else the WebAssembly
 // kernels do all the work. The math and the layouts are those of
@@ -509,6 +509,92 @@ void conv2dBackward(f32* dinp, f32* dweight, f32* dbias, const f32* dout, const 
 }
 
 // ---------------------------------------------------------------------------
+// Max pooling 2×2, stride 2 (H and W even), as wasm/assembly/pool.ts: the
+// maximum taken in row-major order with "greater than" (so a NaN first stays,
+// as wasm's pmax), and the gradient routed to the first of the four inputs
+// that equals the output. Max is exact, so the bits are the wasm kernels'.
+// Up to 32 input columns (16 outputs) per step: the even and odd columns of
+// two vectors are gathered with a two-source permute.
+
+const __m512i EVEN_COLUMNS = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+const __m512i ODD_COLUMNS = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+/** Interleaving even (from the first source) and odd (second) columns back: outputs 0–7, then 8–15. */
+const __m512i INTERLEAVE_LOW = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+const __m512i INTERLEAVE_HIGH = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+
+/** pmax(a, b) = a < b ? b : a (a NaN stays); x86's max(b, a) is exactly that. */
+inline __m512 pmax(__m512 a, __m512 b) { return _mm512_max_ps(b, a); }
+
+struct PoolColumns {
+  __mmask16 low, high, outputs;
+  explicit PoolColumns(int columns)  // input columns in this step (even, ≤ 32)
+    : low(firstLanes(columns)), high(firstLanes(columns - 16 > 0 ? columns - 16 : 0)), outputs(firstLanes(columns / 2)) {}
+};
+
+void maxPoolForward(f32* out, const f32* inp, int B, int C, int H, int W) {
+  const int OH = H / 2, OW = W / 2;
+  for (int plane = 0; plane < B * C; plane++) {
+    const f32* in = inp + plane * H * W;
+    f32* o = out + plane * OH * OW;
+    for (int y = 0; y < OH; y++) {
+      const f32* row0 = in + 2 * y * W;
+      const f32* row1 = row0 + W;
+      for (int x = 0; x < W; x += 32) {
+        const PoolColumns m(W - x < 32 ? W - x : 32);
+        const __m512 a0 = loadLanes(row0 + x, m.low), a1 = loadLanes(row0 + x + 16, m.high);
+        const __m512 b0 = loadLanes(row1 + x, m.low), b1 = loadLanes(row1 + x + 16, m.high);
+        const __m512 best = pmax(pmax(pmax(
+          _mm512_permutex2var_ps(a0, EVEN_COLUMNS, a1), _mm512_permutex2var_ps(a0, ODD_COLUMNS, a1)),
+          _mm512_permutex2var_ps(b0, EVEN_COLUMNS, b1)), _mm512_permutex2var_ps(b0, ODD_COLUMNS, b1));
+        _mm512_mask_storeu_ps(o + y * OW + x / 2, m.outputs, best);
+      }
+    }
+  }
+}
+
+/** Adds (accumulate) or writes `value` over `columns` of a row at p, in two masked halves. */
+inline void putRow(f32* p, __m512 low, __m512 high, const PoolColumns& m, bool accumulate) {
+  if (accumulate) {
+    low = _mm512_add_ps(loadLanes(p, m.low), low);
+    high = _mm512_add_ps(loadLanes(p + 16, m.high), high);
+  }
+  _mm512_mask_storeu_ps(p, m.low, low);
+  _mm512_mask_storeu_ps(p + 16, m.high, high);
+}
+
+void maxPoolBackward(f32* dinp, const f32* dout, const f32* inp, const f32* out, int B, int C, int H, int W, bool accumulate) {
+  const int OH = H / 2, OW = W / 2;
+  for (int plane = 0; plane < B * C; plane++) {
+    const f32* in = inp + plane * H * W;
+    f32* d = dinp + plane * H * W;
+    const f32* o = out + plane * OH * OW;
+    const f32* g = dout + plane * OH * OW;
+    for (int y = 0; y < OH; y++) {
+      const f32* row0 = in + 2 * y * W;
+      const f32* row1 = row0 + W;
+      for (int x = 0; x < W; x += 32) {
+        const PoolColumns m(W - x < 32 ? W - x : 32);
+        const __m512 a0 = loadLanes(row0 + x, m.low), a1 = loadLanes(row0 + x + 16, m.high);
+        const __m512 b0 = loadLanes(row1 + x, m.low), b1 = loadLanes(row1 + x + 16, m.high);
+        const __m512 best = loadLanes(o + y * OW + x / 2, m.outputs);
+        const __m512 grad = loadLanes(g + y * OW + x / 2, m.outputs);
+        const __mmask16 e0 = _mm512_cmp_ps_mask(_mm512_permutex2var_ps(a0, EVEN_COLUMNS, a1), best, _CMP_EQ_OQ);
+        __mmask16 taken = e0;
+        const __mmask16 e1 = _mm512_cmp_ps_mask(_mm512_permutex2var_ps(a0, ODD_COLUMNS, a1), best, _CMP_EQ_OQ) & ~taken;
+        taken |= e1;
+        const __mmask16 e2 = _mm512_cmp_ps_mask(_mm512_permutex2var_ps(b0, EVEN_COLUMNS, b1), best, _CMP_EQ_OQ) & ~taken;
+        taken |= e2;
+        const __mmask16 e3 = static_cast<__mmask16>(~taken);
+        const __m512 g0 = _mm512_maskz_mov_ps(e0, grad), g1 = _mm512_maskz_mov_ps(e1, grad);
+        const __m512 g2 = _mm512_maskz_mov_ps(e2, grad), g3 = _mm512_maskz_mov_ps(e3, grad);
+        putRow(d + 2 * y * W + x, _mm512_permutex2var_ps(g0, INTERLEAVE_LOW, g1), _mm512_permutex2var_ps(g0, INTERLEAVE_HIGH, g1), m, accumulate);
+        putRow(d + (2 * y + 1) * W + x, _mm512_permutex2var_ps(g2, INTERLEAVE_LOW, g3), _mm512_permutex2var_ps(g2, INTERLEAVE_HIGH, g3), m, accumulate);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Node-API: bind() a memory, get the kernels on it
 
 /**
@@ -552,6 +638,25 @@ struct Args {
   }
   bool flag(size_t i) { return num(i) != 0; }
 };
+
+napi_value PoolForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 6);
+  if (!a.ok) return nullptr;
+  f32 *out = a.ptr(0), *inp = a.ptr(1);
+  const int B = a.num(2), C = a.num(3), H = a.num(4), W = a.num(5);
+  if (a.ok) maxPoolForward(out, inp, B, C, H, W);
+  return nullptr;
+}
+
+napi_value PoolBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 9);
+  if (!a.ok) return nullptr;
+  f32 *dinp = a.ptr(0), *dout = a.ptr(1), *inp = a.ptr(2), *out = a.ptr(3);
+  const int B = a.num(4), C = a.num(5), H = a.num(6), W = a.num(7);
+  const bool accumulate = a.flag(8);
+  if (a.ok) maxPoolBackward(dinp, dout, inp, out, B, C, H, W, accumulate);
+  return nullptr;
+}
 
 napi_value ConvForward(napi_env env, napi_callback_info info) {
   Args a(env, info, 11);
@@ -599,7 +704,7 @@ void ReleaseBound(napi_env env, void* data, void*) {
   delete bound;
 }
 
-/** bind(view: Uint8Array over the whole memory's buffer) → { conv2dForward, conv2dBackward, denseForward, denseBackward }. */
+/** bind(view: Uint8Array over the whole memory's buffer) → { conv2dForward, conv2dBackward, denseForward, denseBackward, maxPoolForward, maxPoolBackward }. */
 napi_value Bind(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value view;
@@ -624,6 +729,7 @@ napi_value Bind(napi_env env, napi_callback_info info) {
   const struct { const char* name; napi_callback callback; } entries[] = {
     {"conv2dForward", ConvForward}, {"conv2dBackward", ConvBackward},
     {"denseForward", DenseForward}, {"denseBackward", DenseBackward},
+    {"maxPoolForward", PoolForward}, {"maxPoolBackward", PoolBackward},
   };
   for (const auto& entry : entries) {
     napi_value fn;

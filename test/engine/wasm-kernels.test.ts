@@ -167,6 +167,8 @@ describe.each(TESTED_KERNELS)("%s build", (build) => {
       { name: "LeNet pool2", B: 3, C: 16, H: 10, W: 10 },
       { name: "odd: 6×10 (5 outputs a row)", B: 3, C: 5, H: 6, W: 10 },
       { name: "odd: 2×2", B: 1, C: 1, H: 2, W: 2 },
+      // Wider than the native kernels' 32 columns a step: a full step and a part of one.
+      { name: "wide: 4×44", B: 2, C: 2, H: 4, W: 44 },
     ];
     for (const { name, B, C, H, W } of shapes) {
       it(`forward and backward equal the reference exactly (${name})`, () => {

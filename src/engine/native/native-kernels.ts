@@ -1,9 +1,9 @@
-// The optional native kernels (native/lenet-kernels.cc): the convolutions and
-// the dense layers with AVX-512, built at install where a compiler and such a
-// CPU exist (scripts/build-native.mjs). They take over those four kernels of a
+// The optional native kernels (native/lenet-kernels.cc): the convolutions,
+// the dense layers and max pooling with AVX-512, built at install where a compiler and such a
+// CPU exist (scripts/build-native.mjs). They take over those six kernels of a
 // WebAssembly instance and work on the same shared memory, so the network, its
 // threads and its layout do not change; the wasm instance keeps the rest
-// (pooling, activations, optimizers). Node only: a page has no native code.
+// (activations, optimizers, input scaling). Node only: a page has no native code.
 
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import { KernelAccelerator, KernelName, WasmKernels } from "../wasm/kernels.js";
 
 /** The kernels the addon computes; the others stay the wasm instance's. */
-type NativeKernels = Pick<WasmKernels, "conv2dForward" | "conv2dBackward" | "denseForward" | "denseBackward">;
+type NativeKernels = Pick<WasmKernels,
+  "conv2dForward" | "conv2dBackward" | "denseForward" | "denseBackward" | "maxPoolForward" | "maxPoolBackward">;
 
 interface NativeAddon {
   /** The vector extension it was built for. */
