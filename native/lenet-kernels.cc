@@ -438,50 +438,37 @@ void filterAcrossFilters(f32* dweight, const f32* dout, const f32* inp, const Co
 // Convolution backward: the input gradient
 
 /**
- * dinp[b,c,u,v] += Σ_{o,i,j} weight[o,c,i,j]·dout[b,o,u−i,v−j], CB channels of
- * one input row u at a time, 16 lanes along v. The dout rows are copied with
- * K−1 zeros on each side (dpad, rows of OW + 2(K−1)), so that the shifted
- * vector for tap j is one (masked) load.
+ * dinp[b,c,y+i,x+j] += Σ_o weight[o,c,i,j]·dout[b,o,y,x], one image at a
+ * time as a product and col2im: dcol[q = (c,i,j), p = (y,x)] = Σ_o weight[o,q]·dout_b[o,p]
+ * (gemmNN, the weights read down their columns), then col2im: each input
+ * row of each channel gathers its K·K shifted dcol rows in 16 lanes (masked
+ * where a shift leaves the row) and is written once. The scratch holds one
+ * image's dcol (Q·P floats).
  */
-template <int CB>
-void inputRowBlock(f32* dinpRow, int inPlane, const f32* dpad, int padRow, const f32* weight, const ConvShape& s, int c0, int u, int v0, __mmask16 mask) {
-  const int OH = s.OH(), K = s.K, Q = s.Q();
-  __m512 acc[CB];
-  for (int c = 0; c < CB; c++) acc[c] = loadLanes(dinpRow + c * inPlane, mask);
-  const int iLow = u - (OH - 1) > 0 ? u - (OH - 1) : 0;
-  const int iHigh = u < K - 1 ? u : K - 1;
-  for (int o = 0; o < s.OC; o++) {
-    const f32* wo = weight + o * Q + c0 * K * K;
-    for (int i = iLow; i <= iHigh; i++) {
-      const f32* d = dpad + (o * OH + (u - i)) * padRow + (K - 1) + v0;
-      for (int j = 0; j < K; j++) {
-        const __m512 dv = loadLanes(d - j, mask);
-        for (int c = 0; c < CB; c++) acc[c] = _mm512_fmadd_ps(_mm512_set1_ps(wo[(c * K + i) * K + j]), dv, acc[c]);
-      }
-    }
-  }
-  for (int c = 0; c < CB; c++) _mm512_mask_storeu_ps(dinpRow + c * inPlane, mask, acc[c]);
-}
-
-/** The scratch holds OC·OH·(OW + 2(K−1)) floats: one image's padded dout. */
 void inputGradient(f32* dinp, const f32* dout, const f32* weight, const ConvShape& s) {
-  const int OH = s.OH(), OW = s.OW(), P = s.P(), K = s.K;
-  const int padRow = OW + 2 * (K - 1);
+  const int OH = s.OH(), OW = s.OW(), P = s.P(), Q = s.Q(), K = s.K;
   const int inPlane = s.H * s.W;
-  f32* dpad = scratch(s.OC * OH * padRow);
-  std::memset(dpad, 0, sizeof(f32) * s.OC * OH * padRow);
-  constexpr int MOST = 8;
+  f32* dcol = scratch(Q * P);
   for (int b = 0; b < s.B; b++) {
-    for (int o = 0; o < s.OC; o++) {
-      for (int y = 0; y < OH; y++) std::memcpy(dpad + (o * OH + y) * padRow + (K - 1), dout + (b * s.OC + o) * P + y * OW, sizeof(f32) * OW);
-    }
+    gemmNN(dcol, P, weight, 1, Q, dout + b * s.OC * P, P, Q, P, s.OC, false);
     f32* image = dinp + b * s.C * inPlane;
-    for (int u = 0; u < s.H; u++) {
-      for (int v0 = 0; v0 < s.W; v0 += 16) {
-        const __mmask16 mask = firstLanes(s.W - v0);
-        for (int c = 0; c < s.C; c += MOST) {
-          f32* row = image + c * inPlane + u * s.W + v0;
-          withBlock<MOST>(s.C - c, [&](auto cb) { inputRowBlock<cb()>(row, inPlane, dpad, padRow, weight, s, c, u, v0, mask); });
+    for (int c = 0; c < s.C; c++) {
+      for (int u = 0; u < s.H; u++) {
+        const int iLow = u - (OH - 1) > 0 ? u - (OH - 1) : 0;
+        const int iHigh = u < K - 1 ? u : K - 1;
+        for (int v0 = 0; v0 < s.W; v0 += 16) {
+          f32* target = image + c * inPlane + u * s.W + v0;
+          const __mmask16 lanes = firstLanes(s.W - v0);
+          __m512 acc = loadLanes(target, lanes);
+          for (int i = iLow; i <= iHigh; i++) {
+            for (int j = 0; j < K; j++) {
+              // Lane l takes dcol[(c,i,j), (u−i, v0+l−j)] where 0 ≤ v0+l−j < OW.
+              const int low = j - v0 > 0 ? j - v0 : 0, high = OW + j - v0;
+              const __mmask16 mask = lanes & firstLanes(high > 0 ? high : 0) & static_cast<__mmask16>(~firstLanes(low));
+              acc = _mm512_add_ps(acc, loadLanes(dcol + ((c * K + i) * K + j) * P + (u - i) * OW + v0 - j, mask));
+            }
+          }
+          _mm512_mask_storeu_ps(target, lanes, acc);
         }
       }
     }
