@@ -162,8 +162,8 @@ const machine = {
   cpuFeatures: cpuFeatures(),
   cores: cpus().length,
   node: process.version,
-  /** Which build of the wasm kernels ran (the classic experiment's processes choose the same way). */
-  wasmKernels: kernelBuild(),
+  /** Which kernels ran (native-avx512, or a wasm build; the classic experiment's processes choose the same way). */
+  kernels: kernelBuild(),
   threads,
   rounds,
   pytorch: torch,
@@ -180,7 +180,7 @@ function runsDetail(runs: { activation: string; seconds: number; testAccuracy: n
 if (json) {
   console.log(JSON.stringify({ machine, summaries, ratios, targets, classic: { lenetLab: ours, lenetLabCompare: oursCompare, endToEnd, pytorch: theirs }, memory: soak, measurements }));
 } else {
-  console.log(`${machine.cpu} (${machine.cpuFeatures.join(", ") || "features unknown"}), ${machine.cores} cores, Node ${machine.node}, wasm kernels ${machine.wasmKernels}` +
+  console.log(`${machine.cpu} (${machine.cpuFeatures.join(", ") || "features unknown"}), ${machine.cores} cores, Node ${machine.node}, kernels ${machine.kernels}` +
     `${torch ? `, PyTorch ${torch}` : ", no PyTorch"}; ` +
     `${rounds} round${rounds > 1 ? "s" : ""}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
   console.log(`${"".padEnd(28)} ${"engine".padEnd(14)} ${"images/s".padStart(9)}  ${"spread".padEnd(17)} cores used  images/CPU-s`);

@@ -11,7 +11,8 @@ import { LeNet5 } from "./lenet.js";
 import { Network } from "./network.js";
 import { KernelHost, WasmLeNet5 } from "./wasm/wasm-lenet.js";
 import { MAX_THREADS } from "./wasm/memory-layout.js";
-import { kernelModule } from "./wasm/kernel-files.js";
+import { kernelModule, usesNativeKernels } from "./wasm/kernel-files.js";
+import { accelerateNatively } from "./native/native-kernels.js";
 import { startNodeThreadPool } from "./parallel/node-threads.js";
 
 export const BACKENDS = ["wasm", "js"] as const;
@@ -49,9 +50,14 @@ export async function createNetwork(options: NetworkOptions): Promise<Network> {
   return WasmLeNet5.create({ ...lenet, threads: options.threads ?? defaultThreads() }, nodeKernelHost());
 }
 
-/** The kernels of this process's chosen build (kernel-files.ts), on Node's worker threads. */
+/** The kernels of this process's chosen build (kernel-files.ts), native ones included, on Node's worker threads. */
 export function nodeKernelHost(): KernelHost {
-  return { module: kernelModule(), startThreads: startNodeThreadPool };
+  const native = usesNativeKernels();
+  return {
+    module: kernelModule(),
+    accelerate: native ? accelerateNatively : undefined,
+    startThreads: (threads, memory, module) => startNodeThreadPool(threads, memory, module, native),
+  };
 }
 
 /** Stops a network's worker threads, if it has any. */

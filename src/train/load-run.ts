@@ -12,7 +12,7 @@ import { LENET_PARAMETERS } from "../engine/architecture.js";
 import { LeNet5 } from "../engine/lenet.js";
 import { torchName } from "../engine/parameters.js";
 import { decodeSafetensors } from "../io/safetensors.js";
-import { kernelModule } from "../engine/wasm/kernel-files.js";
+import { nodeKernelHost } from "../engine/backend.js";
 import { WasmLeNet5 } from "../engine/wasm/wasm-lenet.js";
 import { MODEL_FILE, RUN_FILE, RunSummary } from "./run-directory.js";
 
@@ -115,13 +115,14 @@ export function loadRun(runDir: string): LoadedRun {
 }
 
 /**
- * The run's network on the wasm kernels, one thread (the engine it was
+ * The run's network on this process's kernels, one thread (the engine it was
  * trained on, and many times faster than the reference LeNet5 for the forward
  * passes of fc2 maps and test-set figures); its weights are the run's.
  */
 export function wasmNetworkOf(run: LoadedRun): WasmLeNet5 {
   const { activation, initMean, initStd, seed } = run.summary.config;
-  const network = new WasmLeNet5({ activation, initMean, initStd, seed }, kernelModule());
+  const host = nodeKernelHost();
+  const network = new WasmLeNet5({ activation, initMean, initStd, seed }, host.module, undefined, null, host.accelerate);
   network.params.values.set(run.network.params.values);
   return network;
 }

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { LENET_PARAMETERS } from "../engine/architecture.js";
 import { ModelSummary } from "../engine/model-summary.js";
-import type { KernelBuild } from "../engine/wasm/kernels.js";
+import type { KernelName } from "../engine/wasm/kernels.js";
 import { ParameterSet, torchName } from "../engine/parameters.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { encodeSafetensors } from "../io/safetensors.js";
@@ -100,7 +100,7 @@ export interface RunSummary {
    * and seed give the same bits only with the same kernels. A run trained in a
    * browser page names the browser instead of Node. Absent in early runs.
    */
-  engine?: { kernels: KernelBuild | "js"; node?: string; browser?: string };
+  engine?: { kernels: KernelName | "js"; node?: string; browser?: string };
   /** Layers, output shapes and parameter counts; absent in early runs. */
   model?: ModelSummary;
   history: EvalRecord[];

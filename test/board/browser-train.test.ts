@@ -16,10 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, launchChromium, pageCollectingErrors } from "../browser.js";
 import { startBoard, type Board } from "../../src/board/server.js";
 import { loadDataset } from "../../src/data/datasets.js";
-import { kernelBuild } from "../../src/engine/wasm/kernel-files.js";
+import { wasmKernelBuild } from "../../src/engine/wasm/kernel-files.js";
 import { resolveRunConfig } from "../../src/train/config.js";
-import { train } from "../../src/train/train.js";
-import { removeTempDirs, runCli, tempDir } from "./fixtures.js";
+import { removeTempDirs, runCli, tempDir, trainOnPageKernels } from "./fixtures.js";
 
 const available = browserAvailable();
 const WAIT_MS = 30_000;
@@ -62,7 +61,7 @@ async function serveStatic(root: string): Promise<string> {
 async function openTrainPage(crossOriginIsolated: boolean): Promise<Page> {
   const board = await startBoard({ logdir: tempDir(), port: 0, pollIntervalMs: 200, crossOriginIsolated });
   boards.push(board);
-  return openPage(`${board.url}?kernels=${kernelBuild()}#train`);
+  return openPage(`${board.url}?kernels=${wasmKernelBuild()}#train`);
 }
 
 async function openPage(url: string): Promise<Page> {
@@ -126,7 +125,7 @@ const pageRuns = (page: Page) => page.evaluate(() => (globalThis as any).lenetPl
 /** Node's run of the same config: every step's loss and every evaluation. */
 async function nodeRun(options: Record<string, string>) {
   const losses: number[] = [];
-  const result = await train(resolveRunConfig({ threads: "1", ...options }), loadDataset(), {
+  const result = await trainOnPageKernels(resolveRunConfig({ threads: "1", ...options }), loadDataset(), {
     callbacks: { onStep: (step) => void losses.push(step.loss) },
   });
   return { losses, evals: result.history.map((r) => ({ iteration: r.iteration, testAccuracy: r.testAccuracy, testLoss: r.testLoss })) };
@@ -156,7 +155,7 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     expect(await waitForState(page, ["done", "failed"])).toBe("done");
 
     const [run] = await pageRuns(page);
-    expect(run!.build).toBe(kernelBuild());
+    expect(run!.build).toBe(wasmKernelBuild());
     expect(run!.isolated).toBe(true);
     expect(run!.threads).toBeGreaterThan(1);
     expect(await page.getAttribute("[data-engine]", "data-engine")).toBe("isolated");
@@ -197,7 +196,7 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     const keptName = (await page.getAttribute(".train-runs [data-kept]", "data-kept"))!;
     expect(keptName).toBe("relu-adam-lr0.01-it300-browser");
     const kept = JSON.parse(readFileSync(join(boards[0]!.index.logdir, keptName, "run.json"), "utf8"));
-    expect([kept.status, kept.final.testAccuracy, kept.engine.kernels]).toEqual(["finished", run!.evals.at(-1)!.testAccuracy, kernelBuild()]);
+    expect([kept.status, kept.final.testAccuracy, kept.engine.kernels]).toEqual(["finished", run!.evals.at(-1)!.testAccuracy, wasmKernelBuild()]);
 
     // A second run (sigmoid) overlays the first.
     await setChoice(page, "activation", "sigmoid");
@@ -241,7 +240,7 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     const written = runCli(["playground", "--out", out]);
     expect(written.status, written.stderr).toBe(0);
     expect(written.stdout).toMatch(/python3 -m http\.server 8000 --directory/);
-    const page = await openPage(`${await serveStatic(out)}?kernels=${kernelBuild()}`);
+    const page = await openPage(`${await serveStatic(out)}?kernels=${wasmKernelBuild()}`);
     expect(await page.textContent("header h1")).toBe("lenet-lab playground");
     await setChoice(page, "iterations", "30");
     await setChoice(page, "evalEvery", "30");

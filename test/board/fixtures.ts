@@ -15,12 +15,13 @@ import { encodePng } from "../../src/io/png.js";
 import { EventFileWriter } from "../../src/tensorboard/event-file-writer.js";
 import { DataClass, DataType, type SummaryValue } from "../../src/tensorboard/messages.js";
 import { SummaryWriter } from "../../src/tensorboard/summary-writer.js";
-import { resolveRunConfig } from "../../src/train/config.js";
+import { RunConfig, resolveRunConfig } from "../../src/train/config.js";
 import { writeRunSummary } from "../../src/train/run-directory.js";
 import type { PageRun, PageRunChoices } from "../../src/train/page-run.js";
-import { train } from "../../src/train/train.js";
-import { kernelBuild } from "../../src/engine/wasm/kernel-files.js";
-import { loadDataset } from "../../src/data/datasets.js";
+import { TrainOptions, TrainingResult, trainNetwork } from "../../src/train/trainer.js";
+import { KERNEL_BUILD_ENV, compileKernelBuild, wasmKernelBuild } from "../../src/engine/wasm/kernel-files.js";
+import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
+import { Dataset, loadDataset } from "../../src/data/datasets.js";
 
 const CLI = fileURLToPath(new URL("../../dist/src/cli/main.js", import.meta.url));
 
@@ -37,9 +38,9 @@ export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** Runs the built CLI with `args`; its exit status and output. */
-export function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+/** Runs the built CLI with `args` (in `env`); its exit status and output. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -196,11 +197,26 @@ export function writeForeignRun(runDir: string): void {
 }
 
 /** What a page would send for `choices`: built from Node's training of the same config (the numbers a page computes, bit for bit). */
+/**
+ * The environment in which a CLI process computes what a page computes: the
+ * wasm build alone (a page has no native kernels), the one this process runs.
+ */
+export function pageKernelsEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, [KERNEL_BUILD_ENV]: wasmKernelBuild() };
+}
+
+/** Trains on one thread of the wasm build a page runs (not the native kernels), as `train` would otherwise. */
+export async function trainOnPageKernels(config: RunConfig, dataset: Dataset, options: TrainOptions = {}): Promise<TrainingResult> {
+  const { activation, initMean, initStd, seed } = config;
+  const network = new WasmLeNet5({ activation, initMean, initStd, seed }, compileKernelBuild(wasmKernelBuild()));
+  return trainNetwork(network, { ...config, threads: 1 }, dataset, options);
+}
+
 export async function pageRunFromNode(choices: PageRunChoices): Promise<PageRun> {
   const losses: number[] = [], accuracies: number[] = [];
   const evaluations: PageRun["evaluations"] = [];
   const options = Object.fromEntries(Object.entries(choices).map(([k, v]) => [k, String(v)]));
-  const result = await train(resolveRunConfig({ ...options, threads: "1" }), loadDataset(), {
+  const result = await trainOnPageKernels(resolveRunConfig({ ...options, threads: "1" }), loadDataset(), {
     callbacks: {
       onStep: (step) => void (losses.push(step.loss), accuracies.push(step.accuracy)),
       onEval: (record, _network, test) => void evaluations.push({ record, confusion: Array.from(test.confusion) }),
@@ -208,7 +224,7 @@ export async function pageRunFromNode(choices: PageRunChoices): Promise<PageRun>
   });
   const values = result.model.params.values;
   return {
-    format: "lenet-lab page run", version: 1, choices: { ...choices }, kernels: kernelBuild(), browser: "test",
+    format: "lenet-lab page run", version: 1, choices: { ...choices }, kernels: wasmKernelBuild(), browser: "test",
     losses, accuracies, evaluations, parameters: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString("base64"),
     seconds: result.seconds, trainSeconds: result.trainSeconds,
   };

@@ -11,12 +11,12 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBoard, type Board } from "../../src/board/server.js";
-import { kernelBuild } from "../../src/engine/wasm/kernel-files.js";
+import { wasmKernelBuild } from "../../src/engine/wasm/kernel-files.js";
 import { decodeSafetensors } from "../../src/io/safetensors.js";
 import { readRunEvents } from "../../src/tensorboard/run-events.js";
 import { scalarOf } from "../../src/tensorboard/summaries.js";
 import type { PageRun } from "../../src/train/page-run.js";
-import { pageRunFromNode, removeTempDirs, runCli, tempDir } from "./fixtures.js";
+import { pageKernelsEnv, pageRunFromNode, removeTempDirs, runCli, tempDir } from "./fixtures.js";
 
 const CHOICES = { activation: "relu", optimizer: "adam", lr: 0.01, batchSize: 64, iterations: 40, seed: 3, evalEvery: 20 } as const;
 
@@ -79,7 +79,7 @@ describe("keeping a page run in the logdir", () => {
     const keptDir = join(logdir, kept.body.run);
 
     const cli = runCli(["train", "--iterations", "40", "--eval-every", "20", "--seed", "3", "--threads", "1", "--summaries", "minimal",
-      "--logdir", logdir, "--run-name", "node"]);
+      "--logdir", logdir, "--run-name", "node"], pageKernelsEnv());
     expect(cli.status, cli.stderr).toBe(0);
     const nodeDir = join(logdir, "node");
 
@@ -92,7 +92,7 @@ describe("keeping a page run in the logdir", () => {
     for (const key of ["final", "finalWindow", "classes", "iterations", "epochs", "parameterCount", "model"]) expect(ours[key], key).toEqual(theirs[key]);
     expect(ours.history.map((r: any) => [r.iteration, r.testAccuracy, r.testLoss, r.trainLoss]))
       .toEqual(theirs.history.map((r: any) => [r.iteration, r.testAccuracy, r.testLoss, r.trainLoss]));
-    expect(ours.engine).toEqual({ kernels: kernelBuild(), browser: "test" });
+    expect(ours.engine).toEqual({ kernels: wasmKernelBuild(), browser: "test" });
     expect({ ...ours.config, runName: "", logdir: "" }).toEqual({ ...theirs.config, runName: "", logdir: "", threads: ours.config.threads });
 
     const report = runCli(["report", logdir]);

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { KERNEL_BUILD_ENV, kernelBuild, kernelModule, runsRelaxedSimd, wasmFilePath } from "../../src/engine/wasm/kernel-files.js";
+import { nativeKernelsHere } from "./wasm-helpers.js";
 
 const root = join(import.meta.dirname, "../..");
 const asc = join(root, "node_modules/.bin/asc");
@@ -52,10 +53,12 @@ describe("the wasm build", () => {
     expect(WebAssembly.validate(plain)).toBe(true);
   });
 
-  it("the backend uses the relaxed build where the runtime runs it (Node 20: behind a flag it switches on), unless told otherwise", () => {
+  it("the backend uses the native kernels where they built, else the relaxed build where the runtime runs it (Node 20: behind a flag it switches on), unless told otherwise", () => {
     expect(runsRelaxedSimd()).toBe(true);
     // `LENET_LAB_WASM_BUILD=simd npm test` runs every test on the plain build.
-    expect(kernelBuild()).toBe(process.env[KERNEL_BUILD_ENV] || "relaxed-simd");
+    const wanted = process.env[KERNEL_BUILD_ENV];
+    const chosen = wanted === "simd" || wanted === "relaxed-simd" ? wanted : nativeKernelsHere() ? "native-avx512" : "relaxed-simd";
+    expect(kernelBuild()).toBe(chosen);
     const module = kernelModule();
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
     expect(WebAssembly.Module.exports(module).map((e) => e.name)).toContain("conv2dBackward");
@@ -64,9 +67,11 @@ describe("the wasm build", () => {
   it(`${KERNEL_BUILD_ENV} chooses a build, and a wrong value is refused with the choices`, () => {
     expect(chosenBuild("simd")).toEqual({ status: 0, output: "simd" });
     expect(chosenBuild("relaxed-simd")).toEqual({ status: 0, output: "relaxed-simd" });
-    expect(chosenBuild("")).toEqual({ status: 0, output: "relaxed-simd" });
+    const here = nativeKernelsHere();
+    expect(chosenBuild("")).toEqual({ status: 0, output: here ? "native-avx512" : "relaxed-simd" });
+    expect(chosenBuild("native")).toEqual(here ? { status: 0, output: "native-avx512" } : { status: 1, output: expect.stringContaining("native kernels are not built") });
     const wrong = chosenBuild("avx");
     expect(wrong.status).toBe(1);
-    expect(wrong.output).toContain(`${KERNEL_BUILD_ENV}=avx is not a kernel build; use one of simd, relaxed-simd`);
+    expect(wrong.output).toContain(`${KERNEL_BUILD_ENV}=avx is not a kernel build; use native or one of simd, relaxed-simd`);
   });
 });

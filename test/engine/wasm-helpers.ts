@@ -3,9 +3,39 @@
 // tests bound. Nothing here is under test itself.
 
 import {
-  KernelBuild, READ_SLACK_BYTES, WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels,
+  KERNEL_BUILDS, KernelBuild, READ_SLACK_BYTES, WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels,
 } from "../../src/engine/wasm/kernels.js";
 import { compileKernelBuild, kernelModule } from "../../src/engine/wasm/kernel-files.js";
+import { accelerateNatively, nativeAvailability } from "../../src/engine/native/native-kernels.js";
+import { nodeKernelHost } from "../../src/engine/backend.js";
+import { LeNetOptions } from "../../src/engine/lenet.js";
+import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
+
+/** The native kernels over the relaxed build, as the kernel tests name them. */
+export const NATIVE = "native" as const;
+export type TestedKernels = KernelBuild | typeof NATIVE;
+
+/**
+ * Set (CI sets it where the CPU has AVX-512) to fail, not skip, when the
+ * native kernels did not build: they must then be tested.
+ */
+const REQUIRE_NATIVE = process.env.LENET_LAB_REQUIRE_NATIVE === "1";
+
+/** Whether the native kernels are here to test (an error if they must be and are not). */
+export function nativeKernelsHere(): boolean {
+  const { addon, reason } = nativeAvailability();
+  if (!addon && REQUIRE_NATIVE) throw new Error(`LENET_LAB_REQUIRE_NATIVE=1, but the native kernels are ${reason}`);
+  return addon !== null;
+}
+
+/** Every set of kernels this machine can test: both wasm builds, and the native kernels where they built. */
+export const TESTED_KERNELS: readonly TestedKernels[] = [...KERNEL_BUILDS, ...(nativeKernelsHere() ? [NATIVE] : [])];
+
+/** A one-thread network on the kernels this process chose (native ones included), as training uses them. */
+export function chosenKernelsNetwork(options: LeNetOptions): WasmLeNet5 {
+  const host = nodeKernelHost();
+  return new WasmLeNet5(options, host.module, undefined, null, host.accelerate);
+}
 
 const modules = new Map<KernelBuild, WebAssembly.Module>();
 
@@ -16,13 +46,17 @@ function moduleOf(build: KernelBuild): WebAssembly.Module {
   return module;
 }
 
-/** A memory with the kernels of one build (by default the one the backend chooses). */
+/** A memory with the kernels of one build (by default the wasm build the backend chooses), or the native ones over the relaxed build. */
 export class TestMemory {
   readonly memory = createSharedMemory(16);
   readonly kernels: WasmKernels;
 
-  constructor(build?: KernelBuild) {
-    this.kernels = instantiateKernels(this.memory, build ? moduleOf(build) : kernelModule());
+  constructor(build?: TestedKernels) {
+    if (build === NATIVE) {
+      this.kernels = accelerateNatively(instantiateKernels(this.memory, moduleOf("relaxed-simd")), this.memory);
+    } else {
+      this.kernels = instantiateKernels(this.memory, build ? moduleOf(build) : kernelModule());
+    }
   }
   private next = 1024;
 

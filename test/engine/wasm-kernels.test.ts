@@ -4,7 +4,8 @@
 // image). Bound: relative difference ≤ 1e-4 (see relativeDifference).
 // Both builds of the module are tested: the relaxed-SIMD one (fused
 // multiply-adds) that the backend uses where the runtime runs it, and the
-// plain one it falls back to.
+// plain one it falls back to; and, where they were built, the native kernels
+// (AVX-512) that take over the convolutions and dense layers.
 
 import { describe, expect, it } from "vitest";
 import { ACTIVATIONS, activationBackward, activationForward } from "../../src/engine/layers/activations.js";
@@ -15,15 +16,14 @@ import { ParameterSet } from "../../src/engine/parameters.js";
 import { createOptimizer } from "../../src/optim/optimizers.js";
 import { fillBatch } from "../../src/data/batches.js";
 import { INPUT_VALUES_PER_IMAGE, LENET_IMAGE_SIDE, LENET_INPUT_PADDING, PIXELS_PER_IMAGE } from "../../src/engine/architecture.js";
-import { KERNEL_BUILDS } from "../../src/engine/wasm/kernels.js";
 import { distinctArray, randomArray } from "../helpers.js";
-import { TestMemory, float32Values, relativeDifference } from "./wasm-helpers.js";
+import { TESTED_KERNELS, TestMemory, float32Values, relativeDifference } from "./wasm-helpers.js";
 
 const TOLERANCE = 1e-4;
 let seed = 1;
 const random = (n: number, low = -1, high = 1) => float32Values(randomArray(n, seed++, low, high));
 
-describe.each(KERNEL_BUILDS)("%s build", (build) => {
+describe.each(TESTED_KERNELS)("%s build", (build) => {
   describe("wasm conv2d", () => {
     const shapes = [
       { name: "LeNet conv1", B: 2, C: 1, H: 32, W: 32, OC: 6, K: 5 },
@@ -167,6 +167,8 @@ describe.each(KERNEL_BUILDS)("%s build", (build) => {
       { name: "LeNet pool2", B: 3, C: 16, H: 10, W: 10 },
       { name: "odd: 6×10 (5 outputs a row)", B: 3, C: 5, H: 6, W: 10 },
       { name: "odd: 2×2", B: 1, C: 1, H: 2, W: 2 },
+      // Wider than the native kernels' 32 columns a step: a full step and a part of one.
+      { name: "wide: 4×44", B: 2, C: 2, H: 4, W: 44 },
     ];
     for (const { name, B, C, H, W } of shapes) {
       it(`forward and backward equal the reference exactly (${name})`, () => {

@@ -1,4 +1,5 @@
-// The WebAssembly LeNet-5 against the plain TypeScript one on real MNIST
+// The WebAssembly LeNet-5 (on the kernels this process chose: the native ones
+// where they are, else the wasm build) against the plain TypeScript one on real MNIST
 // images: same initial weights, same logits, loss, gradients and feature maps
 // (within float32 tolerance), for every activation, on one thread. Both run
 // in float32 and sum in different orders, so values that cancel to near 0
@@ -11,9 +12,7 @@ import { INPUT_VALUES_PER_IMAGE, LENET, LENET_INPUT_PADDING } from "../../src/en
 import { ACTIVATIONS } from "../../src/engine/layers/activations.js";
 import { LeNet5 } from "../../src/engine/lenet.js";
 import { FeatureMaps } from "../../src/engine/network.js";
-import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
-import { kernelModule } from "../../src/engine/wasm/kernel-files.js";
-import { relativeDifference } from "./wasm-helpers.js";
+import { chosenKernelsNetwork, relativeDifference } from "./wasm-helpers.js";
 
 const mnist = loadDataset();
 const NETWORK_FLOOR = 1e-2;
@@ -28,7 +27,7 @@ function batch(start: number, B: number) {
 describe("WasmLeNet5 on one thread", () => {
   it("starts from exactly the weights LeNet5 starts from for the same seed and initialisation", () => {
     const options = { activation: "relu" as const, seed: 7, initMean: 0.01, initStd: 0.05 };
-    const wasm = new WasmLeNet5(options, kernelModule());
+    const wasm = chosenKernelsNetwork(options);
     const js = new LeNet5(options);
     expect(Array.from(wasm.params.values)).toEqual(Array.from(js.params.values));
     expect(wasm.params.list.map((p) => [p.name, p.shape])).toEqual(js.params.list.map((p) => [p.name, p.shape]));
@@ -37,7 +36,7 @@ describe("WasmLeNet5 on one thread", () => {
 
   for (const activation of ACTIVATIONS) {
     it(`${activation}: logits, loss, gradients and feature maps match LeNet5`, () => {
-      const wasm = new WasmLeNet5({ activation, seed: 3 }, kernelModule());
+      const wasm = chosenKernelsNetwork({ activation, seed: 3 });
       const js = new LeNet5({ activation, seed: 3 });
       const { input, labels } = batch(100, 13);
       const jsLogits = js.forward(input, 13).slice();
@@ -67,7 +66,7 @@ describe("WasmLeNet5 on one thread", () => {
   // the feature maps in between, must match too, and so must the maps after.
   for (const activation of ACTIVATIONS) {
     it(`${activation}: gradients straight after forward, then the feature maps, match LeNet5`, () => {
-      const wasm = new WasmLeNet5({ activation, seed: 5 }, kernelModule());
+      const wasm = chosenKernelsNetwork({ activation, seed: 5 });
       const js = new LeNet5({ activation, seed: 5 });
       const { input, labels } = batch(300, 11);
       js.forward(input, 11);
@@ -87,7 +86,7 @@ describe("WasmLeNet5 on one thread", () => {
   }
 
   it("relu: pooling first gives the bits of pooling the activated maps", () => {
-    const wasm = new WasmLeNet5({ activation: "relu", seed: 2 }, kernelModule());
+    const wasm = chosenKernelsNetwork({ activation: "relu", seed: 2 });
     const { input } = batch(0, 5);
     wasm.forward(input, 5);
     const maps = wasm.featureMaps();
@@ -109,7 +108,7 @@ describe("WasmLeNet5 on one thread", () => {
   });
 
   it("grows for a larger batch and keeps the parameter views valid", () => {
-    const wasm = new WasmLeNet5({ activation: "sigmoid", seed: 1 }, kernelModule());
+    const wasm = chosenKernelsNetwork({ activation: "sigmoid", seed: 1 });
     const values = wasm.params.values;
     const small = batch(0, 3);
     const first = wasm.forward(small.input, 3).slice();
@@ -124,7 +123,7 @@ describe("WasmLeNet5 on one thread", () => {
   });
 
   it("refuses input that is shorter than the batch", () => {
-    const wasm = new WasmLeNet5({ activation: "relu" }, kernelModule());
+    const wasm = chosenKernelsNetwork({ activation: "relu" });
     expect(() => wasm.forward(new Float32Array(1024), 2)).toThrow(/a batch of 2 needs 2048/);
   });
 });

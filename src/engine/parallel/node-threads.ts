@@ -44,9 +44,13 @@ export function startNodeThread(init: ThreadInit): PoolThread {
   };
 }
 
-/** Starts a pool of `threads` threads in this process (see ThreadPool.start). */
-export function startNodeThreadPool(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module): Promise<ThreadPool> {
-  return ThreadPool.start(threads, memory, module, startNodeThread, workerSpinMicroseconds());
+/**
+ * Starts a pool of `threads` threads in this process (see ThreadPool.start);
+ * with `native`, the threads use the native kernels (src/engine/native), as
+ * the main thread must then too.
+ */
+export function startNodeThreadPool(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module, native = false): Promise<ThreadPool> {
+  return ThreadPool.start(threads, memory, module, startNodeThread, workerSpinMicroseconds(), native);
 }
 
 /**

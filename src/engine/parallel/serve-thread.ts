@@ -5,7 +5,7 @@
 // It never allocates per command and never touches the event loop again after
 // starting.
 
-import { instantiateKernels } from "../wasm/kernels.js";
+import { KernelAccelerator, instantiateKernels } from "../wasm/kernels.js";
 import { backwardShards, forwardRange } from "../wasm/lenet-passes.js";
 import { BATCH_SIZE_WORD, readLayout } from "../wasm/memory-layout.js";
 import { applyUpdate, readUpdate } from "../wasm/parameter-update.js";
@@ -19,11 +19,16 @@ const WAIT_SLICE_MS = 50;
 /**
  * Serves the pool's commands on this thread until EXIT. `ready` is called once
  * the thread will see the next command; `reportError` sends an error's text
- * to the pool (which reads it when it finds the thread failed).
+ * to the pool (which reads it when it finds the thread failed). `accelerate`
+ * is the host's (KernelHost.accelerate), used when init.accelerated.
  */
-export function serveThread(init: ThreadInit, ready: () => void, reportError: (message: string) => void): void {
+export function serveThread(
+  init: ThreadInit, ready: () => void, reportError: (message: string) => void, accelerate?: KernelAccelerator,
+): void {
   const { memory, module, thread, spinMicroseconds } = init;
-  const kernels = instantiateKernels(memory, module);
+  if (init.accelerated && !accelerate) throw new Error("this thread was asked to accelerate its kernels but has no accelerator");
+  const wasmKernels = instantiateKernels(memory, module);
+  const kernels = init.accelerated && accelerate ? accelerate(wasmKernels, memory) : wasmKernels;
   const words = new Int32Array(memory.buffer, 0, 1024);
   const head = new Float32Array(memory.buffer, 0, 16);
   const base = controlBase(thread);

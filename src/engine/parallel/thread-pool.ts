@@ -56,6 +56,8 @@ export interface ThreadInit {
   module: WebAssembly.Module;
   thread: number;
   spinMicroseconds: number;
+  /** Whether the thread lets its host's accelerator take over kernels, as the main thread does (KernelHost.accelerate). */
+  accelerated: boolean;
 }
 
 /** A started worker thread, as the pool sees it. */
@@ -87,12 +89,12 @@ export class ThreadPool {
 
   /** Starts threads − 1 workers on memory, each with its own instance of module, with `start`. */
   static async start(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module,
-    start: ThreadStarter, spinMicroseconds = DEFAULT_WORKER_SPIN_MICROSECONDS): Promise<ThreadPool> {
+    start: ThreadStarter, spinMicroseconds = DEFAULT_WORKER_SPIN_MICROSECONDS, accelerated = false): Promise<ThreadPool> {
     if (!(Number.isInteger(threads) && threads >= 2 && threads <= MAX_THREADS)) {
       throw new RangeError(`a thread pool needs 2 to ${MAX_THREADS} threads, got ${threads}`);
     }
     const workers: PoolThread[] = [];
-    for (let thread = 1; thread < threads; thread++) workers.push(start({ memory, module, thread, spinMicroseconds }));
+    for (let thread = 1; thread < threads; thread++) workers.push(start({ memory, module, thread, spinMicroseconds, accelerated }));
     try {
       await Promise.all(workers.map((worker) => worker.ready));
     } catch (error) {

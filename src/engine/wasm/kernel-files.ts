@@ -1,16 +1,23 @@
 // The kernels as a Node process finds them: the built files in dist/wasm/,
 // which build this runtime runs (relaxed SIMD behind a V8 flag in Node 20, or
-// the plain one; LENET_LAB_WASM_BUILD chooses), compiled once per process. A
-// browser page finds its builds its own way (the dashboard's Train page); the
-// kernels and what they compute are the same.
+// the plain one), compiled once per process, and whether the optional native
+// kernels (src/engine/native) take over the convolutions and dense layers.
+// LENET_LAB_WASM_BUILD chooses; by default the native kernels where they were
+// built and run, over the relaxed build where it runs. A browser page finds
+// its builds its own way (the dashboard's Train page).
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import { KERNEL_BUILD_FILES, KernelBuild } from "./kernels.js";
+import { nativeAvailability, nativeBuildName } from "../native/native-kernels.js";
+import { KERNEL_BUILD_FILES, KernelBuild, KernelName } from "./kernels.js";
 
-/** Set to "simd" to use the plain build even where relaxed SIMD runs (to compare the two). */
+/**
+ * Set to "simd" or "relaxed-simd" to use that wasm build alone (no native
+ * kernels; "simd" also where relaxed SIMD runs, to compare the two), or to
+ * "native" to require the native kernels.
+ */
 export const KERNEL_BUILD_ENV = "LENET_LAB_WASM_BUILD";
 
 /**
@@ -58,32 +65,60 @@ export function compileKernelBuild(build: KernelBuild): WebAssembly.Module {
   return new WebAssembly.Module(readFileSync(wasmFilePath(build)));
 }
 
-/** The build to use: relaxed SIMD where it runs, unless LENET_LAB_WASM_BUILD says otherwise. */
-function chooseBuild(): KernelBuild {
-  const wanted = process.env[KERNEL_BUILD_ENV];
-  if (wanted === "simd" || wanted === "relaxed-simd") return wanted;
-  if (wanted !== undefined && wanted !== "") {
-    throw new Error(`${KERNEL_BUILD_ENV}=${wanted} is not a kernel build; use one of ${Object.keys(KERNEL_BUILD_FILES).join(", ")}, or unset it`);
-  }
-  return runsRelaxedSimd() ? "relaxed-simd" : "simd";
+/** The kernels a process uses: a wasm build, and whether the native kernels take over (and their name). */
+interface KernelChoice {
+  build: KernelBuild;
+  native: KernelName | null;
 }
 
-let cachedKernels: { module: WebAssembly.Module; build: KernelBuild } | null = null;
+/** The choice: LENET_LAB_WASM_BUILD's, or native where available over relaxed SIMD where it runs. */
+function chooseKernels(): KernelChoice {
+  const wanted = process.env[KERNEL_BUILD_ENV];
+  if (wanted === "simd" || wanted === "relaxed-simd") return { build: wanted, native: null };
+  const build: KernelBuild = runsRelaxedSimd() ? "relaxed-simd" : "simd";
+  const { addon, reason } = nativeAvailability();
+  if (wanted === "native") {
+    if (!addon) throw new Error(`${KERNEL_BUILD_ENV}=native, but the native kernels are ${reason}`);
+    return { build, native: nativeBuildName(addon) };
+  }
+  if (wanted !== undefined && wanted !== "") {
+    throw new Error(`${KERNEL_BUILD_ENV}=${wanted} is not a kernel build; use native or one of ` +
+      `${Object.keys(KERNEL_BUILD_FILES).join(", ")}, or unset it`);
+  }
+  return { build, native: addon ? nativeBuildName(addon) : null };
+}
 
-function loadKernels(): { module: WebAssembly.Module; build: KernelBuild } {
+let cachedKernels: (KernelChoice & { module: WebAssembly.Module }) | null = null;
+
+function loadKernels(): KernelChoice & { module: WebAssembly.Module } {
   if (!cachedKernels) {
-    const build = chooseBuild();
-    cachedKernels = { module: compileKernelBuild(build), build };
+    const choice = chooseKernels();
+    cachedKernels = { ...choice, module: compileKernelBuild(choice.build) };
   }
   return cachedKernels;
 }
 
-/** The compiled module of the chosen build (compiled once per thread; a Module can also be handed to workers). */
+/** The compiled module of the chosen wasm build (compiled once per thread; a Module can also be handed to workers). */
 export function kernelModule(): WebAssembly.Module {
   return loadKernels().module;
 }
 
-/** Which build kernelModule() is. */
-export function kernelBuild(): KernelBuild {
+/** The wasm build kernelModule() is (the one a page would run to compute the same as this process without native kernels). */
+export function wasmKernelBuild(): KernelBuild {
   return loadKernels().build;
+}
+
+/** Whether the native kernels take over kernelModule()'s convolutions and dense layers. */
+export function usesNativeKernels(): boolean {
+  return loadKernels().native !== null;
+}
+
+/**
+ * The kernels this process computes with, as run.json records them: the
+ * native build's name ("native-avx512", over the wasm build for the rest) or
+ * the wasm build's.
+ */
+export function kernelBuild(): KernelName {
+  const { build, native } = loadKernels();
+  return native ?? build;
 }

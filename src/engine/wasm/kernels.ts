@@ -37,6 +37,12 @@ export interface WasmKernels {
   padImages(out: Ptr, src: Ptr, count: number): void;
 }
 
+/**
+ * Replaces some of an instance's kernels with others that compute the same
+ * on the same memory (Node's optional native kernels, src/engine/native).
+ */
+export type KernelAccelerator = (kernels: WasmKernels, memory: WebAssembly.Memory) => WasmKernels;
+
 /** Bytes the kernels may read past the end of a buffer (the last partial vector); every layout leaves this much slack. */
 export const READ_SLACK_BYTES = 16;
 
@@ -46,6 +52,9 @@ export const READ_SLACK_BYTES = 16;
  */
 export const KERNEL_BUILDS = ["relaxed-simd", "simd"] as const;
 export type KernelBuild = (typeof KERNEL_BUILDS)[number];
+
+/** The kernels a Node process may compute with: a wasm build, or native kernels over one (src/engine/native). */
+export type KernelName = KernelBuild | `native-${string}`;
 
 /** The file of each build, in dist/wasm/ (and beside the dashboard's page). */
 export const KERNEL_BUILD_FILES: Record<KernelBuild, string> = {

@@ -35,7 +35,7 @@ import { FeatureMaps, Network } from "../network.js";
 import { ParameterSet, initTruncatedNormal } from "../parameters.js";
 import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, OP_UPDATE, ThreadPool, splitBatch, splitShards } from "../parallel/thread-pool.js";
 import { RandomStream } from "../../util/random.js";
-import { WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels } from "./kernels.js";
+import { KernelAccelerator, WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels } from "./kernels.js";
 import { backwardShards, forwardRange, materializeConvActivations, poolsFirst, sumShardsAcrossThreads } from "./lenet-passes.js";
 import { ParameterUpdate, applyUpdate, updateRanges, writeUpdate } from "./parameter-update.js";
 import {
@@ -49,11 +49,14 @@ export interface WasmLeNetOptions extends LeNetOptions {
 
 /**
  * Where a network gets its kernels and its threads: the compiled module of
- * one build, and how to start a pool of threads on a memory (Node's worker
- * threads, or a page's Web Workers). Node's is nodeKernelHost() (backend.ts).
+ * one build, optionally faster kernels that take over some of its exports
+ * (accelerate), and how to start a pool of threads on a memory (Node's worker
+ * threads, or a page's Web Workers), whose threads accelerate their kernels
+ * the same way. Node's is nodeKernelHost() (backend.ts).
  */
 export interface KernelHost {
   module: WebAssembly.Module;
+  accelerate?: KernelAccelerator;
   startThreads(threads: number, memory: WebAssembly.Memory, module: WebAssembly.Module): Promise<ThreadPool>;
 }
 
@@ -85,18 +88,22 @@ export class WasmLeNet5 implements Network {
     const threads = options.threads ?? 1;
     const memory = createSharedMemory(1);
     const pool = threads > 1 ? await host.startThreads(threads, memory, host.module) : null;
-    return new WasmLeNet5(options, host.module, memory, pool);
+    return new WasmLeNet5(options, host.module, memory, pool, host.accelerate);
   }
 
-  /** A single-threaded network on the kernels of `module` (memory and pool are for create()). */
+  /**
+   * A single-threaded network on the kernels of `module`, some taken over by
+   * `accelerate` if given (memory and pool are for create()).
+   */
   constructor(options: LeNetOptions, module: WebAssembly.Module, memory: WebAssembly.Memory = createSharedMemory(1),
-    private pool: ThreadPool | null = null) {
+    private pool: ThreadPool | null = null, accelerate?: KernelAccelerator) {
     this.activation = options.activation;
     this.activationKind = ACTIVATIONS.indexOf(options.activation);
     if (this.activationKind < 0) throw new Error(`unknown activation "${options.activation}"`);
     this.threads = pool?.threads ?? 1;
     this.memory = memory;
-    this.kernels = instantiateKernels(memory, module);
+    const kernels = instantiateKernels(memory, module);
+    this.kernels = accelerate ? accelerate(kernels, memory) : kernels;
     this.layoutValue = this.relayout(INITIAL_CAPACITY);
     this.words = new Int32Array(memory.buffer, 0, 1024);
     this.head = new Float32Array(memory.buffer, 0, 16);
