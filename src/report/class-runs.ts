@@ -13,7 +13,7 @@ import { INPUT_VALUES_PER_IMAGE, LENET } from "../engine/architecture.js";
 import { argmaxRow } from "../engine/layers/softmax-cross-entropy.js";
 import { Misclassified, confusionFigure, misclassifiedFigure } from "../figures/class-figures.js";
 import { renderVegaLite } from "../figures/render.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomicAsync } from "../io/atomic-write.js";
 import { addToConfusion, emptyConfusion, confusionRows } from "../train/confusion.js";
 import { EVAL_BATCH_SIZE } from "../train/evaluate.js";
 import { forwardImageSet } from "../train/image-staging.js";
@@ -93,9 +93,9 @@ export async function writeRunsClassFigures(runDirs: readonly string[], onError?
           text: `${run.summary.run}: the test images it was surest of and got wrong`,
           subtitle: "true → predicted · the probability it gave its prediction",
         }), ZOOM),
-      ]).then(([confusionPng, misclassifiedPng]) => {
-        writeFileAtomic(join(runDir, CONFUSION_PNG), confusionPng.png);
-        writeFileAtomic(join(runDir, MISCLASSIFIED_PNG), misclassifiedPng.png);
+      ]).then(async ([confusionPng, misclassifiedPng]) => {
+        await writeFileAtomicAsync(join(runDir, CONFUSION_PNG), confusionPng.png);
+        await writeFileAtomicAsync(join(runDir, MISCLASSIFIED_PNG), misclassifiedPng.png);
         return [join(runDir, CONFUSION_PNG), join(runDir, MISCLASSIFIED_PNG)];
       });
       pending.push(onError ? figures.catch((error: Error) => { onError(runDir, error); return []; }) : figures);
