@@ -122,7 +122,9 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   startFigureThreads(); // each imports Vega and resvg while this thread reads and computes
   // The fc2 maps first: their CSVs are written at once (the cross-run figures read them), their figures drawn meanwhile.
   const remakeFc2 = (options.remakeFc2 ?? []).map((dir) => resolve(dir));
-  const remade = remakeFc2.length > 0 ? writeRunsFc2(computeRunsFc2(remakeFc2, fc2Options), fc2Options) : Promise.resolve([]);
+  // Each run's figures are asked for as soon as its matrices are computed, unless one scale spans every run.
+  const remakeGroups = fc2Options.scale === "shared" ? [remakeFc2] : remakeFc2.map((dir) => [dir]);
+  const remade = Promise.all(remakeGroups.filter((dirs) => dirs.length > 0).map((dirs) => writeRunsFc2(computeRunsFc2(dirs, fc2Options), fc2Options)));
   const data = readLogdir(logdir);
   const fc2Made = ensureFc2Maps(data, fc2Options, remakeFc2);
   const runs = data.runs;
