@@ -24,7 +24,7 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
-import { computeRunsFc2, writeRunsFc2 } from "../report/fc2-runs.js";
+import { startFigureThreads } from "../figures/render-pool.js";
 import { writeReport } from "../report/write-report.js";
 import { describe } from "../stats/describe.js";
 import { groupRuns, seedList } from "../stats/run-groups.js";
@@ -61,6 +61,22 @@ function printGroups(runs: readonly GridRun[], outcomes: readonly RunOutcome[]):
     console.log(`${group.name.padEnd(32)} ${String(d.n).padStart(5)} ${accuracy.padStart(19)} ${range.padStart(17)}` +
       (missing.length > 0 ? `  (${seedList(missing)} did not finish)` : "") + (stopped.length > 0 ? `  (${seedList(stopped)} stopped early)` : ""));
   }
+}
+
+/**
+ * The grid's progress, which also starts the figure threads (src/figures/render-pool.ts) once a core is free for
+ * good, when fewer runs are left than are trained at a time: their start-up then overlaps the last runs' training.
+ */
+function startingFigureThreads(progress: GridProgress, runs: number, jobs: number): GridProgress {
+  let ended = 0;
+  const runEnded = () => {
+    if (runs - ++ended < jobs) startFigureThreads();
+  };
+  return {
+    ...progress,
+    finished: (run, result) => { progress.finished(run, result); runEnded(); },
+    failed: (run, reason) => { progress.failed(run, reason); runEnded(); },
+  };
 }
 
 /** The train command's own options (as a temporary command shows them), less the grid axes. */
@@ -162,7 +178,7 @@ export async function compareCommand(command: Command, options: Record<string, u
         progress.log(`lenet-lab compare: ${runs.length} runs (${names}), ` +
           `${Math.min(jobs, runs.length)} at a time${threadsSupported ? ", each single-threaded" : ""} → ${logdir}`);
         const kept = options.resume ? planResume(runs, logdir) : new Map<number, RunOutcome>();
-        outcomes = await runGrid(runs, { jobs, progress, kept, command: [process.execPath, CLI] });
+        outcomes = await runGrid(runs, { jobs, progress: startingFigureThreads(progress, runs.length, jobs), kept, command: [process.execPath, CLI] });
       }
     } finally {
       progress.stop();
@@ -193,12 +209,11 @@ export async function compareCommand(command: Command, options: Record<string, u
   if (finished.length > 0) {
     const started = performance.now();
     const took = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-    console.error(`making the fc2 maps of ${finished.length} run${finished.length === 1 ? "" : "s"}…`);
-    const fc2 = computeRunsFc2(finished.map((o) => o.result!.runDir), fc2Options);
-    await writeRunsFc2(fc2, fc2Options);
+    console.error(`making the fc2 maps of ${finished.length} run${finished.length === 1 ? "" : "s"}, the cross-run figures and the report ` +
+      "(confusion matrices, charts, findings)…");
+    // One pass: the maps of the runs just trained are made again even where they exist, all drawn with the report's figures at once.
+    const report = await writeReport(logdir, { colormap: fc2Options.colormap, fc2: fc2Options, remakeFc2: finished.map((o) => o.result!.runDir) });
     console.log(`fc2 maps → ${finished.map((o) => join(o.result!.runDir, "fc2")).join(", ")}`);
-    console.error(`making the report (confusion matrices, charts, findings)… (${took()} so far)`);
-    const report = await writeReport(logdir, { colormap: fc2Options.colormap, fc2: fc2Options });
     console.log(`cross-run figures → ${join(logdir, "compare")}\nreport → ${report.html} and ${report.markdown}`);
     console.error(`maps, figures and report took ${took()}`);
   }

@@ -69,17 +69,23 @@ function readImageSet(dir: string, imagesBase: string, labelsBase: string): Imag
  * the four IDX files in dataDir. `name` selects the class names for display.
  */
 export function loadDataset(options: { name?: DatasetName; dataDir?: string } = {}): Dataset {
+  const about = datasetAbout(options);
+  const train = readImageSet(about.directory, IDX_FILES.trainImages, IDX_FILES.trainLabels);
+  return { ...about, train, test: readImageSet(about.directory, IDX_FILES.testImages, IDX_FILES.testLabels) };
+}
+
+/** loadDataset without the training set (what a trained network's figures need: a sixth of the bytes). */
+export function loadTestSet(options: { name?: DatasetName; dataDir?: string } = {}): Omit<Dataset, "train"> {
+  const about = datasetAbout(options);
+  return { ...about, test: readImageSet(about.directory, IDX_FILES.testImages, IDX_FILES.testLabels) };
+}
+
+/** The data set's name, directory and class names; an error when a data set that is not embedded has no directory. */
+function datasetAbout(options: { name?: DatasetName; dataDir?: string }): Pick<Dataset, "name" | "directory" | "classNames"> {
   const name = options.name ?? "mnist";
   if (options.dataDir === undefined && name !== "mnist") {
     throw new Error(`the ${name} data set is not embedded; pass --data-dir DIR with its IDX files ` +
       `(Debian's package dataset-fashion-mnist installs Fashion-MNIST)`);
   }
-  const directory = options.dataDir ?? embeddedMnistDirectory();
-  return {
-    name,
-    directory,
-    classNames: CLASS_NAMES[name],
-    train: readImageSet(directory, IDX_FILES.trainImages, IDX_FILES.trainLabels),
-    test: readImageSet(directory, IDX_FILES.testImages, IDX_FILES.testLabels),
-  };
+  return { name, directory: options.dataDir ?? embeddedMnistDirectory(), classNames: CLASS_NAMES[name] };
 }

@@ -55,10 +55,21 @@ export function colormapTable(name: ColormapName): Uint8Array {
  * clamped to [0, 1], then the nearest of the 256 entries. A constant domain (min = max) maps to the middle.
  */
 export function colorOf(name: ColormapName, value: number, min: number, max: number): [number, number, number] {
-  const t = max > min ? Math.min(1, Math.max(0, (value - min) / (max - min))) : 0.5;
-  const k = Math.round(t * (COLORMAP_ENTRIES - 1));
+  const k = colorIndexOf(value, min, max);
   const table = colormapTable(name);
   return [table[3 * k], table[3 * k + 1], table[3 * k + 2]];
+}
+
+/** The entry of the lookup table colorOf takes `value` to (0 … COLORMAP_ENTRIES − 1). */
+export function colorIndexOf(value: number, min: number, max: number): number {
+  const t = max > min ? Math.min(1, Math.max(0, (value - min) / (max - min))) : 0.5;
+  return Math.round(t * (COLORMAP_ENTRIES - 1));
+}
+
+/** The lookup table as a PNG palette: COLORMAP_ENTRIES [r, g, b] entries. */
+export function colormapPalette(name: ColormapName): [number, number, number][] {
+  const table = colormapTable(name);
+  return Array.from({ length: COLORMAP_ENTRIES }, (_, k) => [table[3 * k], table[3 * k + 1], table[3 * k + 2]]);
 }
 
 /** The Vega scheme name under which a colormap is registered (see registerVegaSchemes). */

@@ -14,7 +14,7 @@
 
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic, writeFileAtomicAsync } from "../io/atomic-write.js";
 import { ColormapName } from "./colormaps.js";
 import {
   Fc2FigureStyle, RunMatrices, allDigitsFigure, classMeansFigure, crossRunAllDigitsFigure, crossRunDigitFigure,
@@ -91,8 +91,11 @@ export async function writeFc2Directory(runDir: string, matrices: Fc2Matrices, o
     [CLASS_SIMILARITY_PNG, similarityFigure(byDigit, options.runName, style)],
   ];
   for (let d = 0; d < byDigit.length; d++) write(digitCsvName(d), matrixCsv(byDigit[d], FC2_UNITS));
-  const rendered = await Promise.all(figures.map(([, figure]) => figure));
-  figures.forEach(([name], i) => write(name, rendered[i]!.png));
+  // Each figure written as soon as it is drawn, off this thread.
+  written.push(...await Promise.all(figures.map(async ([name, figure]) => {
+    await writeFileAtomicAsync(join(dir, name), (await figure).png);
+    return join(dir, name);
+  })));
   return written;
 }
 
@@ -129,15 +132,12 @@ export async function writeCrossRunFigures(logdir: string, runs: readonly RunMat
   const dir = join(logdir, COMPARE_DIR);
   mkdirSync(dir, { recursive: true });
   const style: Fc2FigureStyle = options;
-  const written: string[] = [];
   const figures: [string, Promise<{ png: Uint8Array }>][] = [
     ...Array.from({ length: DIGITS }, (_, d) => [crossRunPngName(d), crossRunDigitFigure(runs, d, style)] as [string, Promise<{ png: Uint8Array }>]),
     [CROSS_RUN_ALL_PNG, crossRunAllDigitsFigure(runs, style)],
   ];
-  const rendered = await Promise.all(figures.map(([, figure]) => figure));
-  figures.forEach(([name], i) => {
-    writeFileAtomic(join(dir, name), rendered[i]!.png);
-    written.push(join(dir, name));
-  });
-  return written;
+  return Promise.all(figures.map(async ([name, figure]) => {
+    await writeFileAtomicAsync(join(dir, name), (await figure).png);
+    return join(dir, name);
+  }));
 }

@@ -13,7 +13,7 @@
 import type * as vega from "vega";
 import * as vegaRuntime from "vega";
 import { encodePng } from "../io/png.js";
-import { ColormapName, colorOf, vegaSchemeName } from "./colormaps.js";
+import { ColormapName, colorIndexOf, colorOf, colormapPalette, vegaSchemeName } from "./colormaps.js";
 import { FIGURE_CONFIG, FIGURE_FONT, prepareVega, svgToPng, type RenderedFigure } from "./render.js";
 import { figurePool } from "./render-pool.js";
 
@@ -84,21 +84,24 @@ export function valueRange(values: ArrayLike<number>): [number, number] {
   return values.length === 0 ? [0, 1] : [min, max];
 }
 
-/** The panel's blocks as RGB pixels: (rows·cellHeight) × (cols·cellWidth). */
-export function paintBlocks(panel: HeatmapPanel, colormap: ColormapName, cellWidth: number, cellHeight: number): Uint8Array {
+/**
+ * The panel's blocks as colormap entries (colorIndexOf), one byte per pixel:
+ * (rows·cellHeight) × (cols·cellWidth). Each block row is painted once and
+ * copied down its cellHeight pixel rows.
+ */
+export function paintBlocks(panel: HeatmapPanel, cellWidth: number, cellHeight: number): Uint8Array {
   const { rows, cols, values, domain } = panel;
   if (values.length !== rows * cols) throw new RangeError(`panel "${panel.title}" has ${values.length} values, ${rows}×${cols} needs ${rows * cols}`);
   const width = cols * cellWidth;
-  const pixels = new Uint8Array(rows * cellHeight * width * 3);
+  const pixels = new Uint8Array(rows * cellHeight * width);
   for (let r = 0; r < rows; r++) {
+    const top = r * cellHeight * width;
     for (let c = 0; c < cols; c++) {
       const v = values[r * cols + c];
       if (Number.isNaN(v)) throw new RangeError(`panel "${panel.title}": value (${r}, ${c}) is NaN`);
-      const rgb = colorOf(colormap, v, domain[0], domain[1]);
-      for (let y = r * cellHeight; y < (r + 1) * cellHeight; y++) {
-        for (let x = c * cellWidth; x < (c + 1) * cellWidth; x++) pixels.set(rgb, 3 * (y * width + x));
-      }
+      pixels.fill(colorIndexOf(v, domain[0], domain[1]), top + c * cellWidth, top + (c + 1) * cellWidth);
     }
+    for (let y = 1; y < cellHeight; y++) pixels.copyWithin(top + y * width, top, top + width);
   }
   return pixels;
 }
@@ -122,14 +125,16 @@ export function panelImageUrl(index: number): string {
 }
 
 /**
- * Each panel's blocks as PNG, by panelImageUrl: stored without deflate, since
- * the rasteriser decodes them at once (the figure's own PNG is compressed as
- * ever).
+ * Each panel's blocks as PNG, by panelImageUrl: an indexed PNG whose palette
+ * is the colormap (a byte per pixel, the exact colours of colorOf), stored
+ * without deflate, since the rasteriser decodes it at once (the figure's own
+ * PNG is compressed as ever).
  */
 export function panelImages(panels: HeatmapPanel[], options: HeatmapFigureOptions): Map<string, Uint8Array> {
+  const palette = colormapPalette(options.colormap);
   return new Map(panels.map((panel, index) => [panelImageUrl(index), encodePng({
-    width: panel.cols * options.cellWidth, height: panel.rows * options.cellHeight, channels: 3,
-    data: paintBlocks(panel, options.colormap, options.cellWidth, options.cellHeight),
+    width: panel.cols * options.cellWidth, height: panel.rows * options.cellHeight, channels: 1,
+    data: paintBlocks(panel, options.cellWidth, options.cellHeight), palette,
   }, 0)]));
 }
 

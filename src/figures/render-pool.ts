@@ -2,7 +2,8 @@
 // fc2 maps, the class figures, the report's charts) are drawn on every core at
 // once: a small pool of threads (render-worker.ts), each running the same
 // render code as this thread would, started when the first figure is asked
-// for and holding the process alive only while it has figures to draw.
+// for (or when startFigureThreads says so) and holding the process alive only
+// while it has figures to draw.
 // Callers that ask for several figures before awaiting them get them in
 // parallel; the pictures are the same bytes either way.
 //
@@ -88,6 +89,16 @@ export class FigurePool {
 }
 
 let pool: FigurePool | null | undefined;
+
+/**
+ * Starts the process's figure threads now, if it has any, so that their
+ * start-up (each imports Vega and resvg, about half a second) overlaps other
+ * work instead of delaying the first figure. Idle threads never keep the
+ * process alive.
+ */
+export function startFigureThreads(): void {
+  figurePool();
+}
 
 /** The process's figure threads, started on first use; null when there are none (no compiled worker, or turned off). */
 export function figurePool(): FigurePool | null {

@@ -1,26 +1,19 @@
 // Rendering figures: a Vega (or Vega-Lite) specification → SVG text (Vega's
 // own SVG renderer, headless) → PNG (resvg). Text is drawn with DejaVu Sans
 // from the npm package dejavu-fonts-ttf and no system font is consulted, so
-// labels, titles and ticks look the same on a fresh machine with no fonts.
+// labels, titles and ticks look the same on a fresh machine with no fonts
+// (figure-fonts.ts picks the files).
 // Not here: what the figures show (heatmap-figure.ts, src/report/charts.ts).
 
 import { Resvg } from "@resvg/resvg-js";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { registerVegaSchemes } from "./colormaps.js";
+import { fontFilesFor } from "./figure-fonts.js";
 import { figurePool } from "./render-pool.js";
 
 /** The one font of every figure. */
 export const FIGURE_FONT = "DejaVu Sans";
-
-/** Paths of the bundled TrueType files (regular and bold, for bold titles). */
-export function figureFontFiles(): string[] {
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
-  return [join(dir, "DejaVuSans.ttf"), join(dir, "DejaVuSans-Bold.ttf")];
-}
 
 /** Vega config shared by all figures: the bundled font everywhere, white background. */
 export const FIGURE_CONFIG = {
@@ -103,14 +96,14 @@ export function vegaLiteToVega(spec: TopLevelSpec): vega.Spec {
 }
 
 /**
- * Rasterises SVG text with the bundled font only. `zoom` scales the output
+ * Rasterises SVG text with the bundled font only (figure-fonts.ts). `zoom` scales the output
  * (2 = twice the pixels, for sharp charts on high-density screens). `images`
  * holds the PNG of each image the SVG points to by address (nothing is
  * fetched: an image missing from it is an error).
  */
 export function svgToPng(svg: string, zoom = 1, images: ReadonlyMap<string, Uint8Array> = new Map()): { png: Uint8Array; width: number; height: number } {
   const renderer = new Resvg(svg, {
-    font: { fontFiles: figureFontFiles(), loadSystemFonts: false, defaultFontFamily: FIGURE_FONT, sansSerifFamily: FIGURE_FONT },
+    font: { fontFiles: fontFilesFor(svg), loadSystemFonts: false, defaultFontFamily: FIGURE_FONT, sansSerifFamily: FIGURE_FONT },
     fitTo: zoom === 1 ? { mode: "original" } : { mode: "zoom", value: zoom },
     background: "white",
   });

@@ -8,12 +8,12 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Dataset, loadDataset } from "../data/datasets.js";
+import { Dataset, loadTestSet } from "../data/datasets.js";
 import { INPUT_VALUES_PER_IMAGE, LENET } from "../engine/architecture.js";
 import { argmaxRow } from "../engine/layers/softmax-cross-entropy.js";
 import { Misclassified, confusionFigure, misclassifiedFigure } from "../figures/class-figures.js";
 import { renderVegaLite } from "../figures/render.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomicAsync } from "../io/atomic-write.js";
 import { addToConfusion, emptyConfusion, confusionRows } from "../train/confusion.js";
 import { EVAL_BATCH_SIZE } from "../train/evaluate.js";
 import { forwardImageSet } from "../train/image-staging.js";
@@ -31,7 +31,7 @@ export function hasClassFigures(runDir: string): boolean {
 }
 
 /** How the network does on each test image: the confusion matrix and its most confident mistakes. */
-async function classifyTestSet(run: LoadedRun, data: Dataset) {
+async function classifyTestSet(run: LoadedRun, data: Omit<Dataset, "train">) {
   const network = wasmNetworkOf(run);
   const classes = LENET.classes;
   const confusion = emptyConfusion(classes);
@@ -62,13 +62,13 @@ async function classifyTestSet(run: LoadedRun, data: Dataset) {
 
 /**
  * Writes RUN_DIR/confusion.png and RUN_DIR/misclassified.png for each run
- * (the data set read once per directory; the test sets classified one run
+ * (the test set read once per directory; the test sets classified one run
  * after the other, the figures drawn all at once in the figure threads);
  * returns the files. A run that cannot be done throws, unless `onError`
  * takes the error, and then the other runs go on.
  */
 export async function writeRunsClassFigures(runDirs: readonly string[], onError?: (runDir: string, error: Error) => void): Promise<string[]> {
-  const datasets = new Map<string, Dataset>();
+  const datasets = new Map<string, Omit<Dataset, "train">>();
   const pending: Promise<string[]>[] = [];
   for (const runDir of runDirs) {
     try {
@@ -76,7 +76,7 @@ export async function writeRunsClassFigures(runDirs: readonly string[], onError?
       const { config } = run.summary;
       const key = `${config.dataset}:${config.dataDir ?? ""}`;
       let data = datasets.get(key);
-      if (!data) datasets.set(key, (data = loadDataset({ name: config.dataset, dataDir: config.dataDir ?? undefined })));
+      if (!data) datasets.set(key, (data = loadTestSet({ name: config.dataset, dataDir: config.dataDir ?? undefined })));
       const { confusion, mistakes } = await classifyTestSet(run, data);
       const names = data.name === "mnist" ? data.classNames.map(String) : data.classNames.map((name, c) => `${c} ${name}`);
       const { rows, cols, images } = data.test;
@@ -93,9 +93,9 @@ export async function writeRunsClassFigures(runDirs: readonly string[], onError?
           text: `${run.summary.run}: the test images it was surest of and got wrong`,
           subtitle: "true → predicted · the probability it gave its prediction",
         }), ZOOM),
-      ]).then(([confusionPng, misclassifiedPng]) => {
-        writeFileAtomic(join(runDir, CONFUSION_PNG), confusionPng.png);
-        writeFileAtomic(join(runDir, MISCLASSIFIED_PNG), misclassifiedPng.png);
+      ]).then(async ([confusionPng, misclassifiedPng]) => {
+        await writeFileAtomicAsync(join(runDir, CONFUSION_PNG), confusionPng.png);
+        await writeFileAtomicAsync(join(runDir, MISCLASSIFIED_PNG), misclassifiedPng.png);
         return [join(runDir, CONFUSION_PNG), join(runDir, MISCLASSIFIED_PNG)];
       });
       pending.push(onError ? figures.catch((error: Error) => { onError(runDir, error); return []; }) : figures);

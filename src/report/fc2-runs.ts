@@ -5,7 +5,7 @@
 // Not here: the matrices' math (fc2-matrices.ts), figures (fc2-figures.ts).
 
 import { basename } from "node:path";
-import { Dataset, loadDataset } from "../data/datasets.js";
+import { Dataset, loadTestSet } from "../data/datasets.js";
 import { loadRun, wasmNetworkOf } from "../train/load-run.js";
 import { ColormapName } from "../figures/colormaps.js";
 import { ScaleRule, sharedRange } from "../figures/fc2-figures.js";
@@ -24,7 +24,7 @@ export interface RunFc2 {
   runDir: string;
   runName: string;
   matrices: Fc2Matrices;
-  dataset: Dataset;
+  dataset: Omit<Dataset, "train">;
 }
 
 /** "digit 3" for MNIST, "class 3 (Dress)" for other data sets. */
@@ -32,16 +32,16 @@ export function classNamer(dataset: Pick<Dataset, "name" | "classNames">): (d: n
   return dataset.name === "mnist" ? (d) => `digit ${d}` : (d) => `class ${d} (${dataset.classNames[d]})`;
 }
 
-/** Loads each run and computes its fc2 matrices (the data set is read once per data directory). */
+/** Loads each run and computes its fc2 matrices (the test set is read once per data directory). */
 export function computeRunsFc2(runDirs: readonly string[], options: Fc2MapOptions): RunFc2[] {
-  const datasets = new Map<string, Dataset>();
+  const datasets = new Map<string, Omit<Dataset, "train">>();
   return runDirs.map((runDir) => {
     const run = loadRun(runDir);
     const { dataset: name, dataDir } = run.summary.config;
     const key = `${name}:${dataDir ?? ""}`;
     let dataset = datasets.get(key);
     if (!dataset) {
-      dataset = loadDataset({ name, dataDir: dataDir ?? undefined });
+      dataset = loadTestSet({ name, dataDir: dataDir ?? undefined });
       datasets.set(key, dataset);
     }
     const selection = selectFc2Images(dataset.test, options.pick, options.seed, options.perDigit ?? DEFAULT_PER_DIGIT);

@@ -1,13 +1,15 @@
 // `LOGDIR/report/`: index.html and report.md with every figure as a file in
 // report/img/, so the directory stands alone (opens from disk, offline).
-// Reads the logdir (run-data.ts), groups the runs by seed (groups.ts), makes
-// the fc2 maps of runs that lack them and the cross-run figures of one seed
-// per group (src/figures), writes each group's mean, min and max curves for
-// TensorBoard (LOGDIR/_groups), renders the charts, computes the findings,
-// and writes the two documents. Can be run again at any time.
+// Reads the logdir (run-data.ts, once), groups the runs by seed (groups.ts),
+// makes the fc2 maps of runs that lack them (or of the runs it is told to
+// remake) and the cross-run figures of one seed per group (src/figures),
+// writes each group's mean, min and max curves for TensorBoard
+// (LOGDIR/_groups), renders the charts, computes the findings, and writes the
+// two documents. Every figure is asked for before any is awaited, so the
+// figure threads draw while this thread computes. Can be run again at any time.
 
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { CLASS_NAMES } from "../data/datasets.js";
 import { ColormapName } from "../figures/colormaps.js";
 import {
@@ -17,6 +19,7 @@ import {
 import { classMeans, cosineSimilarity, meanOffDiagonal } from "../figures/fc2-matrices.js";
 import { Fc2MapOptions, classNamer, computeRunsFc2, writeLogdirCrossRun, writeRunsFc2 } from "./fc2-runs.js";
 import { renderVegaLite } from "../figures/render.js";
+import { startFigureThreads } from "../figures/render-pool.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { loadRun } from "../train/load-run.js";
 import { MODEL_FILE } from "../train/run-directory.js";
@@ -50,6 +53,12 @@ export interface ReportOptions {
   fc2?: Fc2MapOptions;
   /** Printed as the report is made; default: nothing. */
   log?: (line: string) => void;
+  /**
+   * Run directories whose fc2 maps are made again even where they exist
+   * (compare's freshly trained runs), on one scale when fc2.scale is shared;
+   * a failure there throws instead of becoming a note.
+   */
+  remakeFc2?: readonly string[];
 }
 
 export interface WrittenReport {
@@ -70,12 +79,12 @@ async function ensureClassFigures(data: LogdirData): Promise<string[]> {
   return notes;
 }
 
-/** Makes fc2 maps for finished runs that have a model but no fc2 directory; returns notes on failures. */
-async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions): Promise<string[]> {
+/** Makes fc2 maps for finished runs that have a model but no fc2 directory (and are not in `skip`); returns notes on failures. */
+async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions, skip: readonly string[]): Promise<string[]> {
   const notes: string[] = [];
   const writing: Promise<unknown>[] = [];
   for (const run of data.runs) {
-    if (hasFc2Directory(run.dir) || !existsSync(join(run.dir, MODEL_FILE))) continue;
+    if (skip.includes(run.dir) || hasFc2Directory(run.dir) || !existsSync(join(run.dir, MODEL_FILE))) continue;
     const failed = (error: unknown) => notes.push(`fc2 maps of ${run.name} could not be made: ${(error as Error).message}`);
     try {
       // Computed one run after the other; drawn all at once by the figure threads.
@@ -110,9 +119,14 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   const log = options.log ?? (() => {});
   const colormap = options.colormap ?? options.fc2?.colormap ?? "viridis";
   const fc2Options: Fc2MapOptions = options.fc2 ?? { pick: "first", seed: null, scale: "minmax", colormap };
-  let data = readLogdir(logdir);
-  const notes = [...await ensureFc2Maps(data, fc2Options), ...await ensureClassFigures(data)];
-  data = readLogdir(logdir);
+  startFigureThreads(); // each imports Vega and resvg while this thread reads and computes
+  // The fc2 maps first: their CSVs are written at once (the cross-run figures read them), their figures drawn meanwhile.
+  const remakeFc2 = (options.remakeFc2 ?? []).map((dir) => resolve(dir));
+  // Each run's figures are asked for as soon as its matrices are computed, unless one scale spans every run.
+  const remakeGroups = fc2Options.scale === "shared" ? [remakeFc2] : remakeFc2.map((dir) => [dir]);
+  const remade = Promise.all(remakeGroups.filter((dirs) => dirs.length > 0).map((dirs) => writeRunsFc2(computeRunsFc2(dirs, fc2Options), fc2Options)));
+  const data = readLogdir(logdir);
+  const fc2Made = ensureFc2Maps(data, fc2Options, remakeFc2);
   const runs = data.runs;
   const groups = reportGroups(runs, data.unfinished);
   // The dashboard's colours: every run of the logdir with event files placed in creation order, then the groups of seeds.
@@ -127,6 +141,7 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   }));
   // Pictures show one seed per group; statistics use every seed.
   const shown = groups.map((g) => g.representative.run);
+  const notes: string[] = [];
   try {
     const { dirs } = writeGroupAggregateRuns(data.logdir, groups.filter((g) => g.members.length >= 2)
       .map((g) => ({ name: g.name, runDirs: g.members.map((m) => m.run.dir) })));
@@ -138,14 +153,16 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   const withFc2 = runs.filter((r) => hasFc2Directory(r.dir));
   const shownWithFc2 = shown.filter((r) => hasFc2Directory(r.dir));
   let crossRun: ReportContent["crossRun"];
+  let crossRunMade: Promise<unknown> = Promise.resolve();
   if (shownWithFc2.length > 0) {
     const first = shownWithFc2[0].summary.config.dataset;
+    const failed = (error: unknown) => notes.push(`cross-run fc2 figures not made: ${(error as Error).message}`);
     try {
-      await writeLogdirCrossRun(data.logdir, shownWithFc2.map((r) => ({ runDir: r.dir, runName: r.name })),
-        { colormap, className: classNamer({ name: first, classNames: CLASS_NAMES[first] }) });
-      log(`cross-run fc2 figures → ${join(data.logdir, COMPARE_DIR)}`);
+      crossRunMade = writeLogdirCrossRun(data.logdir, shownWithFc2.map((r) => ({ runDir: r.dir, runName: r.name })),
+        { colormap, className: classNamer({ name: first, classNames: CLASS_NAMES[first] }) })
+        .then(() => log(`cross-run fc2 figures → ${join(data.logdir, COMPARE_DIR)}`), failed);
     } catch (error) {
-      notes.push(`cross-run fc2 figures not made: ${(error as Error).message}`);
+      failed(error);
     }
   }
 
@@ -174,25 +191,31 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   };
 
   const charts: ReportContent["charts"] = {};
+  const chartsDrawn: Promise<unknown>[] = [];
+  const weightNotes: string[] = [];
   if (runs.length > 0) {
-    // Asked for together, so that figure threads draw them in parallel (src/figures/render-pool.ts).
-    [charts.loss, charts.accuracy, charts.gradients, charts.units, charts.perClass] = await Promise.all([
-      chart("loss", curvesChart(chartGroups, "loss")),
-      chart("accuracy", curvesChart(chartGroups, "accuracy")),
-      chart("gradient-norms", gradientNormChart(chartGroups)),
-      chart("dead-and-saturated-units", unitHealthChart(chartGroups)),
-      chart("per-class-error", perClassErrorChart(chartGroups)),
-    ]);
+    const drawn = (key: keyof ReportContent["charts"], name: string, spec: TopLevelSpec | null) =>
+      chartsDrawn.push(chart(name, spec).then((path) => (charts[key] = path)));
+    drawn("loss", "loss", curvesChart(chartGroups, "loss"));
+    drawn("accuracy", "accuracy", curvesChart(chartGroups, "accuracy"));
+    drawn("gradients", "gradient-norms", gradientNormChart(chartGroups));
+    drawn("units", "dead-and-saturated-units", unitHealthChart(chartGroups));
+    drawn("perClass", "per-class-error", perClassErrorChart(chartGroups));
     const parameters: ParameterValues[] = [];
     for (const run of shown) {
       try {
         for (const p of loadRun(run.dir).network.params.list) parameters.push({ run: run.name, parameter: p.name, values: p.value });
       } catch (error) {
-        notes.push(`weights of ${run.name} not shown: ${(error as Error).message}`);
+        weightNotes.push(`weights of ${run.name} not shown: ${(error as Error).message}`);
       }
     }
-    if (parameters.length > 0) charts.weights = await chart("weight-distributions", weightDistributionChart(parameters, shown.map((r) => ({ name: r.name, color: runColor(r.name) }))));
+    if (parameters.length > 0) drawn("weights", "weight-distributions", weightDistributionChart(parameters, shown.map((r) => ({ name: r.name, color: runColor(r.name) }))));
   }
+  // The test sets are classified here while the figure threads draw what was asked for above.
+  const classMade = ensureClassFigures(data);
+  const [fc2Notes, classNotes] = await Promise.all([fc2Made, classMade, remade, crossRunMade, ...chartsDrawn]);
+  notes.unshift(...fc2Notes, ...classNotes);
+  notes.push(...weightNotes);
 
   const figures = new Map<string, RunFigures>();
   let inputs: string | undefined;
