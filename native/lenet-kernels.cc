@@ -518,28 +518,44 @@ struct PoolColumns {
     : low(firstLanes(columns)), high(firstLanes(columns - 16 > 0 ? columns - 16 : 0)), outputs(firstLanes(columns / 2)) {}
 };
 
-void maxPoolForward(f32* out, const f32* inp, int B, int C, int H, int W) {
+/** The four inputs of up to 16 windows, in row-major order: row 0's even and odd columns, then row 1's. */
+struct PoolInputs {
+  __m512 at[4];
+  PoolInputs(const f32* row0, int W, const PoolColumns& m) {
+    const __m512 a0 = loadLanes(row0, m.low), a1 = loadLanes(row0 + 16, m.high);
+    const __m512 b0 = loadLanes(row0 + W, m.low), b1 = loadLanes(row0 + W + 16, m.high);
+    at[0] = _mm512_permutex2var_ps(a0, EVEN_COLUMNS, a1);
+    at[1] = _mm512_permutex2var_ps(a0, ODD_COLUMNS, a1);
+    at[2] = _mm512_permutex2var_ps(b0, EVEN_COLUMNS, b1);
+    at[3] = _mm512_permutex2var_ps(b0, ODD_COLUMNS, b1);
+  }
+};
+
+/**
+ * Calls step(first input of the step's windows, its output index, columns,
+ * inputs) for every step of every output row of B·C planes.
+ */
+template <typename Step>
+void forEachPoolStep(const f32* inp, int B, int C, int H, int W, Step&& step) {
   const int OH = H / 2, OW = W / 2;
   for (int plane = 0; plane < B * C; plane++) {
-    const f32* in = inp + plane * H * W;
-    f32* o = out + plane * OH * OW;
     for (int y = 0; y < OH; y++) {
-      const f32* row0 = in + 2 * y * W;
-      const f32* row1 = row0 + W;
       for (int x = 0; x < W; x += 32) {
         const PoolColumns m(W - x < 32 ? W - x : 32);
-        const __m512 a0 = loadLanes(row0 + x, m.low), a1 = loadLanes(row0 + x + 16, m.high);
-        const __m512 b0 = loadLanes(row1 + x, m.low), b1 = loadLanes(row1 + x + 16, m.high);
-        const __m512 best = pmax(pmax(pmax(
-          _mm512_permutex2var_ps(a0, EVEN_COLUMNS, a1), _mm512_permutex2var_ps(a0, ODD_COLUMNS, a1)),
-          _mm512_permutex2var_ps(b0, EVEN_COLUMNS, b1)), _mm512_permutex2var_ps(b0, ODD_COLUMNS, b1));
-        _mm512_mask_storeu_ps(o + y * OW + x / 2, m.outputs, best);
+        const int input = plane * H * W + 2 * y * W + x;
+        step(input, plane * OH * OW + y * OW + x / 2, m, PoolInputs(inp + input, W, m));
       }
     }
   }
 }
 
-/** Adds (accumulate) or writes `value` over `columns` of a row at p, in two masked halves. */
+void maxPoolForward(f32* out, const f32* inp, int B, int C, int H, int W) {
+  forEachPoolStep(inp, B, C, H, W, [&](int, int output, const PoolColumns& m, const PoolInputs& in) {
+    _mm512_mask_storeu_ps(out + output, m.outputs, pmax(pmax(pmax(in.at[0], in.at[1]), in.at[2]), in.at[3]));
+  });
+}
+
+/** Adds (accumulate) or writes a row's gradients at p, in two masked halves. */
 inline void putRow(f32* p, __m512 low, __m512 high, const PoolColumns& m, bool accumulate) {
   if (accumulate) {
     low = _mm512_add_ps(loadLanes(p, m.low), low);
@@ -550,35 +566,22 @@ inline void putRow(f32* p, __m512 low, __m512 high, const PoolColumns& m, bool a
 }
 
 void maxPoolBackward(f32* dinp, const f32* dout, const f32* inp, const f32* out, int B, int C, int H, int W, bool accumulate) {
-  const int OH = H / 2, OW = W / 2;
-  for (int plane = 0; plane < B * C; plane++) {
-    const f32* in = inp + plane * H * W;
-    f32* d = dinp + plane * H * W;
-    const f32* o = out + plane * OH * OW;
-    const f32* g = dout + plane * OH * OW;
-    for (int y = 0; y < OH; y++) {
-      const f32* row0 = in + 2 * y * W;
-      const f32* row1 = row0 + W;
-      for (int x = 0; x < W; x += 32) {
-        const PoolColumns m(W - x < 32 ? W - x : 32);
-        const __m512 a0 = loadLanes(row0 + x, m.low), a1 = loadLanes(row0 + x + 16, m.high);
-        const __m512 b0 = loadLanes(row1 + x, m.low), b1 = loadLanes(row1 + x + 16, m.high);
-        const __m512 best = loadLanes(o + y * OW + x / 2, m.outputs);
-        const __m512 grad = loadLanes(g + y * OW + x / 2, m.outputs);
-        const __mmask16 e0 = _mm512_cmp_ps_mask(_mm512_permutex2var_ps(a0, EVEN_COLUMNS, a1), best, _CMP_EQ_OQ);
-        __mmask16 taken = e0;
-        const __mmask16 e1 = _mm512_cmp_ps_mask(_mm512_permutex2var_ps(a0, ODD_COLUMNS, a1), best, _CMP_EQ_OQ) & ~taken;
-        taken |= e1;
-        const __mmask16 e2 = _mm512_cmp_ps_mask(_mm512_permutex2var_ps(b0, EVEN_COLUMNS, b1), best, _CMP_EQ_OQ) & ~taken;
-        taken |= e2;
-        const __mmask16 e3 = static_cast<__mmask16>(~taken);
-        const __m512 g0 = _mm512_maskz_mov_ps(e0, grad), g1 = _mm512_maskz_mov_ps(e1, grad);
-        const __m512 g2 = _mm512_maskz_mov_ps(e2, grad), g3 = _mm512_maskz_mov_ps(e3, grad);
-        putRow(d + 2 * y * W + x, _mm512_permutex2var_ps(g0, INTERLEAVE_LOW, g1), _mm512_permutex2var_ps(g0, INTERLEAVE_HIGH, g1), m, accumulate);
-        putRow(d + (2 * y + 1) * W + x, _mm512_permutex2var_ps(g2, INTERLEAVE_LOW, g3), _mm512_permutex2var_ps(g2, INTERLEAVE_HIGH, g3), m, accumulate);
-      }
+  forEachPoolStep(inp, B, C, H, W, [&](int input, int output, const PoolColumns& m, const PoolInputs& in) {
+    const __m512 best = loadLanes(out + output, m.outputs);
+    const __m512 grad = loadLanes(dout + output, m.outputs);
+    // Each window's gradient goes to the first of its inputs equal to the output (the last if none is: a NaN).
+    __m512 routed[4];
+    __mmask16 taken = 0;
+    for (int k = 0; k < 3; k++) {
+      const __mmask16 here = _mm512_cmp_ps_mask(in.at[k], best, _CMP_EQ_OQ) & static_cast<__mmask16>(~taken);
+      routed[k] = _mm512_maskz_mov_ps(here, grad);
+      taken |= here;
     }
-  }
+    routed[3] = _mm512_maskz_mov_ps(static_cast<__mmask16>(~taken), grad);
+    f32* d = dinp + input;
+    putRow(d, _mm512_permutex2var_ps(routed[0], INTERLEAVE_LOW, routed[1]), _mm512_permutex2var_ps(routed[0], INTERLEAVE_HIGH, routed[1]), m, accumulate);
+    putRow(d + W, _mm512_permutex2var_ps(routed[2], INTERLEAVE_LOW, routed[3]), _mm512_permutex2var_ps(routed[2], INTERLEAVE_HIGH, routed[3]), m, accumulate);
+  });
 }
 
 // ---------------------------------------------------------------------------
