@@ -7,7 +7,7 @@
 
 import { availableParallelism } from "node:os";
 import { ActivationName } from "./layers/activations.js";
-import { LeNet5 } from "./lenet.js";
+import { LeNet5, LeNetOptions } from "./lenet.js";
 import { Network } from "./network.js";
 import { KernelHost, WasmLeNet5 } from "./wasm/wasm-lenet.js";
 import { MAX_THREADS } from "./wasm/memory-layout.js";
@@ -58,6 +58,12 @@ export function nodeKernelHost(): KernelHost {
     accelerate: native ? accelerateNatively : undefined,
     startThreads: (threads, memory, module) => startNodeThreadPool(threads, memory, module, native),
   };
+}
+
+/** A one-thread wasm network on this process's chosen kernels (native ones included), made at once (no threads to start). */
+export function oneThreadNetwork(options: LeNetOptions): WasmLeNet5 {
+  const host = nodeKernelHost();
+  return new WasmLeNet5(options, host.module, undefined, null, host.accelerate);
 }
 
 /** Stops a network's worker threads, if it has any. */

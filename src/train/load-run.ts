@@ -12,7 +12,7 @@ import { LENET_PARAMETERS } from "../engine/architecture.js";
 import { LeNet5 } from "../engine/lenet.js";
 import { torchName } from "../engine/parameters.js";
 import { decodeSafetensors } from "../io/safetensors.js";
-import { nodeKernelHost } from "../engine/backend.js";
+import { oneThreadNetwork } from "../engine/backend.js";
 import { WasmLeNet5 } from "../engine/wasm/wasm-lenet.js";
 import { MODEL_FILE, RUN_FILE, RunSummary } from "./run-directory.js";
 
@@ -121,8 +121,7 @@ export function loadRun(runDir: string): LoadedRun {
  */
 export function wasmNetworkOf(run: LoadedRun): WasmLeNet5 {
   const { activation, initMean, initStd, seed } = run.summary.config;
-  const host = nodeKernelHost();
-  const network = new WasmLeNet5({ activation, initMean, initStd, seed }, host.module, undefined, null, host.accelerate);
+  const network = oneThreadNetwork({ activation, initMean, initStd, seed });
   network.params.values.set(run.network.params.values);
   return network;
 }

@@ -14,9 +14,8 @@ import { kernelModule } from "../../src/engine/wasm/kernel-files.js";
 import { shardSumTree } from "../../src/engine/wasm/lenet-passes.js";
 import { gradientShard, gradientShards } from "../../src/engine/wasm/memory-layout.js";
 import { updateRanges } from "../../src/engine/wasm/parameter-update.js";
-import { chosenKernelsNetwork } from "./wasm-helpers.js";
 import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
-import { defaultThreads, nodeKernelHost } from "../../src/engine/backend.js";
+import { defaultThreads, nodeKernelHost, oneThreadNetwork } from "../../src/engine/backend.js";
 import { forwardImageSet } from "../../src/train/image-staging.js";
 import { LeNet5 } from "../../src/engine/lenet.js";
 import { ConfigError, resolveRunConfig } from "../../src/train/config.js";
@@ -102,7 +101,7 @@ describe("--backend and --threads", () => {
 
 describe("WasmLeNet5 on two threads", () => {
   it("forward and gradients give the bits of one thread", async () => {
-    const one = chosenKernelsNetwork({ activation: "tanh", seed: 2 });
+    const one = oneThreadNetwork({ activation: "tanh", seed: 2 });
     const two = await WasmLeNet5.create({ activation: "tanh", seed: 2, threads: 2 }, nodeKernelHost());
     try {
       expect(two.threads).toBe(2);

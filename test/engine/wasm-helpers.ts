@@ -7,9 +7,6 @@ import {
 } from "../../src/engine/wasm/kernels.js";
 import { compileKernelBuild, kernelModule } from "../../src/engine/wasm/kernel-files.js";
 import { accelerateNatively, nativeAvailability } from "../../src/engine/native/native-kernels.js";
-import { nodeKernelHost } from "../../src/engine/backend.js";
-import { LeNetOptions } from "../../src/engine/lenet.js";
-import { WasmLeNet5 } from "../../src/engine/wasm/wasm-lenet.js";
 
 /** The native kernels over the relaxed build, as the kernel tests name them. */
 export const NATIVE = "native" as const;
@@ -31,11 +28,6 @@ export function nativeKernelsHere(): boolean {
 /** Every set of kernels this machine can test: both wasm builds, and the native kernels where they built. */
 export const TESTED_KERNELS: readonly TestedKernels[] = [...KERNEL_BUILDS, ...(nativeKernelsHere() ? [NATIVE] : [])];
 
-/** A one-thread network on the kernels this process chose (native ones included), as training uses them. */
-export function chosenKernelsNetwork(options: LeNetOptions): WasmLeNet5 {
-  const host = nodeKernelHost();
-  return new WasmLeNet5(options, host.module, undefined, null, host.accelerate);
-}
 
 const modules = new Map<KernelBuild, WebAssembly.Module>();
 

@@ -12,7 +12,8 @@ import { INPUT_VALUES_PER_IMAGE, LENET, LENET_INPUT_PADDING } from "../../src/en
 import { ACTIVATIONS } from "../../src/engine/layers/activations.js";
 import { LeNet5 } from "../../src/engine/lenet.js";
 import { FeatureMaps } from "../../src/engine/network.js";
-import { chosenKernelsNetwork, relativeDifference } from "./wasm-helpers.js";
+import { relativeDifference } from "./wasm-helpers.js";
+import { oneThreadNetwork } from "../../src/engine/backend.js";
 
 const mnist = loadDataset();
 const NETWORK_FLOOR = 1e-2;
@@ -27,7 +28,7 @@ function batch(start: number, B: number) {
 describe("WasmLeNet5 on one thread", () => {
   it("starts from exactly the weights LeNet5 starts from for the same seed and initialisation", () => {
     const options = { activation: "relu" as const, seed: 7, initMean: 0.01, initStd: 0.05 };
-    const wasm = chosenKernelsNetwork(options);
+    const wasm = oneThreadNetwork(options);
     const js = new LeNet5(options);
     expect(Array.from(wasm.params.values)).toEqual(Array.from(js.params.values));
     expect(wasm.params.list.map((p) => [p.name, p.shape])).toEqual(js.params.list.map((p) => [p.name, p.shape]));
@@ -36,7 +37,7 @@ describe("WasmLeNet5 on one thread", () => {
 
   for (const activation of ACTIVATIONS) {
     it(`${activation}: logits, loss, gradients and feature maps match LeNet5`, () => {
-      const wasm = chosenKernelsNetwork({ activation, seed: 3 });
+      const wasm = oneThreadNetwork({ activation, seed: 3 });
       const js = new LeNet5({ activation, seed: 3 });
       const { input, labels } = batch(100, 13);
       const jsLogits = js.forward(input, 13).slice();
@@ -66,7 +67,7 @@ describe("WasmLeNet5 on one thread", () => {
   // the feature maps in between, must match too, and so must the maps after.
   for (const activation of ACTIVATIONS) {
     it(`${activation}: gradients straight after forward, then the feature maps, match LeNet5`, () => {
-      const wasm = chosenKernelsNetwork({ activation, seed: 5 });
+      const wasm = oneThreadNetwork({ activation, seed: 5 });
       const js = new LeNet5({ activation, seed: 5 });
       const { input, labels } = batch(300, 11);
       js.forward(input, 11);
@@ -86,7 +87,7 @@ describe("WasmLeNet5 on one thread", () => {
   }
 
   it("relu: pooling first gives the bits of pooling the activated maps", () => {
-    const wasm = chosenKernelsNetwork({ activation: "relu", seed: 2 });
+    const wasm = oneThreadNetwork({ activation: "relu", seed: 2 });
     const { input } = batch(0, 5);
     wasm.forward(input, 5);
     const maps = wasm.featureMaps();
@@ -108,7 +109,7 @@ describe("WasmLeNet5 on one thread", () => {
   });
 
   it("grows for a larger batch and keeps the parameter views valid", () => {
-    const wasm = chosenKernelsNetwork({ activation: "sigmoid", seed: 1 });
+    const wasm = oneThreadNetwork({ activation: "sigmoid", seed: 1 });
     const values = wasm.params.values;
     const small = batch(0, 3);
     const first = wasm.forward(small.input, 3).slice();
@@ -123,7 +124,7 @@ describe("WasmLeNet5 on one thread", () => {
   });
 
   it("refuses input that is shorter than the batch", () => {
-    const wasm = chosenKernelsNetwork({ activation: "relu" });
+    const wasm = oneThreadNetwork({ activation: "relu" });
     expect(() => wasm.forward(new Float32Array(1024), 2)).toThrow(/a batch of 2 needs 2048/);
   });
 });

@@ -59,7 +59,7 @@ export function nativeBuildName(addon: NativeAddon): KernelName {
   return `native-${addon.isa}`;
 }
 
-/** Replaces an instance's convolution and dense kernels with the native ones on the same memory. */
+/** Replaces an instance's convolution, dense and pooling kernels with the native ones on the same memory. */
 export const accelerateNatively: KernelAccelerator = (kernels, memory) => {
   const { addon, reason } = nativeAvailability();
   if (!addon) throw new Error(`the native kernels are not available here: ${reason}`);

@@ -26,9 +26,12 @@ export function serveThread(
   init: ThreadInit, ready: () => void, reportError: (message: string) => void, accelerate?: KernelAccelerator,
 ): void {
   const { memory, module, thread, spinMicroseconds } = init;
-  if (init.accelerated && !accelerate) throw new Error("this thread was asked to accelerate its kernels but has no accelerator");
   const wasmKernels = instantiateKernels(memory, module);
-  const kernels = init.accelerated && accelerate ? accelerate(wasmKernels, memory) : wasmKernels;
+  let kernels = wasmKernels;
+  if (init.accelerated) {
+    if (!accelerate) throw new Error("this thread was asked to accelerate its kernels but has no accelerator");
+    kernels = accelerate(wasmKernels, memory);
+  }
   const words = new Int32Array(memory.buffer, 0, 1024);
   const head = new Float32Array(memory.buffer, 0, 16);
   const base = controlBase(thread);

@@ -1,7 +1,7 @@
 // The kernels as a Node process finds them: the built files in dist/wasm/,
 // which build this runtime runs (relaxed SIMD behind a V8 flag in Node 20, or
 // the plain one), compiled once per process, and whether the optional native
-// kernels (src/engine/native) take over the convolutions and dense layers.
+// kernels (src/engine/native) take over the convolutions, dense layers and pooling.
 // LENET_LAB_WASM_BUILD chooses; by default the native kernels where they were
 // built and run, over the relaxed build where it runs. A browser page finds
 // its builds its own way (the dashboard's Train page).
@@ -108,7 +108,7 @@ export function wasmKernelBuild(): KernelBuild {
   return loadKernels().build;
 }
 
-/** Whether the native kernels take over kernelModule()'s convolutions and dense layers. */
+/** Whether the native kernels take over kernelModule()'s convolutions, dense layers and pooling. */
 export function usesNativeKernels(): boolean {
   return loadKernels().native !== null;
 }
