@@ -7,6 +7,13 @@
 // Callers that ask for several figures before awaiting them get them in
 // parallel; the pictures are the same bytes either way.
 //
+// Every job is posted to every thread at once, and the first thread free to
+// draw it claims it (an atomic claim in memory the threads share); the others
+// skip it. So a thread goes from one figure to the next on its own: it never
+// waits for this thread's event loop, which is often busy for a second
+// reading event files or classifying the test set, and a slow figure holds
+// up only the thread that drew it.
+//
 // Used only where the compiled worker script is there (the built package,
 // dist/); tests that run the TypeScript sources render in their own thread.
 // LENET_LAB_FIGURE_THREADS=0 turns the pool off (and N sets its size).
@@ -19,72 +26,108 @@ import { Worker, isMainThread } from "node:worker_threads";
 /** What a figure thread is asked to draw (plain data: it crosses a thread boundary). */
 export type RenderJob =
   | { kind: "vega"; spec: unknown; zoom: number }
+  | { kind: "vega-lite"; spec: unknown; zoom: number }
   | { kind: "heatmap"; panels: unknown; options: unknown };
+
+/**
+ * A job as posted to each thread: `claims[slot]` is 0 while nobody draws it;
+ * the thread that swaps in its own number (1, 2, …) draws it.
+ */
+export interface PostedJob {
+  id: number;
+  claims: Int32Array;
+  slot: number;
+  job: RenderJob;
+}
+
+/** What a thread posts back: the result or error of a job it claimed. */
+export interface JobReply {
+  id: number;
+  result?: unknown;
+  error?: string;
+}
 
 export const FIGURE_THREADS_ENV = "LENET_LAB_FIGURE_THREADS";
 /** More threads than this do not pay for their start-up (each loads Vega and resvg). */
 const MAX_THREADS = 4;
+/** Claim slots per shared block; a new block is made when one is used up. */
+const CLAIMS_PER_BLOCK = 1024;
 
-interface Slot {
-  worker: Worker;
-  busy: boolean;
+interface Pending {
+  claims: Int32Array;
+  slot: number;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
 }
 
 export class FigurePool {
-  private readonly slots: Slot[];
-  private readonly queue: { job: RenderJob; resolve: (value: unknown) => void; reject: (error: Error) => void }[] = [];
-  private readonly running = new Map<Worker, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private claims = new Int32Array(new SharedArrayBuffer(CLAIMS_PER_BLOCK * 4));
+  private nextSlot = 0;
 
   constructor(script: URL, size: number) {
-    this.slots = Array.from({ length: size }, () => {
-      const worker = new Worker(script);
+    this.workers = Array.from({ length: size }, (_, index) => {
+      const worker = new Worker(script, { workerData: { claimant: index + 1 } });
       worker.unref();
-      const slot = { worker, busy: false };
-      worker.on("message", (message: { result?: unknown; error?: string }) => {
-        const job = this.running.get(worker);
-        this.running.delete(worker);
-        if (message.error !== undefined) job?.reject(new Error(message.error));
-        else job?.resolve(message.result);
-        this.next(slot);
+      worker.on("message", (reply: JobReply) => {
+        const job = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        if (reply.error !== undefined) job?.reject(new Error(reply.error));
+        else job?.resolve(reply.result);
+        this.holdProcess();
       });
-      worker.on("error", (error) => {
-        this.running.get(worker)?.reject(error);
-        this.running.delete(worker);
-        this.slots.splice(this.slots.indexOf(slot), 1);
-        if (this.slots.length === 0) for (const queued of this.queue.splice(0)) queued.reject(error);
-      });
-      return slot;
+      worker.on("error", (error) => this.lose(worker, index + 1, error));
+      worker.on("exit", (code) => this.lose(worker, index + 1, new Error(`a figure thread stopped (exit code ${code}) before it drew its figure`)));
+      return worker;
     });
   }
 
   get size(): number {
-    return this.slots.length;
+    return this.workers.length;
   }
 
-  /** Draws `job` in a free thread (queued until one is); resolves with what the render function returned. */
+  /** Draws `job` in the first free thread; resolves with what the render function returned. */
   render(job: RenderJob): Promise<unknown> {
+    if (this.workers.length === 0) return Promise.reject(new Error("every figure thread has failed"));
+    if (this.nextSlot === CLAIMS_PER_BLOCK) {
+      this.claims = new Int32Array(new SharedArrayBuffer(CLAIMS_PER_BLOCK * 4));
+      this.nextSlot = 0;
+    }
+    const posted: PostedJob = { id: this.nextId++, claims: this.claims, slot: this.nextSlot++, job };
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
-      const idle = this.slots.find((slot) => !slot.busy);
-      if (idle) this.next(idle);
+      this.pending.set(posted.id, { claims: posted.claims, slot: posted.slot, resolve, reject });
+      for (const worker of this.workers) worker.postMessage(posted);
+      this.holdProcess();
     });
   }
 
-  private next(slot: Slot): void {
-    const queued = this.queue.shift();
-    if (!queued) {
-      slot.busy = false;
-      slot.worker.unref(); // idle threads never keep the process alive
-      return;
+  /** Threads with figures to draw keep the process alive (their results are awaited); idle ones never do. */
+  private holdProcess(): void {
+    for (const worker of this.workers) {
+      if (this.pending.size > 0) worker.ref();
+      else worker.unref();
     }
-    slot.busy = true;
-    slot.worker.ref(); // a thread with a figure to draw does: its result is awaited
-    this.running.set(slot.worker, { resolve: queued.resolve, reject: queued.reject });
-    slot.worker.postMessage(queued.job);
+  }
+
+  /** A thread died: the jobs it had claimed fail with its error; the others are drawn by the threads left. */
+  private lose(worker: Worker, claimant: number, error: Error): void {
+    const index = this.workers.indexOf(worker);
+    if (index < 0) return; // already lost (an error is followed by an exit), or closed
+    this.workers.splice(index, 1);
+    for (const [id, job] of this.pending) {
+      if (this.workers.length === 0 || Atomics.load(job.claims, job.slot) === claimant) {
+        this.pending.delete(id);
+        job.reject(error);
+      }
+    }
+    this.holdProcess();
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }
 
@@ -92,9 +135,9 @@ let pool: FigurePool | null | undefined;
 
 /**
  * Starts the process's figure threads now, if it has any, so that their
- * start-up (each imports Vega and resvg, about half a second) overlaps other
- * work instead of delaying the first figure. Idle threads never keep the
- * process alive.
+ * start-up (each imports Vega and resvg and draws a first figure, about half
+ * a second) overlaps other work instead of delaying the first figure. Idle
+ * threads never keep the process alive.
  */
 export function startFigureThreads(): void {
   figurePool();

@@ -129,7 +129,9 @@ export async function renderVegaHere(spec: vega.Spec, zoom = 1): Promise<Rendere
   return { svg, ...svgToPng(svg, zoom) };
 }
 
-/** A Vega-Lite specification as SVG and PNG (compiled here, rendered as renderVega renders). */
+/** A Vega-Lite specification as SVG and PNG: compiled and rendered in a figure thread when there are some, else here. */
 export async function renderVegaLite(spec: TopLevelSpec, zoom = 1): Promise<RenderedFigure> {
-  return renderVega(vegaLiteToVega(spec), zoom);
+  const pool = figurePool();
+  if (pool) return (await pool.render({ kind: "vega-lite", spec, zoom })) as RenderedFigure;
+  return renderVegaHere(vegaLiteToVega(spec), zoom);
 }

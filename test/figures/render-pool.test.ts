@@ -1,16 +1,22 @@
 // Figures drawn in the figure threads (src/figures/render-pool.ts, active in
 // the built package) are the very bytes drawn in the main thread: the same
 // run's fc2 maps and class figures, made by the built `lenet-lab features`
-// with the threads on and off, compared file by file.
+// with the threads on and off, compared file by file. And the pool itself,
+// on the built worker script: every job is drawn once by some thread, a
+// failing figure fails alone, and a thread that dies fails only what it held.
 
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FIGURE_THREADS_ENV } from "../../src/figures/render-pool.js";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { FIGURE_THREADS_ENV, FigurePool } from "../../src/figures/render-pool.js";
+import { vegaLiteToVega } from "../../src/figures/render.js";
+import { decodePng } from "../../src/io/png.js";
 import { CLI } from "../cli-process.js";
 import { tempDir } from "../idx-files.js";
 import { writeFakeRun } from "./fake-run.js";
 import { spawnSync } from "node:child_process";
+import type { Worker } from "node:worker_threads";
 
 function features(runDir: string, threads: string): void {
   const result = spawnSync(process.execPath, [CLI, "features", runDir], { encoding: "utf8", env: { ...process.env, [FIGURE_THREADS_ENV]: threads } });
@@ -29,4 +35,51 @@ describe("figure threads", () => {
       expect(readFileSync(join(threaded, file)).equals(readFileSync(join(inline, file))), file).toBe(true);
     }
   });
+});
+
+const WORKER = pathToFileURL(join(fileURLToPath(new URL(".", import.meta.url)), "../../dist/src/figures/render-worker.js"));
+
+/** A small bar chart whose bars say which job it is. */
+function barChart(bars: number) {
+  return vegaLiteToVega({
+    data: { values: Array.from({ length: bars }, (_, i) => ({ x: String(i), y: i + 1 })) },
+    mark: "bar", encoding: { x: { field: "x", type: "nominal" }, y: { field: "y", type: "quantitative" } }, width: { step: 10 }, height: 40,
+  });
+}
+
+describe("the figure pool", () => {
+  it("draws every job it is given, in whichever thread is free, and a failing figure fails alone", async () => {
+    const pool = new FigurePool(WORKER, 2);
+    try {
+      const jobs = Array.from({ length: 9 }, (_, i) => i === 4
+        ? pool.render({ kind: "vega", spec: { width: 0, height: 0, padding: 0 }, zoom: 1 }) // nothing to draw: the rasteriser refuses it
+        : pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
+      const settled = await Promise.allSettled(jobs);
+      expect(settled[4].status).toBe("rejected");
+      expect(String((settled[4] as PromiseRejectedResult).reason)).toMatch(/invalid size/);
+      // Each chart is one bar per step wider than the one before: each result is its own job's.
+      const widths = settled.filter((_, i) => i !== 4).map((r) => decodePng(((r as PromiseFulfilledResult<{ png: Uint8Array }>).value).png).width);
+      for (let k = 1; k < widths.length; k++) expect(widths[k]).toBeGreaterThan(widths[k - 1]);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it("fails the jobs of a thread that stops and draws the rest on the threads left", async () => {
+    const pool = new FigurePool(WORKER, 2);
+    try {
+      const workers = [...(pool as unknown as { workers: Worker[] }).workers];
+      const jobs = Array.from({ length: 6 }, (_, i) => pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
+      await workers[0].terminate();
+      const settled = await Promise.allSettled(jobs);
+      for (const result of settled) {
+        if (result.status === "rejected") expect(String(result.reason)).toMatch(/a figure thread stopped/);
+      }
+      expect(pool.size).toBe(1);
+      const after = await pool.render({ kind: "vega", spec: barChart(7), zoom: 1 });
+      expect(decodePng((after as { png: Uint8Array }).png).width).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });
