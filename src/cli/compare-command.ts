@@ -25,6 +25,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
 import { startFigureThreads } from "../figures/render-pool.js";
+import { Fc2MapOptions } from "../report/fc2-runs.js";
+import { drawsRunsAlone, writeRunFigures } from "../report/run-figures.js";
 import { writeReport } from "../report/write-report.js";
 import { describe } from "../stats/describe.js";
 import { groupRuns, seedList } from "../stats/run-groups.js";
@@ -66,15 +68,25 @@ function printGroups(runs: readonly GridRun[], outcomes: readonly RunOutcome[]):
 /**
  * The grid's progress, which also starts the figure threads (src/figures/render-pool.ts) once a core is free for
  * good, when fewer runs are left than are trained at a time: their start-up then overlaps the last runs' training.
+ * From then on, each run that finishes while others still train gets its own figures (src/report/run-figures.ts)
+ * at once, on the core it freed; `early` collects them by run directory (a failure is kept, not thrown).
  */
-function startingFigureThreads(progress: GridProgress, runs: number, jobs: number): GridProgress {
+function startingFigureThreads(progress: GridProgress, runs: number, jobs: number,
+  early: Map<string, Promise<Error | null>> | null, fc2Options: Fc2MapOptions): GridProgress {
   let ended = 0;
+  /** How many runs are left. */
   const runEnded = () => {
-    if (runs - ++ended < jobs) startFigureThreads();
+    const left = runs - ++ended;
+    if (left < jobs) startFigureThreads();
+    return left;
   };
   return {
     ...progress,
-    finished: (run, result) => { progress.finished(run, result); runEnded(); },
+    finished: (run, result) => {
+      progress.finished(run, result);
+      const left = runEnded();
+      if (early && left > 0 && left < jobs) early.set(result.runDir, writeRunFigures(result.runDir, fc2Options).then(() => null, (error: Error) => error));
+    },
     failed: (run, reason) => { progress.failed(run, reason); runEnded(); },
   };
 }
@@ -159,6 +171,8 @@ export async function compareCommand(command: Command, options: Record<string, u
   joinCohort(runs, sweepName);
   const sweep = queueAddress ? await connectQueue(queueAddress, sweepName, options, logdir, runs) : undefined;
   let outcomes: RunOutcome[];
+  // The figures of runs that finished while others trained, by run directory; null where they were made.
+  const early = new Map<string, Promise<Error | null>>();
   const started = performance.now();
   try {
     // Re-attaching to a sweep already queued: its run directories are its own.
@@ -178,7 +192,10 @@ export async function compareCommand(command: Command, options: Record<string, u
         progress.log(`lenet-lab compare: ${runs.length} runs (${names}), ` +
           `${Math.min(jobs, runs.length)} at a time${threadsSupported ? ", each single-threaded" : ""} → ${logdir}`);
         const kept = options.resume ? planResume(runs, logdir) : new Map<number, RunOutcome>();
-        outcomes = await runGrid(runs, { jobs, progress: startingFigureThreads(progress, runs.length, jobs), kept, command: [process.execPath, CLI] });
+        outcomes = await runGrid(runs, {
+          jobs, kept, command: [process.execPath, CLI],
+          progress: startingFigureThreads(progress, runs.length, jobs, drawsRunsAlone(fc2Options) ? early : null, fc2Options),
+        });
       }
     } finally {
       progress.stop();
@@ -211,8 +228,12 @@ export async function compareCommand(command: Command, options: Record<string, u
     const took = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
     console.error(`making the fc2 maps of ${finished.length} run${finished.length === 1 ? "" : "s"}, the cross-run figures and the report ` +
       "(confusion matrices, charts, findings)…");
-    // One pass: the maps of the runs just trained are made again even where they exist, all drawn with the report's figures at once.
-    const report = await writeReport(logdir, { colormap: fc2Options.colormap, fc2: fc2Options, remakeFc2: finished.map((o) => o.result!.runDir) });
+    // One pass: the maps of the runs just trained are made again even where they exist, all drawn with the report's
+    // figures at once; runs whose figures were made while others trained are left as they are (a failure there is tried again).
+    const madeEarly = new Set<string>();
+    for (const [runDir, made] of early) if ((await made) === null) madeEarly.add(runDir);
+    const remakeFc2 = finished.map((o) => o.result!.runDir).filter((dir) => !madeEarly.has(dir));
+    const report = await writeReport(logdir, { colormap: fc2Options.colormap, fc2: fc2Options, remakeFc2 });
     console.log(`fc2 maps → ${finished.map((o) => join(o.result!.runDir, "fc2")).join(", ")}`);
     console.log(`cross-run figures → ${join(logdir, "compare")}\nreport → ${report.html} and ${report.markdown}`);
     console.error(`maps, figures and report took ${took()}`);

@@ -19,7 +19,7 @@ export interface GridProgress {
   /** A line the run's training process wrote to stderr. */
   line(run: string, text: string): void;
   /** A run with its result: finished, or stopped early (result.stoppedEarly). */
-  finished(run: string, result: Pick<RunResult, "testAccuracy" | "seconds" | "stoppedEarly">): void;
+  finished(run: string, result: Pick<RunResult, "testAccuracy" | "seconds" | "stoppedEarly" | "runDir">): void;
   failed(run: string, reason: string): void;
   /** A message of the caller's (above the bars, or a plain line). */
   log(text: string): void;

@@ -47,6 +47,17 @@ describe("lenet-lab compare", () => {
       expect(html).toContain(run);
     }
     expect(stdout).toContain(`report → ${join(logdir, "report", "index.html")}`);
+    // The run that finished first had its figures drawn while the other trained: they are the very figures
+    // `lenet-lab features` draws for a run, as are those of the run drawn with the report.
+    for (const run of runs) {
+      const dir = join(logdir, run);
+      const figures = [...readdirSync(join(dir, "fc2")).filter((f) => f.endsWith(".png")).map((f) => join("fc2", f)), "confusion.png", "misclassified.png"];
+      expect(figures).toHaveLength(15);
+      const drawn = new Map(figures.map((file) => [file, readFileSync(join(dir, file))]));
+      const again = lenetLab("features", dir);
+      expect(again.code, again.stderr).toBe(0);
+      for (const file of figures) expect(readFileSync(join(dir, file)).equals(drawn.get(file)!), `${run}/${file}`).toBe(true);
+    }
   });
 
   it("--seeds 2 trains every config twice, groups the seeds, and reports each group's spread and the comparison", () => {

@@ -1,0 +1,23 @@
+// A freshly trained run's own figures, made as soon as it finishes: its fc2
+// maps (RUN_DIR/fc2) and its class figures (confusion.png, misclassified.png).
+// `compare` asks for them while the grid's other runs still train, so they
+// are drawn on the core the run freed instead of after the last run; the
+// report then finds them made and draws only the rest.
+// Not here: what the figures show (fc2-runs.ts, class-runs.ts).
+
+import { writeRunsClassFigures } from "./class-runs.js";
+import { Fc2MapOptions, computeRunsFc2, writeRunsFc2 } from "./fc2-runs.js";
+
+/**
+ * Whether a run's maps can be drawn before the others finish: not when one
+ * colour scale spans every run (it needs all their values).
+ */
+export function drawsRunsAlone(options: Fc2MapOptions): boolean {
+  return options.scale !== "shared";
+}
+
+/** Writes the run's fc2 maps and class figures; throws what the first of them meets. */
+export async function writeRunFigures(runDir: string, options: Fc2MapOptions): Promise<void> {
+  if (!drawsRunsAlone(options)) throw new Error("a shared colour scale needs every run's maps at once; draw them with the report");
+  await Promise.all([writeRunsFc2(computeRunsFc2([runDir], options), options), writeRunsClassFigures([runDir])]);
+}
