@@ -39,11 +39,13 @@ export const CROSS_RUN_ALL_PNG = "fc2-all-digits.png";
  * (at most 9 significant digits), e.g. 0.1f → "0.1", 0 → "0".
  */
 export function formatFloat32(value: number): string {
-  for (let digits = 6; digits <= 9; digits++) {
-    const text = String(Number(value.toPrecision(digits)));
-    if (Math.fround(Number(text)) === Math.fround(value)) return text;
+  if (value === 0) return "0"; // ReLU's many zeros (and -0, as before)
+  const float = Math.fround(value);
+  for (let digits = 6; digits < 9; digits++) {
+    const shorter = Number(value.toPrecision(digits));
+    if (Math.fround(shorter) === float) return String(shorter);
   }
-  return String(value);
+  return String(Number(value.toPrecision(9)));
 }
 
 /** rows × cols values as CSV: one line per row, no header. */
