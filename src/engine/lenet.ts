@@ -38,6 +38,8 @@ export interface LeNetOptions {
   initStd?: number;
   /** Seeds the initial weights. */
   seed?: number;
+  /** false: every parameter starts at 0, for a network whose weights are set next (a loaded run's); default true. */
+  initialize?: boolean;
 }
 
 /** Random stream ids: one per purpose, so that each is independent of the others. */
@@ -125,6 +127,7 @@ export class LeNet5 implements Network {
   constructor(options: LeNetOptions) {
     this.activation = options.activation;
     this.params = new ParameterSet(LENET_PARAMETERS);
+    if (options.initialize === false) return;
     initTruncatedNormal(this.params, options.initMean ?? 0, options.initStd ?? 0.1,
       new RandomStream(options.seed ?? 0, INIT_STREAM));
   }

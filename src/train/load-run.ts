@@ -109,7 +109,7 @@ export function loadRun(runDir: string): LoadedRun {
     throw new RunLoadError(`${modelPath} not found: the run has a run.json but no weights; train it again`);
   }
   const { activation, initMean, initStd, seed } = summary.config;
-  const network = new LeNet5({ activation, initMean, initStd, seed });
+  const network = new LeNet5({ activation, initMean, initStd, seed, initialize: false }); // every parameter is loaded next
   loadModelWeights(network, readFileSync(modelPath), modelPath);
   return { runDir: dir, summary, network };
 }
@@ -121,7 +121,7 @@ export function loadRun(runDir: string): LoadedRun {
  */
 export function wasmNetworkOf(run: LoadedRun): WasmLeNet5 {
   const { activation, initMean, initStd, seed } = run.summary.config;
-  const network = oneThreadNetwork({ activation, initMean, initStd, seed });
+  const network = oneThreadNetwork({ activation, initMean, initStd, seed, initialize: false });
   network.params.values.set(run.network.params.values);
   return network;
 }

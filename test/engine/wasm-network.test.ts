@@ -35,6 +35,15 @@ describe("WasmLeNet5 on one thread", () => {
     expect(wasm.params.grads.length).toBe(js.params.count);
   });
 
+  it("starts from zeros when told its weights come next (initialize: false), as LeNet5 does", () => {
+    const options = { activation: "relu" as const, seed: 7, initialize: false };
+    const wasm = oneThreadNetwork(options);
+    const js = new LeNet5(options);
+    expect(oneThreadNetwork({ ...options, initialize: true }).params.values.some((v) => v !== 0)).toBe(true);
+    expect(wasm.params.values.every((v) => v === 0)).toBe(true);
+    expect(js.params.values.every((v) => v === 0)).toBe(true);
+  });
+
   for (const activation of ACTIVATIONS) {
     it(`${activation}: logits, loss, gradients and feature maps match LeNet5`, () => {
       const wasm = oneThreadNetwork({ activation, seed: 3 });

@@ -113,6 +113,7 @@ export class WasmLeNet5 implements Network {
       values: new Float32Array(memory.buffer, layout.params, layout.paramCount),
       grads: new Float32Array(memory.buffer, layout.grads, layout.paramCount),
     });
+    if (options.initialize === false) return; // the shared memory starts at zero
     initTruncatedNormal(this.params, options.initMean ?? 0, options.initStd ?? 0.1,
       new RandomStream(options.seed ?? 0, INIT_STREAM));
   }
