@@ -11,6 +11,8 @@
 //     (`lenet-lab compare --seeds 0`: training, maps, figures, report);
 //     and the same two runs in PyTorch;
 //   - memory over 10,000 training iterations (RSS must stay flat);
+//   - what the cores give when nothing is shared (bench/side-by-side.ts): the
+//     ceiling of the 2-thread ÷ 1-thread ratio on this machine;
 //   - the ratios the project steers by, against its targets (issue 14's: train
 //     ≥ 3× and eval ≥ 4× PyTorch, the classic experiment end to end ≤ 0.25 of
 //     PyTorch's training, figures and report ≤ 2 s, 2 threads ≥ 1.85× one,
@@ -28,6 +30,7 @@ import { kernelBuild } from "../src/engine/wasm/kernel-files.js";
 import { ClassicResult, runClassicExperiment } from "./classic.js";
 import { EndToEndResult, cpuFeatures, runEndToEnd } from "./end-to-end.js";
 import { PytorchOutput, pytorchVersion, runPytorch } from "./pytorch.js";
+import { SideBySide, measureSideBySide } from "./side-by-side.js";
 import { Engine, Measurement, MemorySoak, measureEngine, measureMemory } from "./throughput.js";
 
 const argv = process.argv.slice(2);
@@ -60,6 +63,7 @@ const engines: Engine[] = [
 const mnist = loadDataset();
 const loadBefore = loadavg()[0];
 const measurements: Measurement[] = [];
+const sideBySide: SideBySide[] = [];
 let pytorch: PytorchOutput | null = null;
 for (let round = 1; round <= rounds; round++) {
   if (torch) {
@@ -71,6 +75,10 @@ for (let round = 1; round <= rounds; round++) {
   for (const engine of engines) {
     log(`round ${round}/${rounds}: ${engine.backend}, ${engine.threads} thread${engine.threads > 1 ? "s" : ""}`);
     measurements.push(...(await measureEngine(mnist, engine, quick)));
+  }
+  if (threads > 1) {
+    log(`round ${round}/${rounds}: ${threads} one-thread training processes side by side`);
+    sideBySide.push(await measureSideBySide(threads, quick ? 100 : 600));
   }
 }
 
@@ -145,6 +153,12 @@ const ratios = torch ? {
 } : null;
 /** 2 threads against 1 (train relu + Adam): how much the second core adds. */
 const threadScaling = threads > 1 ? (rate("train relu+adam b64", "wasm", threads) ?? NaN) / (rate("train relu+adam b64", "wasm", 1) ?? NaN) : null;
+/**
+ * The same ratio for `threads` separate one-thread processes at once (bench/side-by-side.ts): what this machine's
+ * cores give when nothing is shared, the ceiling of threadScaling. And PyTorch's own 2-thread ÷ 1-thread.
+ */
+const sideBySideScaling = sideBySide.length > 0 ? median(sideBySide.map((m) => m.total)) / (rate("train relu+adam b64", "wasm", 1) ?? NaN) : null;
+const pytorchScaling = torch && threads > 1 ? (rate("train relu+adam b64", "pytorch", threads) ?? NaN) / (rate("train relu+adam b64", "pytorch", 1) ?? NaN) : null;
 /** The targets the project steers by now (issue 14; issue 3's were ≥ 2.5×, ≥ 3× and ≤ ⅓). */
 const targets = {
   trainAtLeast3x: ratios ? ratios.trainReluAdam >= 3 : null,
@@ -178,7 +192,7 @@ function runsDetail(runs: { activation: string; seconds: number; testAccuracy: n
 }
 
 if (json) {
-  console.log(JSON.stringify({ machine, summaries, ratios, targets, classic: { lenetLab: ours, lenetLabCompare: oursCompare, endToEnd, pytorch: theirs }, memory: soak, measurements }));
+  console.log(JSON.stringify({ machine, summaries, ratios, targets, threadScaling, sideBySide, sideBySideScaling, pytorchScaling, classic: { lenetLab: ours, lenetLabCompare: oursCompare, endToEnd, pytorch: theirs }, memory: soak, measurements }));
 } else {
   console.log(`${machine.cpu} (${machine.cpuFeatures.join(", ") || "features unknown"}), ${machine.cores} cores, Node ${machine.node}, kernels ${machine.kernels}` +
     `${torch ? `, PyTorch ${torch}` : ", no PyTorch"}; ` +
@@ -223,6 +237,11 @@ if (json) {
   console.log(`targets: end to end ≤ 0.25 of PyTorch: ${mark(targets.endToEndAtMostQuarter)}; figures and report ≤ 2 s: ` +
     `${mark(targets.figuresAndReportAtMost2s)}; ${threads} threads ≥ 1.85× one (train relu+adam${threadScaling === null ? "" : ` ${threadScaling.toFixed(2)}×`}): ` +
     `${mark(targets.twoThreadsAtLeast1_85x)}; peak RSS of a run ≤ 300 MB: ${mark(targets.peakRssAtMost300MB)}`);
+  if (sideBySideScaling !== null) {
+    console.log(`what ${threads} cores give here: ${threads} one-thread training processes side by side ${sideBySideScaling.toFixed(2)}× one alone ` +
+      `(rounds: ${sideBySide.map((m) => m.imagesPerSecond.map((r) => Math.round(r)).join(" + ")).join("; ")} img/s)` +
+      (pytorchScaling === null ? "" : `; PyTorch ${threads} threads ÷ 1: ${pytorchScaling.toFixed(2)}×`));
+  }
   if (soak) {
     console.log(`memory over ${soak.iterations} iterations (wasm ${threads}t): RSS ` +
       `${soak.rssMB.map((s) => `${s.rssMB}`).join(", ")} MB at every ${soak.rssMB[0].iteration}; growth ${soak.growthMB} MB`);
