@@ -14,7 +14,7 @@ import type * as vega from "vega";
 import * as vegaRuntime from "vega";
 import { encodePng } from "../io/png.js";
 import { ColormapName, colorIndexOf, colorOf, colormapPalette, vegaSchemeName } from "./colormaps.js";
-import { FIGURE_CONFIG, FIGURE_FONT, prepareVega, svgToPng, type RenderedFigure } from "./render.js";
+import { FIGURE_CONFIG, FIGURE_FONT, prepareVega, svgToPng, viewToSvg, type RenderedFigure } from "./render.js";
 import { figurePool } from "./render-pool.js";
 
 export interface HeatmapPanel {
@@ -221,8 +221,7 @@ export async function renderHeatmapFigureHere(panels: HeatmapPanel[], options: H
   prepareVega();
   const view = new vegaRuntime.View(vegaRuntime.parse(heatmapSpec(panels, options)), { renderer: "none" });
   try {
-    await view.runAsync();
-    const svg = await view.toSVG();
+    const svg = await viewToSvg(view);
     // Where the renderer puts the scene's (0, 0): padding plus the origin autosize chose.
     const padding = view.padding() as { left: number; top: number };
     const originX = view.origin()[0] + padding.left;

@@ -78,10 +78,48 @@ export async function vegaToSvg(spec: vega.Spec): Promise<string> {
   prepareVega();
   const view = new vega.View(vega.parse(spec), { renderer: "none" });
   try {
-    return await view.toSVG();
+    return await viewToSvg(view);
   } finally {
     view.finalize();
   }
+}
+
+/** What Vega keeps on an image mark's item: the picture it loaded for it (item.image), and from where. */
+interface ImageItem {
+  url?: string;
+  width?: number;
+  height?: number;
+  image?: { url: string; src: string; complete: boolean; width: number; height: number };
+}
+
+interface SceneNode {
+  marktype?: string;
+  items?: SceneNode[];
+}
+
+/**
+ * Runs the view and writes its scene as SVG text. Vega's SVG writer would
+ * try to load every image to learn its size, which Node cannot (no canvas):
+ * it writes the scene once with no address, waits for the loads to fail
+ * (polling every 10 ms), then writes it all again with the address. The
+ * figures give every image its size, and the SVG only needs the address
+ * (the rasteriser fetches nothing: svgToPng), so each image item is marked
+ * as loaded from its own address first, and the scene is written once.
+ */
+export async function viewToSvg(view: vega.View): Promise<string> {
+  await view.runAsync();
+  markImagesLoaded((view.scenegraph() as unknown as { root: SceneNode }).root);
+  return view.toSVG();
+}
+
+function markImagesLoaded(node: SceneNode): void {
+  if (node.marktype === "image") {
+    for (const item of (node.items ?? []) as ImageItem[]) {
+      if (item.url) item.image = { url: item.url, src: item.url, complete: true, width: item.width ?? 0, height: item.height ?? 0 };
+    }
+    return;
+  }
+  for (const child of node.items ?? []) markImagesLoaded(child);
 }
 
 /** Registers the colormaps and the text measure; call before building a Vega View. */
