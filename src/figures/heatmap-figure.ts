@@ -5,9 +5,11 @@
 // matrices make a grid of panels; panels that share a colour domain share one
 // colorbar, otherwise each panel has its own.
 //
-// The blocks are painted here (exact colours from colormaps.ts) and placed as
-// an image mark in a Vega specification, which draws axes, colorbar and
-// titles; render.ts turns that into SVG and PNG.
+// Each matrix becomes a picture of one pixel per value (exact colours from
+// colormaps.ts), placed as an image mark of cellWidth × cellHeight pixels
+// per value in a Vega specification, which draws axes, colorbar and titles;
+// render.ts turns that into SVG and PNG, scaling the pictures up with
+// nearest neighbour, so that each value is a block of one colour.
 // Not here: what the matrices are (fc2-*.ts), writing files.
 
 import type * as vega from "vega";
@@ -85,25 +87,19 @@ export function valueRange(values: ArrayLike<number>): [number, number] {
 }
 
 /**
- * The panel's blocks as colormap entries (colorIndexOf), one byte per pixel:
- * (rows·cellHeight) × (cols·cellWidth). Each block row is painted once and
- * copied down its cellHeight pixel rows.
+ * The panel's values as colormap entries (colorIndexOf), one byte per value,
+ * row-major: the picture the figure scales up into blocks.
  */
-export function paintBlocks(panel: HeatmapPanel, cellWidth: number, cellHeight: number): Uint8Array {
+export function colorIndices(panel: HeatmapPanel): Uint8Array {
   const { rows, cols, values, domain } = panel;
   if (values.length !== rows * cols) throw new RangeError(`panel "${panel.title}" has ${values.length} values, ${rows}×${cols} needs ${rows * cols}`);
-  const width = cols * cellWidth;
-  const pixels = new Uint8Array(rows * cellHeight * width);
-  for (let r = 0; r < rows; r++) {
-    const top = r * cellHeight * width;
-    for (let c = 0; c < cols; c++) {
-      const v = values[r * cols + c];
-      if (Number.isNaN(v)) throw new RangeError(`panel "${panel.title}": value (${r}, ${c}) is NaN`);
-      pixels.fill(colorIndexOf(v, domain[0], domain[1]), top + c * cellWidth, top + (c + 1) * cellWidth);
-    }
-    for (let y = 1; y < cellHeight; y++) pixels.copyWithin(top + y * width, top, top + width);
+  const indices = new Uint8Array(rows * cols);
+  for (let k = 0; k < indices.length; k++) {
+    const v = values[k];
+    if (Number.isNaN(v)) throw new RangeError(`panel "${panel.title}": value (${Math.floor(k / cols)}, ${k % cols}) is NaN`);
+    indices[k] = colorIndexOf(v, domain[0], domain[1]);
   }
-  return pixels;
+  return indices;
 }
 
 /** Black or white, whichever reads better on an RGB background (relative luminance). */
@@ -125,16 +121,18 @@ export function panelImageUrl(index: number): string {
 }
 
 /**
- * Each panel's blocks as PNG, by panelImageUrl: an indexed PNG whose palette
- * is the colormap (a byte per pixel, the exact colours of colorOf), stored
- * without deflate, since the rasteriser decodes it at once (the figure's own
- * PNG is compressed as ever).
+ * Each panel's picture as PNG, by panelImageUrl: cols × rows pixels, an
+ * indexed PNG whose palette is the colormap (a byte per value, the exact
+ * colours of colorOf), stored without deflate, since the rasteriser decodes
+ * it at once (the figure's own PNG is compressed as ever). The figure draws
+ * it cellWidth × cellHeight times larger, nearest neighbour: the same pixels
+ * as a picture painted block by block, without painting, encoding and
+ * decoding a picture of a quarter of a million pixels per panel.
  */
 export function panelImages(panels: HeatmapPanel[], options: HeatmapFigureOptions): Map<string, Uint8Array> {
   const palette = colormapPalette(options.colormap);
   return new Map(panels.map((panel, index) => [panelImageUrl(index), encodePng({
-    width: panel.cols * options.cellWidth, height: panel.rows * options.cellHeight, channels: 1,
-    data: paintBlocks(panel, options.cellWidth, options.cellHeight), palette,
+    width: panel.cols, height: panel.rows, channels: 1, data: colorIndices(panel), palette,
   }, 0)]));
 }
 
@@ -232,7 +230,7 @@ export async function renderHeatmapFigureHere(panels: HeatmapPanel[], options: H
       if (!item) throw new Error(`panel ${index} is missing from the rendered scene`);
       return { x: originX + item.x, y: originY + item.y, width: item.width, height: item.height };
     });
-    return { svg, ...svgToPng(svg, 1, panelImages(panels, options)), panels: placements };
+    return { svg, ...svgToPng(svg, 1, panelImages(panels, options), "nearest"), panels: placements };
   } finally {
     view.finalize();
   }

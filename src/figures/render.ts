@@ -145,13 +145,19 @@ export function vegaLiteToVega(spec: TopLevelSpec): vega.Spec {
  * Rasterises SVG text with the bundled font only (figure-fonts.ts). `zoom` scales the output
  * (2 = twice the pixels, for sharp charts on high-density screens). `images`
  * holds the PNG of each image the SVG points to by address (nothing is
- * fetched: an image missing from it is an error).
+ * fetched: an image missing from it is an error). `imageScaling` is how
+ * images drawn larger than their pixels are filled in: "smooth"
+ * (interpolated), or "nearest" (each pixel a sharp block, as Vega's
+ * smooth: false asks with image-rendering: pixelated, a keyword resvg
+ * does not know).
  */
-export function svgToPng(svg: string, zoom = 1, images: ReadonlyMap<string, Uint8Array> = new Map()): { png: Uint8Array; width: number; height: number } {
+export function svgToPng(svg: string, zoom = 1, images: ReadonlyMap<string, Uint8Array> = new Map(),
+  imageScaling: "smooth" | "nearest" = "smooth"): { png: Uint8Array; width: number; height: number } {
   const renderer = new Resvg(svg, {
     font: { fontFiles: fontFilesFor(svg), loadSystemFonts: false, defaultFontFamily: FIGURE_FONT, sansSerifFamily: FIGURE_FONT },
     fitTo: zoom === 1 ? { mode: "original" } : { mode: "zoom", value: zoom },
     background: "white",
+    imageRendering: imageScaling === "nearest" ? 1 : 0, // 1: optimizeSpeed (nearest neighbour), 0: optimizeQuality
   });
   for (const href of renderer.imagesToResolve()) {
     const png = images.get(href);
