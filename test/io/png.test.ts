@@ -48,6 +48,13 @@ describe("encodePng", () => {
     ]);
   });
 
+  test("a small image after a large one holds only its own rows (the scanline buffer is reused)", () => {
+    const large = Uint8Array.from({ length: 64 * 32 * 4 }, (_, i) => (i * 7) % 256);
+    expect(decodePng(encodePng({ width: 64, height: 32, channels: 4, data: large })).data).toEqual(large);
+    const small = Uint8Array.of(1, 2, 3, 4, 5, 6);
+    expect(decodePng(encodePng({ width: 3, height: 2, channels: 1, data: small }))).toEqual({ width: 3, height: 2, channels: 1, data: small });
+  });
+
   test("rejects a buffer of the wrong size", () => {
     expect(() => encodePng({ width: 2, height: 2, channels: 3, data: new Uint8Array(4) })).toThrow(/needs 12 bytes, got 4/);
     expect(() => encodePng({ width: 0, height: 2, channels: 1, data: new Uint8Array(0) })).toThrow(/positive/);
