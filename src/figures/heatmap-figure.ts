@@ -13,11 +13,11 @@
 // Not here: what the matrices are (fc2-*.ts), writing files.
 
 import type * as vega from "vega";
-import * as vegaRuntime from "vega";
 import { encodePng } from "../io/png.js";
 import { ColormapName, colorIndexOf, colorOf, colormapPalette, vegaSchemeName } from "./colormaps.js";
 import { FIGURE_CONFIG, FIGURE_FONT, prepareVega, svgToPng, viewToSvg, type RenderedFigure } from "./render.js";
 import { figurePool } from "./render-pool.js";
+import { type SignalledSpec, withView } from "./view-cache.js";
 
 export interface HeatmapPanel {
   title: string;
@@ -136,15 +136,24 @@ export function panelImages(panels: HeatmapPanel[], options: HeatmapFigureOption
   }, 0)]));
 }
 
-/** The Vega specification of the figure (exported for inspection; renderHeatmapFigure renders it with panelImages). */
-export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOptions): vega.Spec {
+/**
+ * The Vega specification of the figure (exported for inspection;
+ * renderHeatmapFigure renders it with panelImages). What differs between
+ * the figures of one shape (a run's ten digit maps, the cross-run maps of
+ * each digit) are signals: the title, the subtitle and the colour domains,
+ * so that they share one parsed specification (view-cache.ts), and figures
+ * whose colour domains are the same also share one view.
+ */
+export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOptions): SignalledSpec {
   if (panels.length === 0) throw new RangeError("a heat-map figure needs at least one panel");
   const shared = sameDomain(panels);
   const scheme = vegaSchemeName(options.colormap);
-  const colorScale = (domain: [number, number]) => ({
-    name: "color", type: "linear", domain: domain[0] === domain[1] ? [domain[0] - 0.5, domain[1] + 0.5] : domain,
-    range: { scheme }, zero: false, nice: false,
-  });
+  const values: Record<string, unknown> = { figureTitle: options.title };
+  if (options.subtitle !== undefined) values.figureSubtitle = options.subtitle;
+  const colorScale = (domain: [number, number], index: number) => {
+    values[`colorDomain${index}`] = domain[0] === domain[1] ? [domain[0] - 0.5, domain[1] + 0.5] : domain;
+    return { name: "color", type: "linear", domain: { signal: `colorDomain${index}` }, range: { scheme }, zero: false, nice: false };
+  };
   const colorbar = (length: number) => ({
     fill: "color", type: "gradient", title: options.colorbarTitle, direction: "vertical",
     gradientLength: Math.max(60, Math.min(length, 400)), gradientThickness: 14, tickCount: 6,
@@ -169,7 +178,7 @@ export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOption
       scales: [
         { name: "x", type: "band", domain: options.x.labels.slice(0, panel.cols), range: [0, width], padding: 0 },
         { name: "y", type: "band", domain: options.y.labels.slice(0, panel.rows), range: [0, height], padding: 0 },
-        ...(shared ? [] : [colorScale(panel.domain)]),
+        ...(shared ? [] : [colorScale(panel.domain, index)]),
       ],
       axes: [
         { orient: "bottom", scale: "x", title: options.x.title, values: (options.x.ticks ?? options.x.labels.map((_, i) => i)).map((i) => options.x.labels[i]), labelFlush: false, zindex: 1 },
@@ -190,18 +199,24 @@ export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOption
     };
   });
   const tallest = Math.max(...panels.map((p) => p.rows * options.cellHeight));
-  return {
+  const scales = shared ? [colorScale(panels[0].domain, 0)] : [];
+  const spec = {
     $schema: "https://vega.github.io/schema/vega/v6.json",
     autosize: "pad",
     padding: 12,
     config: FIGURE_CONFIG as never,
     background: "white",
-    title: { text: options.title, subtitle: options.subtitle, fontSize: 15, subtitleFontSize: 12, anchor: "middle", offset: 10 },
+    signals: Object.entries(values).map(([name, value]) => ({ name, value })),
+    title: {
+      text: { signal: "figureTitle" }, ...(options.subtitle !== undefined ? { subtitle: { signal: "figureSubtitle" } } : {}),
+      fontSize: 15, subtitleFontSize: 12, anchor: "middle", offset: 10,
+    },
     layout: { columns: options.columns ?? panels.length, padding: { row: 36, column: shared ? 28 : 36 }, bounds: "full", align: "all" },
-    scales: shared ? [colorScale(panels[0].domain)] : [],
+    scales,
     legends: shared ? [colorbar(tallest)] : [],
     marks: groups,
   } as unknown as vega.Spec;
+  return { spec, values, texts: ["figureTitle", "figureSubtitle"] };
 }
 
 /**
@@ -217,8 +232,7 @@ export async function renderHeatmapFigure(panels: HeatmapPanel[], options: Heatm
 /** renderHeatmapFigure in this thread (what a figure thread runs). */
 export async function renderHeatmapFigureHere(panels: HeatmapPanel[], options: HeatmapFigureOptions): Promise<HeatmapFigure> {
   prepareVega();
-  const view = new vegaRuntime.View(vegaRuntime.parse(heatmapSpec(panels, options)), { renderer: "none" });
-  try {
+  return withView(heatmapSpec(panels, options), async (view) => {
     const svg = await viewToSvg(view);
     // Where the renderer puts the scene's (0, 0): padding plus the origin autosize chose.
     const padding = view.padding() as { left: number; top: number };
@@ -231,9 +245,7 @@ export async function renderHeatmapFigureHere(panels: HeatmapPanel[], options: H
       return { x: originX + item.x, y: originY + item.y, width: item.width, height: item.height };
     });
     return { svg, ...svgToPng(svg, 1, panelImages(panels, options), "nearest"), panels: placements };
-  } finally {
-    view.finalize();
-  }
+  });
 }
 
 interface SceneGroup {
