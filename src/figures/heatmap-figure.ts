@@ -5,17 +5,19 @@
 // matrices make a grid of panels; panels that share a colour domain share one
 // colorbar, otherwise each panel has its own.
 //
-// The blocks are painted here (exact colours from colormaps.ts) and placed as
-// an image mark in a Vega specification, which draws axes, colorbar and
-// titles; render.ts turns that into SVG and PNG.
+// Each matrix becomes a picture of one pixel per value (exact colours from
+// colormaps.ts), placed as an image mark of cellWidth × cellHeight pixels
+// per value in a Vega specification, which draws axes, colorbar and titles;
+// render.ts turns that into SVG and PNG, scaling the pictures up with
+// nearest neighbour, so that each value is a block of one colour.
 // Not here: what the matrices are (fc2-*.ts), writing files.
 
 import type * as vega from "vega";
-import * as vegaRuntime from "vega";
 import { encodePng } from "../io/png.js";
 import { ColormapName, colorIndexOf, colorOf, colormapPalette, vegaSchemeName } from "./colormaps.js";
-import { FIGURE_CONFIG, FIGURE_FONT, prepareVega, svgToPng, type RenderedFigure } from "./render.js";
+import { FIGURE_CONFIG, FIGURE_FONT, prepareVega, svgToPng, viewToSvg, type RenderedFigure } from "./render.js";
 import { figurePool } from "./render-pool.js";
+import { type SignalledSpec, withView } from "./view-cache.js";
 
 export interface HeatmapPanel {
   title: string;
@@ -85,25 +87,19 @@ export function valueRange(values: ArrayLike<number>): [number, number] {
 }
 
 /**
- * The panel's blocks as colormap entries (colorIndexOf), one byte per pixel:
- * (rows·cellHeight) × (cols·cellWidth). Each block row is painted once and
- * copied down its cellHeight pixel rows.
+ * The panel's values as colormap entries (colorIndexOf), one byte per value,
+ * row-major: the picture the figure scales up into blocks.
  */
-export function paintBlocks(panel: HeatmapPanel, cellWidth: number, cellHeight: number): Uint8Array {
+export function colorIndices(panel: HeatmapPanel): Uint8Array {
   const { rows, cols, values, domain } = panel;
   if (values.length !== rows * cols) throw new RangeError(`panel "${panel.title}" has ${values.length} values, ${rows}×${cols} needs ${rows * cols}`);
-  const width = cols * cellWidth;
-  const pixels = new Uint8Array(rows * cellHeight * width);
-  for (let r = 0; r < rows; r++) {
-    const top = r * cellHeight * width;
-    for (let c = 0; c < cols; c++) {
-      const v = values[r * cols + c];
-      if (Number.isNaN(v)) throw new RangeError(`panel "${panel.title}": value (${r}, ${c}) is NaN`);
-      pixels.fill(colorIndexOf(v, domain[0], domain[1]), top + c * cellWidth, top + (c + 1) * cellWidth);
-    }
-    for (let y = 1; y < cellHeight; y++) pixels.copyWithin(top + y * width, top, top + width);
+  const indices = new Uint8Array(rows * cols);
+  for (let k = 0; k < indices.length; k++) {
+    const v = values[k];
+    if (Number.isNaN(v)) throw new RangeError(`panel "${panel.title}": value (${Math.floor(k / cols)}, ${k % cols}) is NaN`);
+    indices[k] = colorIndexOf(v, domain[0], domain[1]);
   }
-  return pixels;
+  return indices;
 }
 
 /** Black or white, whichever reads better on an RGB background (relative luminance). */
@@ -125,28 +121,39 @@ export function panelImageUrl(index: number): string {
 }
 
 /**
- * Each panel's blocks as PNG, by panelImageUrl: an indexed PNG whose palette
- * is the colormap (a byte per pixel, the exact colours of colorOf), stored
- * without deflate, since the rasteriser decodes it at once (the figure's own
- * PNG is compressed as ever).
+ * Each panel's picture as PNG, by panelImageUrl: cols × rows pixels, an
+ * indexed PNG whose palette is the colormap (a byte per value, the exact
+ * colours of colorOf), stored without deflate, since the rasteriser decodes
+ * it at once (the figure's own PNG is compressed as ever). The figure draws
+ * it cellWidth × cellHeight times larger, nearest neighbour: the same pixels
+ * as a picture painted block by block, without painting, encoding and
+ * decoding a picture of a quarter of a million pixels per panel.
  */
 export function panelImages(panels: HeatmapPanel[], options: HeatmapFigureOptions): Map<string, Uint8Array> {
   const palette = colormapPalette(options.colormap);
   return new Map(panels.map((panel, index) => [panelImageUrl(index), encodePng({
-    width: panel.cols * options.cellWidth, height: panel.rows * options.cellHeight, channels: 1,
-    data: paintBlocks(panel, options.cellWidth, options.cellHeight), palette,
+    width: panel.cols, height: panel.rows, channels: 1, data: colorIndices(panel), palette,
   }, 0)]));
 }
 
-/** The Vega specification of the figure (exported for inspection; renderHeatmapFigure renders it with panelImages). */
-export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOptions): vega.Spec {
+/**
+ * The Vega specification of the figure (exported for inspection;
+ * renderHeatmapFigure renders it with panelImages). What differs between
+ * the figures of one shape (a run's ten digit maps, the cross-run maps of
+ * each digit) are signals: the title, the subtitle and the colour domains,
+ * so that they share one parsed specification (view-cache.ts), and figures
+ * whose colour domains are the same also share one view.
+ */
+export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOptions): SignalledSpec {
   if (panels.length === 0) throw new RangeError("a heat-map figure needs at least one panel");
   const shared = sameDomain(panels);
   const scheme = vegaSchemeName(options.colormap);
-  const colorScale = (domain: [number, number]) => ({
-    name: "color", type: "linear", domain: domain[0] === domain[1] ? [domain[0] - 0.5, domain[1] + 0.5] : domain,
-    range: { scheme }, zero: false, nice: false,
-  });
+  const values: Record<string, unknown> = { figureTitle: options.title };
+  if (options.subtitle !== undefined) values.figureSubtitle = options.subtitle;
+  const colorScale = (domain: [number, number], index: number) => {
+    values[`colorDomain${index}`] = domain[0] === domain[1] ? [domain[0] - 0.5, domain[1] + 0.5] : domain;
+    return { name: "color", type: "linear", domain: { signal: `colorDomain${index}` }, range: { scheme }, zero: false, nice: false };
+  };
   const colorbar = (length: number) => ({
     fill: "color", type: "gradient", title: options.colorbarTitle, direction: "vertical",
     gradientLength: Math.max(60, Math.min(length, 400)), gradientThickness: 14, tickCount: 6,
@@ -171,7 +178,7 @@ export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOption
       scales: [
         { name: "x", type: "band", domain: options.x.labels.slice(0, panel.cols), range: [0, width], padding: 0 },
         { name: "y", type: "band", domain: options.y.labels.slice(0, panel.rows), range: [0, height], padding: 0 },
-        ...(shared ? [] : [colorScale(panel.domain)]),
+        ...(shared ? [] : [colorScale(panel.domain, index)]),
       ],
       axes: [
         { orient: "bottom", scale: "x", title: options.x.title, values: (options.x.ticks ?? options.x.labels.map((_, i) => i)).map((i) => options.x.labels[i]), labelFlush: false, zindex: 1 },
@@ -192,18 +199,24 @@ export function heatmapSpec(panels: HeatmapPanel[], options: HeatmapFigureOption
     };
   });
   const tallest = Math.max(...panels.map((p) => p.rows * options.cellHeight));
-  return {
+  const scales = shared ? [colorScale(panels[0].domain, 0)] : [];
+  const spec = {
     $schema: "https://vega.github.io/schema/vega/v6.json",
     autosize: "pad",
     padding: 12,
     config: FIGURE_CONFIG as never,
     background: "white",
-    title: { text: options.title, subtitle: options.subtitle, fontSize: 15, subtitleFontSize: 12, anchor: "middle", offset: 10 },
+    signals: Object.entries(values).map(([name, value]) => ({ name, value })),
+    title: {
+      text: { signal: "figureTitle" }, ...(options.subtitle !== undefined ? { subtitle: { signal: "figureSubtitle" } } : {}),
+      fontSize: 15, subtitleFontSize: 12, anchor: "middle", offset: 10,
+    },
     layout: { columns: options.columns ?? panels.length, padding: { row: 36, column: shared ? 28 : 36 }, bounds: "full", align: "all" },
-    scales: shared ? [colorScale(panels[0].domain)] : [],
+    scales,
     legends: shared ? [colorbar(tallest)] : [],
     marks: groups,
   } as unknown as vega.Spec;
+  return { spec, values, texts: ["figureTitle", "figureSubtitle"] };
 }
 
 /**
@@ -219,10 +232,8 @@ export async function renderHeatmapFigure(panels: HeatmapPanel[], options: Heatm
 /** renderHeatmapFigure in this thread (what a figure thread runs). */
 export async function renderHeatmapFigureHere(panels: HeatmapPanel[], options: HeatmapFigureOptions): Promise<HeatmapFigure> {
   prepareVega();
-  const view = new vegaRuntime.View(vegaRuntime.parse(heatmapSpec(panels, options)), { renderer: "none" });
-  try {
-    await view.runAsync();
-    const svg = await view.toSVG();
+  return withView(heatmapSpec(panels, options), async (view) => {
+    const svg = await viewToSvg(view);
     // Where the renderer puts the scene's (0, 0): padding plus the origin autosize chose.
     const padding = view.padding() as { left: number; top: number };
     const originX = view.origin()[0] + padding.left;
@@ -233,10 +244,8 @@ export async function renderHeatmapFigureHere(panels: HeatmapPanel[], options: H
       if (!item) throw new Error(`panel ${index} is missing from the rendered scene`);
       return { x: originX + item.x, y: originY + item.y, width: item.width, height: item.height };
     });
-    return { svg, ...svgToPng(svg, 1, panelImages(panels, options)), panels: placements };
-  } finally {
-    view.finalize();
-  }
+    return { svg, ...svgToPng(svg, 1, panelImages(panels, options), "nearest"), panels: placements };
+  });
 }
 
 interface SceneGroup {

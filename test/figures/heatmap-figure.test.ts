@@ -44,9 +44,14 @@ describe("heat-map figures", () => {
     for (let r = 0; r < 3; r++) {
       for (let c = 0; c < 4; c++) {
         expect(cellCentre(figure, 0, r, c, 10, 8)).toEqual(colorOf("viridis", r * 4 + c, 0, 11));
-        // Every pixel of a block has the block's colour: values are blocks, not smoothed.
-        expect(pixel(figure, figure.panels[0].x + c * 10 + 1, figure.panels[0].y + r * 8 + 1)).toEqual(colorOf("viridis", r * 4 + c, 0, 11));
-        expect(pixel(figure, figure.panels[0].x + c * 10 + 8, figure.panels[0].y + r * 8 + 6)).toEqual(colorOf("viridis", r * 4 + c, 0, 11));
+      }
+    }
+    // Every pixel of a block has the block's colour: values are blocks, not smoothed (column 0 lies under the y axis's line).
+    const { x, y } = figure.panels[0];
+    for (let py = 0; py < 24; py++) {
+      for (let px = 1; px < 40; px++) {
+        const at = ((y + py) * image.width + x + px) * image.channels;
+        expect(Array.from(image.data.subarray(at, at + 3)), `pixel (${px}, ${py})`).toEqual(colorOf("viridis", Math.floor(py / 8) * 4 + Math.floor(px / 10), 0, 11));
       }
     }
     // Outside the plot the background is white.
