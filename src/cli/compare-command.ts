@@ -66,18 +66,20 @@ function printGroups(runs: readonly GridRun[], outcomes: readonly RunOutcome[]):
 }
 
 /**
- * The grid's progress, which also starts the figure threads (src/figures/render-pool.ts) once a core is free for
- * good, when fewer runs are left than are trained at a time: their start-up then overlaps the last runs' training.
- * From then on, each run that finishes while others still train gets its own figures (src/report/run-figures.ts)
- * at once, on the core it freed; `early` collects them by run directory (a failure is kept, not thrown).
+ * The grid's progress, which also starts figure threads (src/figures/render-pool.ts) as cores are freed for good
+ * (fewer runs left than are trained at a time), one per free core, so that their start-up overlaps the last runs'
+ * training. Each run that finishes while others still train then gets its own figures (src/report/run-figures.ts)
+ * at once, on those threads; `early` collects them by run directory (a failure is kept, not thrown). When they are
+ * drawn, the rest of the threads start, on the core that is then idle until the report.
  */
 function startingFigureThreads(progress: GridProgress, runs: number, jobs: number,
   early: Map<string, Promise<Error | null>> | null, fc2Options: Fc2MapOptions): GridProgress {
+  const cores = Math.min(jobs, availableParallelism());
   let ended = 0;
   /** How many runs are left. */
   const runEnded = () => {
     const left = runs - ++ended;
-    if (left < jobs) startFigureThreads();
+    if (left < cores) startFigureThreads(cores - left);
     return left;
   };
   return {
@@ -85,7 +87,11 @@ function startingFigureThreads(progress: GridProgress, runs: number, jobs: numbe
     finished: (run, result) => {
       progress.finished(run, result);
       const left = runEnded();
-      if (early && left > 0 && left < jobs) early.set(result.runDir, writeRunFigures(result.runDir, fc2Options).then(() => null, (error: Error) => error));
+      if (early && left > 0 && left < cores) {
+        // Once they are drawn, the core is idle until the report: the rest of the figure threads start there.
+        early.set(result.runDir, writeRunFigures(result.runDir, fc2Options).then(() => null, (error: Error) => error)
+          .finally(() => startFigureThreads()));
+      }
     },
     failed: (run, reason) => { progress.failed(run, reason); runEnded(); },
   };

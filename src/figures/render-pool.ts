@@ -54,23 +54,35 @@ const MAX_THREADS = 4;
 const CLAIMS_PER_BLOCK = 1024;
 
 interface Pending {
-  claims: Int32Array;
-  slot: number;
+  posted: PostedJob;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
 
 export class FigurePool {
-  private readonly workers: Worker[];
+  private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  private nextClaimant = 1;
   private claims = new Int32Array(new SharedArrayBuffer(CLAIMS_PER_BLOCK * 4));
   private nextSlot = 0;
 
-  constructor(script: URL, size: number) {
-    this.workers = Array.from({ length: size }, (_, index) => {
-      const worker = new Worker(script, { workerData: { claimant: index + 1 } });
-      worker.unref();
+  constructor(private readonly script: URL, size: number) {
+    this.grow(size);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Starts threads until there are `size`; each new one is given the jobs
+   * nobody has claimed yet, so it helps with those too.
+   */
+  grow(size: number): void {
+    while (this.workers.length < size) {
+      const claimant = this.nextClaimant++;
+      const worker = new Worker(this.script, { workerData: { claimant } });
       worker.on("message", (reply: JobReply) => {
         const job = this.pending.get(reply.id);
         this.pending.delete(reply.id);
@@ -78,14 +90,14 @@ export class FigurePool {
         else job?.resolve(reply.result);
         this.holdProcess();
       });
-      worker.on("error", (error) => this.lose(worker, index + 1, error));
-      worker.on("exit", (code) => this.lose(worker, index + 1, new Error(`a figure thread stopped (exit code ${code}) before it drew its figure`)));
-      return worker;
-    });
-  }
-
-  get size(): number {
-    return this.workers.length;
+      worker.on("error", (error) => this.lose(worker, claimant, error));
+      worker.on("exit", (code) => this.lose(worker, claimant, new Error(`a figure thread stopped (exit code ${code}) before it drew its figure`)));
+      this.workers.push(worker);
+      for (const { posted } of this.pending.values()) {
+        if (Atomics.load(posted.claims, posted.slot) === 0) worker.postMessage(posted);
+      }
+    }
+    this.holdProcess();
   }
 
   /** Draws `job` in the first free thread; resolves with what the render function returned. */
@@ -97,7 +109,7 @@ export class FigurePool {
     }
     const posted: PostedJob = { id: this.nextId++, claims: this.claims, slot: this.nextSlot++, job };
     return new Promise((resolve, reject) => {
-      this.pending.set(posted.id, { claims: posted.claims, slot: posted.slot, resolve, reject });
+      this.pending.set(posted.id, { posted, resolve, reject });
       for (const worker of this.workers) worker.postMessage(posted);
       this.holdProcess();
     });
@@ -117,7 +129,7 @@ export class FigurePool {
     if (index < 0) return; // already lost (an error is followed by an exit), or closed
     this.workers.splice(index, 1);
     for (const [id, job] of this.pending) {
-      if (this.workers.length === 0 || Atomics.load(job.claims, job.slot) === claimant) {
+      if (this.workers.length === 0 || Atomics.load(job.posted.claims, job.posted.slot) === claimant) {
         this.pending.delete(id);
         job.reject(error);
       }
@@ -136,20 +148,32 @@ let pool: FigurePool | null | undefined;
 /**
  * Starts the process's figure threads now, if it has any, so that their
  * start-up (each imports Vega and resvg and draws a first figure, about half
- * a second) overlaps other work instead of delaying the first figure. Idle
- * threads never keep the process alive.
+ * a second) overlaps other work instead of delaying the first figure: all of
+ * them, or `count` (more later when asked again, e.g. one per core that other
+ * work has freed). Idle threads never keep the process alive.
  */
-export function startFigureThreads(): void {
-  figurePool();
+export function startFigureThreads(count?: number): void {
+  const size = figureThreadCount();
+  if (size === 0) return;
+  if (pool === undefined) pool = makePool(Math.min(size, count ?? size));
+  else pool?.grow(Math.min(size, count ?? size));
 }
 
-/** The process's figure threads, started on first use; null when there are none (no compiled worker, or turned off). */
-export function figurePool(): FigurePool | null {
-  if (pool !== undefined) return pool;
-  const script = new URL("./render-worker.js", import.meta.url);
+/** How many figure threads the process may have: LENET_LAB_FIGURE_THREADS, else one per core, at most MAX_THREADS. */
+function figureThreadCount(): number {
   const setting = process.env[FIGURE_THREADS_ENV];
-  const size = setting !== undefined && setting !== "" ? Math.max(0, Math.min(MAX_THREADS, Math.floor(Number(setting)) || 0))
+  return setting !== undefined && setting !== "" ? Math.max(0, Math.min(MAX_THREADS, Math.floor(Number(setting)) || 0))
     : Math.min(MAX_THREADS, availableParallelism());
-  pool = size > 0 && isMainThread && existsSync(fileURLToPath(script)) ? new FigurePool(script, size) : null;
+}
+
+/** A pool of `size` threads on the compiled worker script; null where there is none (the TypeScript sources) or in a worker. */
+function makePool(size: number): FigurePool | null {
+  const script = new URL("./render-worker.js", import.meta.url);
+  return size > 0 && isMainThread && existsSync(fileURLToPath(script)) ? new FigurePool(script, size) : null;
+}
+
+/** The process's figure threads, started on first use (all of them); null when there are none (no compiled worker, or turned off). */
+export function figurePool(): FigurePool | null {
+  if (pool === undefined) pool = makePool(figureThreadCount());
   return pool;
 }

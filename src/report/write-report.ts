@@ -9,7 +9,7 @@
 // figure threads draw while this thread computes. Can be run again at any time.
 
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { CLASS_NAMES } from "../data/datasets.js";
 import { ColormapName } from "../figures/colormaps.js";
 import {
@@ -69,12 +69,16 @@ export interface WrittenReport {
   notes: string[];
 }
 
-/** Makes confusion.png and misclassified.png for finished runs that have a model but not those figures; returns notes on failures. */
-async function ensureClassFigures(data: LogdirData): Promise<string[]> {
-  const missing = data.runs.filter((run) => !hasClassFigures(run.dir) && existsSync(join(run.dir, MODEL_FILE)));
+/** Whether the run has a model but not its confusion.png and misclassified.png. */
+function lacksClassFigures(runDir: string): boolean {
+  return !hasClassFigures(runDir) && existsSync(join(runDir, MODEL_FILE));
+}
+
+/** Makes confusion.png and misclassified.png for the runs given; returns notes on failures. */
+async function makeClassFigures(runDirs: readonly string[]): Promise<string[]> {
   const notes: string[] = [];
-  await writeRunsClassFigures(missing.map((run) => run.dir), (runDir, error) => {
-    notes.push(`confusion and misclassified figures of ${missing.find((run) => run.dir === runDir)?.name ?? runDir} could not be made: ${error.message}`);
+  await writeRunsClassFigures(runDirs, (runDir, error) => {
+    notes.push(`confusion and misclassified figures of ${basename(runDir)} could not be made: ${error.message}`);
   });
   return notes;
 }
@@ -125,6 +129,9 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   // Each run's figures are asked for as soon as its matrices are computed, unless one scale spans every run.
   const remakeGroups = fc2Options.scale === "shared" ? [remakeFc2] : remakeFc2.map((dir) => [dir]);
   const remade = Promise.all(remakeGroups.filter((dirs) => dirs.length > 0).map((dirs) => writeRunsFc2(computeRunsFc2(dirs, fc2Options), fc2Options)));
+  // Their test sets are classified next, so that their class figures are drawn while this thread reads the logdir.
+  const classFirst = remakeFc2.filter(lacksClassFigures);
+  const classFirstMade = makeClassFigures(classFirst);
   const data = readLogdir(logdir);
   const fc2Made = ensureFc2Maps(data, fc2Options, remakeFc2);
   const runs = data.runs;
@@ -212,9 +219,9 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
     if (parameters.length > 0) drawn("weights", "weight-distributions", weightDistributionChart(parameters, shown.map((r) => ({ name: r.name, color: runColor(r.name) }))));
   }
   // The test sets are classified here while the figure threads draw what was asked for above.
-  const classMade = ensureClassFigures(data);
-  const [fc2Notes, classNotes] = await Promise.all([fc2Made, classMade, remade, crossRunMade, ...chartsDrawn]);
-  notes.unshift(...fc2Notes, ...classNotes);
+  const classMade = makeClassFigures(data.runs.map((run) => run.dir).filter((dir) => !classFirst.includes(dir) && lacksClassFigures(dir)));
+  const [fc2Notes, classFirstNotes, classNotes] = await Promise.all([fc2Made, classFirstMade, classMade, remade, crossRunMade, ...chartsDrawn]);
+  notes.unshift(...fc2Notes, ...classFirstNotes, ...classNotes);
   notes.push(...weightNotes);
 
   const figures = new Map<string, RunFigures>();
