@@ -82,4 +82,17 @@ describe("the figure pool", () => {
       await pool.close();
     }
   }, 60_000);
+
+  it("grows by threads that take the jobs nobody has claimed yet", async () => {
+    const pool = new FigurePool(WORKER, 1);
+    try {
+      const jobs = Array.from({ length: 6 }, (_, i) => pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
+      pool.grow(2);
+      expect(pool.size).toBe(2);
+      const widths = (await Promise.all(jobs)).map((result) => decodePng((result as { png: Uint8Array }).png).width);
+      for (let k = 1; k < widths.length; k++) expect(widths[k]).toBeGreaterThan(widths[k - 1]);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });
