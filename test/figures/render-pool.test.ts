@@ -47,52 +47,51 @@ function barChart(bars: number) {
   });
 }
 
+/** Runs `body` on a pool of `size` threads, closed after it whatever happens. */
+async function withPool(size: number, body: (pool: FigurePool) => Promise<void>): Promise<void> {
+  const pool = new FigurePool(WORKER, size);
+  try {
+    await body(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The width of a rendered figure's PNG. */
+const widthOf = (result: unknown) => decodePng((result as { png: Uint8Array }).png).width;
+
+/** Each chart is one bar per step wider than the one before: each result is its own job's. */
+function expectGrowingWidths(results: unknown[]): void {
+  const widths = results.map(widthOf);
+  for (let k = 1; k < widths.length; k++) expect(widths[k]).toBeGreaterThan(widths[k - 1]);
+}
+
 describe("the figure pool", () => {
-  it("draws every job it is given, in whichever thread is free, and a failing figure fails alone", async () => {
-    const pool = new FigurePool(WORKER, 2);
-    try {
-      const jobs = Array.from({ length: 9 }, (_, i) => i === 4
-        ? pool.render({ kind: "vega", spec: { width: 0, height: 0, padding: 0 }, zoom: 1 }) // nothing to draw: the rasteriser refuses it
-        : pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
-      const settled = await Promise.allSettled(jobs);
-      expect(settled[4].status).toBe("rejected");
-      expect(String((settled[4] as PromiseRejectedResult).reason)).toMatch(/invalid size/);
-      // Each chart is one bar per step wider than the one before: each result is its own job's.
-      const widths = settled.filter((_, i) => i !== 4).map((r) => decodePng(((r as PromiseFulfilledResult<{ png: Uint8Array }>).value).png).width);
-      for (let k = 1; k < widths.length; k++) expect(widths[k]).toBeGreaterThan(widths[k - 1]);
-    } finally {
-      await pool.close();
-    }
-  }, 60_000);
+  it("draws every job it is given, in whichever thread is free, and a failing figure fails alone", () => withPool(2, async (pool) => {
+    const jobs = Array.from({ length: 9 }, (_, i) => i === 4
+      ? pool.render({ kind: "vega", spec: { width: 0, height: 0, padding: 0 }, zoom: 1 }) // nothing to draw: the rasteriser refuses it
+      : pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
+    const settled = await Promise.allSettled(jobs);
+    expect(settled[4].status).toBe("rejected");
+    expect(String((settled[4] as PromiseRejectedResult).reason)).toMatch(/invalid size/);
+    expectGrowingWidths(settled.filter((_, i) => i !== 4).map((r) => (r as PromiseFulfilledResult<unknown>).value));
+  }), 60_000);
 
-  it("fails the jobs of a thread that stops and draws the rest on the threads left", async () => {
-    const pool = new FigurePool(WORKER, 2);
-    try {
-      const workers = [...(pool as unknown as { workers: Worker[] }).workers];
-      const jobs = Array.from({ length: 6 }, (_, i) => pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
-      await workers[0].terminate();
-      const settled = await Promise.allSettled(jobs);
-      for (const result of settled) {
-        if (result.status === "rejected") expect(String(result.reason)).toMatch(/a figure thread stopped/);
-      }
-      expect(pool.size).toBe(1);
-      const after = await pool.render({ kind: "vega", spec: barChart(7), zoom: 1 });
-      expect(decodePng((after as { png: Uint8Array }).png).width).toBeGreaterThan(0);
-    } finally {
-      await pool.close();
+  it("fails the jobs of a thread that stops and draws the rest on the threads left", () => withPool(2, async (pool) => {
+    const workers = [...(pool as unknown as { workers: Worker[] }).workers];
+    const jobs = Array.from({ length: 6 }, (_, i) => pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
+    await workers[0].terminate();
+    for (const result of await Promise.allSettled(jobs)) {
+      if (result.status === "rejected") expect(String(result.reason)).toMatch(/a figure thread stopped/);
     }
-  }, 60_000);
+    expect(pool.size).toBe(1);
+    expect(widthOf(await pool.render({ kind: "vega", spec: barChart(7), zoom: 1 }))).toBeGreaterThan(0);
+  }), 60_000);
 
-  it("grows by threads that take the jobs nobody has claimed yet", async () => {
-    const pool = new FigurePool(WORKER, 1);
-    try {
-      const jobs = Array.from({ length: 6 }, (_, i) => pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
-      pool.grow(2);
-      expect(pool.size).toBe(2);
-      const widths = (await Promise.all(jobs)).map((result) => decodePng((result as { png: Uint8Array }).png).width);
-      for (let k = 1; k < widths.length; k++) expect(widths[k]).toBeGreaterThan(widths[k - 1]);
-    } finally {
-      await pool.close();
-    }
-  }, 60_000);
+  it("grows by threads that take the jobs nobody has claimed yet", () => withPool(1, async (pool) => {
+    const jobs = Array.from({ length: 6 }, (_, i) => pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
+    pool.grow(2);
+    expect(pool.size).toBe(2);
+    expectGrowingWidths(await Promise.all(jobs));
+  }), 60_000);
 });
