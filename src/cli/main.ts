@@ -7,22 +7,11 @@
 
 import { Command, CommanderError } from "commander";
 import { IdxFormatError } from "../data/idx.js";
-import { QueueConnectionError } from "../queue/connection.js";
+import { QueueConnectionError } from "../queue/connection-error.js";
 import { CheckpointError } from "../train/checkpoint.js";
 import { ConfigError } from "../train/config.js";
 import { DivergenceError } from "../train/trainer.js";
 import { CommandStop } from "./command-stop.js";
-import { registerSummaryCommand } from "./summary-command.js";
-import { registerTrainCommand } from "./train-command.js";
-import { registerBoardCommand } from "./board-command.js";
-import { registerFeaturesCommand } from "./features-command.js";
-import { registerCompareCommand } from "./compare-command.js";
-import { registerReportCommand } from "./report-command.js";
-import { registerExportCommand } from "./export-command.js";
-import { registerWorkerCommand } from "./worker-command.js";
-import { registerSweepCommand } from "./sweep-command.js";
-import { registerPlaygroundCommand } from "./playground-command.js";
-import { registerImportCommand } from "./import-command.js";
 import { spaceSeparatedListHint } from "./list-hint.js";
 import { packageVersion } from "./package-version.js";
 
@@ -34,17 +23,43 @@ const program = new Command()
   .showHelpAfterError("(run lenet-lab <command> --help for the options)")
   .configureOutput({ outputError: (text, write) => write(`lenet-lab: ${text.replace(/^error: /, "")}`) });
 
-registerTrainCommand(program);
-registerBoardCommand(program);
-registerSummaryCommand(program);
-registerFeaturesCommand(program);
-registerCompareCommand(program);
-registerReportCommand(program);
-registerExportCommand(program);
-registerWorkerCommand(program);
-registerSweepCommand(program);
-registerPlaygroundCommand(program);
-registerImportCommand(program);
+/**
+ * Each command's module, loaded when asked for: a command loads only its own
+ * (a `train` child of `compare` does not load the figures, the board or the
+ * Redis client, about a second of start-up), and the whole list is loaded for
+ * the program's help or an unknown command. In the order `--help` lists them.
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => unknown>> = {
+  train: async () => (await import("./train-command.js")).registerTrainCommand,
+  board: async () => (await import("./board-command.js")).registerBoardCommand,
+  summary: async () => (await import("./summary-command.js")).registerSummaryCommand,
+  features: async () => (await import("./features-command.js")).registerFeaturesCommand,
+  compare: async () => (await import("./compare-command.js")).registerCompareCommand,
+  report: async () => (await import("./report-command.js")).registerReportCommand,
+  export: async () => (await import("./export-command.js")).registerExportCommand,
+  worker: async () => (await import("./worker-command.js")).registerWorkerCommand,
+  sweep: async () => (await import("./sweep-command.js")).registerSweepCommand,
+  playground: async () => (await import("./playground-command.js")).registerPlaygroundCommand,
+  import: async () => (await import("./import-command.js")).registerImportCommand,
+};
+
+const registered = new Set<string>();
+
+/** Registers the commands `names` that are not registered yet, in COMMANDS' order. */
+async function registerCommands(names: readonly string[]): Promise<void> {
+  const missing = Object.keys(COMMANDS).filter((name) => names.includes(name) && !registered.has(name));
+  const registers = await Promise.all(missing.map((name) => COMMANDS[name]()));
+  registers.forEach((register, i) => {
+    register(program);
+    registered.add(missing[i]);
+  });
+}
+
+/** The command named in `argv` (its first argument), or every command when that names none of them. */
+function commandsFor(argv: readonly string[]): string[] {
+  const named = argv[2];
+  return named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+}
 
 /** What to do about an error of the file system, by its code. */
 const DISK_ERRORS: Record<string, string> = {
@@ -59,11 +74,14 @@ const DISK_ERRORS: Record<string, string> = {
 
 async function main(argv: string[]): Promise<number> {
   try {
+    await registerCommands(commandsFor(argv));
     await program.parseAsync(argv);
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; usage errors (already printed) exit 2.
+      // The hint may point to another command's options (`train --activation relu sigmoid` → compare's list).
+      if (error.code === "commander.excessArguments") await registerCommands(Object.keys(COMMANDS));
       const hint = error.code === "commander.excessArguments" ? spaceSeparatedListHint(program, argv) : undefined;
       if (hint) console.error(`lenet-lab: ${hint}`);
       return error.exitCode === 0 ? 0 : 2;

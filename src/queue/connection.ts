@@ -10,14 +10,10 @@
 
 import { Redis, RedisOptions } from "ioredis";
 import { ConfigError } from "../train/config.js";
+import { QueueConnectionError } from "./connection-error.js";
 
 /** Redis could not be reached, or refused us: a clear message naming the URL (exit 1). */
-export class QueueConnectionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "QueueConnectionError";
-  }
-}
+export { QueueConnectionError } from "./connection-error.js";
 
 export interface QueueAddress {
   /** The URL as given, with any password masked: for messages. */
