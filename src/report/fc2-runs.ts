@@ -27,6 +27,15 @@ export interface RunFc2 {
   dataset: Omit<Dataset, "train">;
 }
 
+/**
+ * Whether each run's maps can be drawn on their own, as soon as its matrices
+ * are computed: not when one colour scale spans every run (it needs all their
+ * values first).
+ */
+export function drawsRunsAlone(options: Fc2MapOptions): boolean {
+  return options.scale !== "shared";
+}
+
 /** "digit 3" for MNIST, "class 3 (Dress)" for other data sets. */
 export function classNamer(dataset: Pick<Dataset, "name" | "classNames">): (d: number) => string {
   return dataset.name === "mnist" ? (d) => `digit ${d}` : (d) => `class ${d} (${dataset.classNames[d]})`;

@@ -6,15 +6,7 @@
 // Not here: what the figures show (fc2-runs.ts, class-runs.ts).
 
 import { writeRunsClassFigures } from "./class-runs.js";
-import { Fc2MapOptions, computeRunsFc2, writeRunsFc2 } from "./fc2-runs.js";
-
-/**
- * Whether a run's maps can be drawn before the others finish: not when one
- * colour scale spans every run (it needs all their values).
- */
-export function drawsRunsAlone(options: Fc2MapOptions): boolean {
-  return options.scale !== "shared";
-}
+import { Fc2MapOptions, computeRunsFc2, drawsRunsAlone, writeRunsFc2 } from "./fc2-runs.js";
 
 /** Writes the run's fc2 maps and class figures; throws what the first of them meets. */
 export async function writeRunFigures(runDir: string, options: Fc2MapOptions): Promise<void> {

@@ -17,7 +17,7 @@ import {
   digitPngName, hasFc2Directory, readFc2Directory,
 } from "../figures/fc2-files.js";
 import { classMeans, cosineSimilarity, meanOffDiagonal } from "../figures/fc2-matrices.js";
-import { Fc2MapOptions, classNamer, computeRunsFc2, writeLogdirCrossRun, writeRunsFc2 } from "./fc2-runs.js";
+import { Fc2MapOptions, classNamer, computeRunsFc2, drawsRunsAlone, writeLogdirCrossRun, writeRunsFc2 } from "./fc2-runs.js";
 import { renderVegaLite } from "../figures/render.js";
 import { startFigureThreads } from "../figures/render-pool.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
@@ -127,7 +127,7 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   // The fc2 maps first: their CSVs are written at once (the cross-run figures read them), their figures drawn meanwhile.
   const remakeFc2 = (options.remakeFc2 ?? []).map((dir) => resolve(dir));
   // Each run's figures are asked for as soon as its matrices are computed, unless one scale spans every run.
-  const remakeGroups = fc2Options.scale === "shared" ? [remakeFc2] : remakeFc2.map((dir) => [dir]);
+  const remakeGroups = drawsRunsAlone(fc2Options) ? remakeFc2.map((dir) => [dir]) : [remakeFc2];
   const remade = Promise.all(remakeGroups.filter((dirs) => dirs.length > 0).map((dirs) => writeRunsFc2(computeRunsFc2(dirs, fc2Options), fc2Options)));
   // Their test sets are classified next, so that their class figures are drawn while this thread reads the logdir.
   const classFirst = remakeFc2.filter(lacksClassFigures);
