@@ -1,28 +1,31 @@
 // What each finished run gets wrong, as files next to its weights:
 // RUN_DIR/confusion.png (the test set's confusion matrix, labelled) and
 // RUN_DIR/misclassified.png (the test images it was most sure of and got
-// wrong). Loads the run, runs the whole test set through the wasm engine on
-// one thread (fast, and the very predictions training counted) and renders
-// the figures. Used by `lenet-lab features`, `compare` and `report`.
+// wrong). A run's last evaluation wrote both into run.json (`classes`); when
+// that evaluation was of the saved model, the figures are drawn from it.
+// Otherwise (a run from before run.json held its surest mistakes, or one
+// that stopped between evaluations) the run is loaded and the whole test set
+// runs through the wasm engine on one thread: the predictions training
+// counts, computed again. Used by `lenet-lab features`, `compare` and `report`.
 // Not here: the figures' specifications (src/figures/class-figures.ts).
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Dataset, loadTestSet } from "../data/datasets.js";
 import { INPUT_VALUES_PER_IMAGE, LENET } from "../engine/architecture.js";
-import { argmaxRow } from "../engine/layers/softmax-cross-entropy.js";
 import { Misclassified, confusionFigure, misclassifiedFigure } from "../figures/class-figures.js";
 import { renderVegaLite } from "../figures/render.js";
 import { writeFileAtomicAsync } from "../io/atomic-write.js";
-import { addToConfusion, emptyConfusion, confusionRows } from "../train/confusion.js";
+import { Mistake, SUREST_MISTAKES, addSurestMistakes, addToConfusion, confusionRows, emptyConfusion } from "../train/confusion.js";
 import { EVAL_BATCH_SIZE } from "../train/evaluate.js";
 import { forwardImageSet } from "../train/image-staging.js";
-import { LoadedRun, loadRun, wasmNetworkOf } from "../train/load-run.js";
+import { LoadedRun, loadRun, readRunSummary, wasmNetworkOf } from "../train/load-run.js";
+import { RunSummary } from "../train/run-directory.js";
 
 export const CONFUSION_PNG = "confusion.png";
 export const MISCLASSIFIED_PNG = "misclassified.png";
-/** Images in misclassified.png. */
-export const MISCLASSIFIED_SHOWN = 24;
+/** Images in misclassified.png: every mistake an evaluation keeps. */
+export const MISCLASSIFIED_SHOWN = SUREST_MISTAKES;
 /** Figures are rendered at this zoom, for sharp text. */
 const ZOOM = 2;
 
@@ -30,34 +33,57 @@ export function hasClassFigures(runDir: string): boolean {
   return existsSync(join(runDir, CONFUSION_PNG)) && existsSync(join(runDir, MISCLASSIFIED_PNG));
 }
 
-/** How the network does on each test image: the confusion matrix and its most confident mistakes. */
-async function classifyTestSet(run: LoadedRun, data: Omit<Dataset, "train">) {
+/** What the class figures show: the confusion matrix [true][predicted], how many images it got wrong, and the surest of those. */
+interface Classification {
+  confusion: number[][];
+  wrong: number;
+  surest: Mistake[];
+}
+
+/** How the network does on each test image, from a forward pass over the whole test set. */
+function classifyTestSet(run: LoadedRun, data: Omit<Dataset, "train">): Classification {
   const network = wasmNetworkOf(run);
   const classes = LENET.classes;
   const confusion = emptyConfusion(classes);
-  const mistakes: { index: number; actual: number; predicted: number; probability: number }[] = [];
+  const surest: Mistake[] = [];
   const input = new Float32Array(EVAL_BATCH_SIZE * INPUT_VALUES_PER_IMAGE);
   const labels = new Int32Array(EVAL_BATCH_SIZE);
   const indices = new Int32Array(EVAL_BATCH_SIZE);
-  try {
-    for (let start = 0; start < data.test.count; start += EVAL_BATCH_SIZE) {
-      const count = Math.min(EVAL_BATCH_SIZE, data.test.count - start);
-      for (let k = 0; k < count; k++) indices[k] = start + k;
-      const logits = forwardImageSet(network, data.test, indices, count, input, labels);
-      addToConfusion(confusion, logits, labels, count, classes);
-      for (let n = 0; n < count; n++) {
-        const predicted = argmaxRow(logits, n * classes, classes);
-        if (predicted === labels[n]) continue;
-        let sum = 0;
-        for (let k = 0; k < classes; k++) sum += Math.exp(logits[n * classes + k]! - logits[n * classes + predicted]!);
-        mistakes.push({ index: start + n, actual: labels[n]!, predicted, probability: 1 / sum });
-      }
-    }
-  } finally {
-    await network.dispose();
+  for (let start = 0; start < data.test.count; start += EVAL_BATCH_SIZE) {
+    const count = Math.min(EVAL_BATCH_SIZE, data.test.count - start);
+    for (let k = 0; k < count; k++) indices[k] = start + k;
+    const logits = forwardImageSet(network, data.test, indices, count, input, labels);
+    addToConfusion(confusion, logits, labels, count, classes);
+    addSurestMistakes(surest, logits, labels, count, classes, start, MISCLASSIFIED_SHOWN);
   }
-  mistakes.sort((a, b) => b.probability - a.probability || a.index - b.index);
-  return { confusion: confusionRows(confusion, classes), mistakes };
+  void network.dispose(); // one thread: nothing to wait for
+  const rows = confusionRows(confusion, classes);
+  return { confusion: rows, wrong: wrongCount(rows), surest };
+}
+
+function wrongCount(confusion: readonly (readonly number[])[]): number {
+  return confusion.reduce((sum, row, actual) => sum + row.reduce((s, n, predicted) => s + (predicted === actual ? 0 : n), 0), 0);
+}
+
+/**
+ * The classification run.json holds, when its last evaluation was of the
+ * saved model (the run's last iteration) on this test set, and looks whole;
+ * else null.
+ */
+export function recordedClassification(summary: RunSummary, testCount: number): Classification | null {
+  const classes = summary.classes;
+  const n = LENET.classes;
+  if (!classes?.surest || classes.iteration !== summary.iterations) return null;
+  const counts = (row: unknown) => Array.isArray(row) && row.length === n && row.every((c) => Number.isInteger(c) && c >= 0);
+  if (!Array.isArray(classes.confusion) || classes.confusion.length !== n || !classes.confusion.every(counts)) return null;
+  if (classes.confusion.flat().reduce((a, b) => a + b, 0) !== testCount) return null;
+  const valid = (m: Mistake) => Number.isInteger(m.index) && m.index >= 0 && m.index < testCount
+    && Number.isInteger(m.actual) && Number.isInteger(m.predicted) && m.actual !== m.predicted
+    && m.actual >= 0 && m.actual < n && m.predicted >= 0 && m.predicted < n && m.probability > 0 && m.probability <= 1;
+  if (!Array.isArray(classes.surest) || classes.surest.length > MISCLASSIFIED_SHOWN || !classes.surest.every(valid)) return null;
+  const wrong = wrongCount(classes.confusion);
+  if (classes.surest.length !== Math.min(wrong, MISCLASSIFIED_SHOWN)) return null;
+  return { confusion: classes.confusion, wrong, surest: classes.surest };
 }
 
 /**
@@ -72,25 +98,25 @@ export async function writeRunsClassFigures(runDirs: readonly string[], onError?
   const pending: Promise<string[]>[] = [];
   for (const runDir of runDirs) {
     try {
-      const run = loadRun(runDir);
-      const { config } = run.summary;
+      const summary = readRunSummary(runDir);
+      const { config } = summary;
       const key = `${config.dataset}:${config.dataDir ?? ""}`;
       let data = datasets.get(key);
       if (!data) datasets.set(key, (data = loadTestSet({ name: config.dataset, dataDir: config.dataDir ?? undefined })));
-      const { confusion, mistakes } = await classifyTestSet(run, data);
+      const { confusion, wrong, surest } = recordedClassification(summary, data.test.count) ?? classifyTestSet(loadRun(runDir), data);
       const names = data.name === "mnist" ? data.classNames.map(String) : data.classNames.map((name, c) => `${c} ${name}`);
       const { rows, cols, images } = data.test;
-      const shown: Misclassified[] = mistakes.slice(0, MISCLASSIFIED_SHOWN).map((m) => ({
+      const shown: Misclassified[] = surest.map((m) => ({
         pixels: images.subarray(m.index * rows * cols, (m.index + 1) * rows * cols), width: cols, height: rows,
         actual: names[m.actual]!, predicted: names[m.predicted]!, probability: m.probability,
       }));
       const figures = Promise.all([
         renderVegaLite(confusionFigure(confusion, names, {
-          text: `${run.summary.run}: which classes it takes for which`,
-          subtitle: `test set (${data.test.count.toLocaleString("en-US")} images): ${mistakes.length} wrong · colour: share of the true class's images`,
+          text: `${summary.run}: which classes it takes for which`,
+          subtitle: `test set (${data.test.count.toLocaleString("en-US")} images): ${wrong} wrong · colour: share of the true class's images`,
         }), ZOOM),
         renderVegaLite(misclassifiedFigure(shown, {
-          text: `${run.summary.run}: the test images it was surest of and got wrong`,
+          text: `${summary.run}: the test images it was surest of and got wrong`,
           subtitle: "true → predicted · the probability it gave its prediction",
         }), ZOOM),
       ]).then(async ([confusionPng, misclassifiedPng]) => {

@@ -1,12 +1,13 @@
 // Evaluation of a network on a whole image set (forward only, in large
 // batches): the mean loss, the accuracy, and the confusion matrix of the
-// predictions (confusion.ts), which costs an argmax per image.
+// predictions and the mistakes it was surest of (confusion.ts), which cost an
+// argmax per image and a softmax per mistake.
 
 import { ImageSet } from "../data/datasets.js";
 import { forwardImageSet } from "./image-staging.js";
 import { INPUT_VALUES_PER_IMAGE, LENET } from "../engine/architecture.js";
 import { Network } from "../engine/network.js";
-import { ConfusionMatrix, addToConfusion, emptyConfusion } from "./confusion.js";
+import { ConfusionMatrix, Mistake, addSurestMistakes, addToConfusion, emptyConfusion } from "./confusion.js";
 
 export const EVAL_BATCH_SIZE = 500;
 
@@ -18,6 +19,8 @@ export interface EvalResult {
   count: number;
   /** [true class][predicted class] counts over the set; its trace ÷ count is `accuracy`. */
   confusion: ConfusionMatrix;
+  /** The SUREST_MISTAKES images it got wrong with the highest probability on its prediction, surest first. */
+  surest: Mistake[];
 }
 
 /** Reusable input buffers for evaluation, so repeated evaluations allocate nothing. */
@@ -33,14 +36,16 @@ export function evaluateImageSet(model: Network, set: ImageSet, buffers = new Ev
   let correct = 0;
   const classes = LENET.classes;
   const confusion = emptyConfusion(classes);
+  const surest: Mistake[] = [];
   for (let start = 0; start < set.count; start += EVAL_BATCH_SIZE) {
     const count = Math.min(EVAL_BATCH_SIZE, set.count - start);
     for (let k = 0; k < count; k++) buffers.indices[k] = start + k;
     const logits = forwardImageSet(model, set, buffers.indices, count, buffers.input, buffers.labels);
     addToConfusion(confusion, logits, buffers.labels, count, classes);
+    addSurestMistakes(surest, logits, buffers.labels, count, classes, start);
     const result = model.loss(buffers.labels);
     totalLoss += result.loss * count;
     correct += result.correct;
   }
-  return { loss: totalLoss / set.count, accuracy: correct / set.count, count: set.count, confusion };
+  return { loss: totalLoss / set.count, accuracy: correct / set.count, count: set.count, confusion, surest };
 }

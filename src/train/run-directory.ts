@@ -13,7 +13,7 @@ import { encodeSafetensors } from "../io/safetensors.js";
 import { ConfigError, RunConfig } from "./config.js";
 import type { EarlyStopVerdict } from "./early-stop.js";
 import type { FinalWindow } from "./final-window.js";
-import { ConfusionMatrix, confusionRows, perClassAccuracy } from "./confusion.js";
+import { ConfusionMatrix, Mistake, confusionRows, perClassAccuracy } from "./confusion.js";
 import { EvalRecord } from "./trainer.js";
 
 export const RUN_FILE = "run.json";
@@ -119,13 +119,21 @@ export interface ClassesSummary {
   confusion: number[][];
   /** confusion[c][c] ÷ the row's sum. */
   perClassAccuracy: number[];
+  /**
+   * The test images it got wrong with the highest probability on its
+   * prediction (up to SUREST_MISTAKES, surest first): what misclassified.png
+   * shows. Absent in early runs and runs trained in a page.
+   */
+  surest?: Mistake[];
 }
 
-export function classesSummary(at: { iteration: number; confusion: ConfusionMatrix }, names: readonly string[]): ClassesSummary {
+export function classesSummary(at: { iteration: number; confusion: ConfusionMatrix; surest?: readonly Mistake[] },
+  names: readonly string[]): ClassesSummary {
   const classes = names.length;
   return {
     iteration: at.iteration, names: [...names], confusion: confusionRows(at.confusion, classes),
     perClassAccuracy: perClassAccuracy(at.confusion, classes),
+    ...(at.surest ? { surest: at.surest.map((m) => ({ ...m })) } : {}),
   };
 }
 

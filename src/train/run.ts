@@ -17,7 +17,7 @@ import { SummaryWriter } from "../tensorboard/summary-writer.js";
 import { Checkpoint, writeCheckpoint } from "./checkpoint.js";
 import { RunConfig } from "./config.js";
 import { finalWindowOf } from "./final-window.js";
-import { ConfusionMatrix } from "./confusion.js";
+import { ConfusionMatrix, Mistake } from "./confusion.js";
 import { CohortReader, EarlyStopVerdict, graceOf, medianStoppingRule } from "./early-stop.js";
 import { classesSummary } from "./run-directory.js";
 import { RunSummary, writeModel, writeRunSummary } from "./run-directory.js";
@@ -58,7 +58,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
   let iteration = resume?.state.iteration ?? 0;
   const history: EvalRecord[] = [...(resume?.state.history ?? [])];
   // The confusion matrix of the latest evaluation (a resumed run has none until its first).
-  let lastClasses: { iteration: number; confusion: ConfusionMatrix } | undefined;
+  let lastClasses: { iteration: number; confusion: ConfusionMatrix; surest: Mistake[] } | undefined;
   const started = performance.now() - (resume?.state.elapsedMilliseconds ?? 0);
   const model = summarizeModel(config.activation);
   const writer = new SummaryWriter(runDir);
@@ -111,7 +111,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunSummary
         },
         onEval(evaluation, _network, test) {
           history.push(evaluation);
-          lastClasses = { iteration: evaluation.iteration, confusion: test.confusion };
+          lastClasses = { iteration: evaluation.iteration, confusion: test.confusion, surest: test.surest };
           options.progress?.evaluated?.(evaluation);
           logger.evaluated(evaluation, test.confusion);
           if (!cohort) return undefined;

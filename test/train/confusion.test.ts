@@ -6,7 +6,10 @@ import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/datasets.js";
 import { createNetwork, disposeNetwork } from "../../src/engine/backend.js";
 import { CONFUSION_LAYOUT, DIGIT_GLYPHS, INK_DARK, INK_LIGHT, confusionImage } from "../../src/figures/confusion-image.js";
-import { addToConfusion, emptyConfusion, mostConfusedPairs, perClassAccuracy } from "../../src/train/confusion.js";
+import { Mistake, SUREST_MISTAKES, addSurestMistakes, addToConfusion, emptyConfusion, mostConfusedPairs, perClassAccuracy } from "../../src/train/confusion.js";
+import { ImageSet } from "../../src/data/datasets.js";
+import { fillBatch } from "../../src/data/batches.js";
+import { INPUT_VALUES_PER_IMAGE, LENET_INPUT_PADDING } from "../../src/engine/architecture.js";
 import { evaluateImageSet } from "../../src/train/evaluate.js";
 import { classesSummary } from "../../src/train/run-directory.js";
 import type { TensorImage } from "../../src/figures/tensor-images.js";
@@ -85,3 +88,40 @@ describe("the confusion picture", () => {
     expect(inkIn(3, 4).has(INK_DARK)).toBe(true);
   });
 });
+
+describe("surest mistakes", () => {
+  it("keeps the most confident wrong predictions in order, ties by the earlier image, as sorting every mistake would", async () => {
+    // Hand-made: probability of the prediction 0.5 (two equal top logits) or near 1.
+    const surest: Mistake[] = [];
+    const logits = Float32Array.of(3, 3, 0, /**/ 9, 0, 0, /**/ 0, 0, 9, /**/ 3, 3, 0, /**/ 0, 9, 0);
+    addSurestMistakes(surest, logits, [1, 1, 2, 1, 0], 5, 3, 100, 3);
+    // image 100: predicted 0 (tie goes low), label 1 → wrong at 0.5; 101: predicted 0, wrong, sure; 102 right;
+    // 103 like 100; 104 predicted 1, wrong, sure (but after 101 at the same probability).
+    expect(surest.map((m) => [m.index, m.actual, m.predicted])).toEqual([[101, 1, 0], [104, 0, 1], [100, 1, 0]]);
+    expect(surest[2]!.probability).toBeCloseTo(0.5 / (1 + Math.exp(-3) / 2), 12);
+
+    const { test } = loadDataset();
+    const network = await createNetwork({ activation: "sigmoid", seed: 9, threads: 1 });
+    const result = evaluateImageSet(network, test);
+    // Every mistake of the same network, sorted, as a reference.
+    const all: Mistake[] = [];
+    for (let start = 0; start < test.count; start += 1000) {
+      const indices = Int32Array.from({ length: 1000 }, (_, i) => start + i);
+      const logitsOfPart = network.forward(fillAll(test, indices), indices.length);
+      addSurestMistakes(all, logitsOfPart, test.labels.subarray(start, start + 1000), 1000, 10, start, test.count);
+    }
+    await disposeNetwork(network);
+    const wrong = 10_000 - Math.round(result.accuracy * 10_000);
+    expect(all).toHaveLength(wrong);
+    expect(all.every((m, i) => i === 0 || all[i - 1]!.probability > m.probability
+      || (all[i - 1]!.probability === m.probability && all[i - 1]!.index < m.index))).toBe(true);
+    expect(result.surest).toEqual(all.slice(0, SUREST_MISTAKES));
+  });
+});
+
+/** Every image of the set as one batch of network input. */
+function fillAll(set: ImageSet, indices: Int32Array): Float32Array {
+  const input = new Float32Array(indices.length * INPUT_VALUES_PER_IMAGE);
+  fillBatch(input, new Int32Array(indices.length), set, indices, LENET_INPUT_PADDING);
+  return input;
+}
