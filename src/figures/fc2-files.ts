@@ -92,12 +92,19 @@ export async function writeFc2Directory(runDir: string, matrices: Fc2Matrices, o
     [CLASS_MEANS_PNG, classMeansFigure(byDigit, options.runName, style)],
     [CLASS_SIMILARITY_PNG, similarityFigure(byDigit, options.runName, style)],
   ];
-  for (let d = 0; d < byDigit.length; d++) write(digitCsvName(d), matrixCsv(byDigit[d], FC2_UNITS));
-  // Each figure written as soon as it is drawn, off this thread.
-  written.push(...await Promise.all(figures.map(async ([name, figure]) => {
-    await writeFileAtomicAsync(join(dir, name), (await figure).png);
-    return join(dir, name);
-  })));
+  // The CSVs on a later turn of the event loop, so that a caller that goes on asking for figures (the report) is
+  // not held up by formatting 84,000 numbers first; each figure written as soon as it is drawn, off this thread.
+  const files = [
+    new Promise((next) => setImmediate(next)).then(() => Promise.all(byDigit.map(async (matrix, d) => {
+      await writeFileAtomicAsync(join(dir, digitCsvName(d)), matrixCsv(matrix, FC2_UNITS));
+      return join(dir, digitCsvName(d));
+    }))),
+    Promise.all(figures.map(async ([name, figure]) => {
+      await writeFileAtomicAsync(join(dir, name), (await figure).png);
+      return join(dir, name);
+    })),
+  ];
+  written.push(...(await Promise.all(files)).flat());
   return written;
 }
 

@@ -74,12 +74,13 @@ export async function writeRunsFc2(runs: readonly RunFc2[], options: Fc2MapOptio
 
 /**
  * The cross-run figures of a logdir from the runs' fc2 CSVs (so they can be
- * remade without the networks), each run normalised to its own range. Runs whose selections differ in size are
+ * remade without the networks), or from the matrices of a run just computed,
+ * each run normalised to its own range. Runs whose selections differ in size are
  * refused: side-by-side maps must show the same number of images.
  */
-export async function writeLogdirCrossRun(logdir: string, runs: readonly { runDir: string; runName: string }[],
+export async function writeLogdirCrossRun(logdir: string, runs: readonly { runDir: string; runName: string; matrices?: Fc2Matrices }[],
   options: { colormap: ColormapName; className: (d: number) => string }): Promise<string[]> {
-  const matrices = runs.map((run) => ({ runName: run.runName, byDigit: readFc2Directory(run.runDir).byDigit }));
+  const matrices = runs.map((run) => ({ runName: run.runName, byDigit: (run.matrices ?? readFc2Directory(run.runDir)).byDigit }));
   const sizes = new Set(matrices.map((m) => m.byDigit[0].length));
   if (sizes.size > 1) {
     throw new Error("the runs' fc2 maps have different numbers of images per digit; remake them with the same " +

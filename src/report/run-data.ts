@@ -65,12 +65,55 @@ export interface LogdirData {
   unfinished: UnfinishedRun[];
 }
 
+export type RunEventData = Pick<RunRecord, "scalars" | "firstImages" | "images" | "histograms" | "texts" | "eventFiles">;
+
+/**
+ * Event files read ahead of the report (readRunEventsAhead), by run directory,
+ * with the names, sizes and modification times they had then: an entry is
+ * used only while every file is as it was.
+ */
+const readAhead = new Map<string, { files: string; events: RunEventData }>();
+
+function eventFilesState(files: readonly string[]): string {
+  return files.map((file) => {
+    const { size, mtimeMs } = statSync(file);
+    return `${file}\0${size}\0${mtimeMs}`;
+  }).join("\n");
+}
+
+/**
+ * Reads a finished run's event files now, for a report this process makes
+ * later (compare reads a run that finished while others still train, so the
+ * report after the last run has less to read). Never throws: a run that
+ * cannot be read now is read, and its problem met, by the report.
+ */
+export function readRunEventsAhead(dir: string): void {
+  try {
+    const key = resolve(dir);
+    const files = eventFilesState(listEventFiles(key));
+    readAhead.set(key, { files, events: readRunEventsNow(key) });
+  } catch {
+    // the report reads it again
+  }
+}
+
 /**
  * Reads the event files of one run directory (not its sub-runs), merged as
  * TensorBoard merges them: a resumed run's restart marker supersedes what the
  * interrupted process wrote after its checkpoint, so no step shows twice.
  */
-export function readRunEvents(dir: string): Pick<RunRecord, "scalars" | "firstImages" | "images" | "histograms" | "texts" | "eventFiles"> {
+export function readRunEvents(dir: string): RunEventData {
+  const ahead = readAhead.get(resolve(dir));
+  if (ahead && ahead.files === eventFilesState(listEventFiles(resolve(dir)))) {
+    // Maps of its own, since the caller may add to them (addHistoryCurves).
+    const { scalars, firstImages, images, histograms, texts, eventFiles } = ahead.events;
+    return { scalars: new Map(scalars), firstImages: new Map(firstImages), images: new Map(images),
+      histograms: new Map(histograms), texts: new Map(texts), eventFiles: [...eventFiles] };
+  }
+  return readRunEventsNow(dir);
+}
+
+function readRunEventsNow(dir: string): RunEventData {
   const scalars = new Map<string, ScalarPoint[]>();
   const firstImages = new Map<string, LoggedImage>();
   const images = new Map<string, LoggedImage>();

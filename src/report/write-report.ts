@@ -16,7 +16,7 @@ import {
   ALL_DIGITS_PNG, CLASS_MEANS_PNG, CLASS_SIMILARITY_PNG, COMPARE_DIR, CROSS_RUN_ALL_PNG, FC2_DIR, crossRunPngName,
   digitPngName, hasFc2Directory, readFc2Directory,
 } from "../figures/fc2-files.js";
-import { classMeans, cosineSimilarity, meanOffDiagonal } from "../figures/fc2-matrices.js";
+import { Fc2Matrices, classMeans, cosineSimilarity, meanOffDiagonal } from "../figures/fc2-matrices.js";
 import { Fc2MapOptions, classNamer, computeRunsFc2, drawsRunsAlone, writeLogdirCrossRun, writeRunsFc2 } from "./fc2-runs.js";
 import { renderVegaLite } from "../figures/render.js";
 import { startFigureThreads } from "../figures/render-pool.js";
@@ -83,8 +83,12 @@ async function makeClassFigures(runDirs: readonly string[]): Promise<string[]> {
   return notes;
 }
 
-/** Makes fc2 maps for finished runs that have a model but no fc2 directory (and are not in `skip`); returns notes on failures. */
-async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions, skip: readonly string[]): Promise<string[]> {
+/**
+ * Makes fc2 maps for finished runs that have a model but no fc2 directory
+ * (and are not in `skip`), adding their matrices to `computed` by run
+ * directory at once (their CSVs come later); returns notes on failures.
+ */
+async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions, skip: readonly string[], computed: Map<string, Fc2Matrices>): Promise<string[]> {
   const notes: string[] = [];
   const writing: Promise<unknown>[] = [];
   for (const run of data.runs) {
@@ -92,7 +96,9 @@ async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions, skip: rea
     const failed = (error: unknown) => notes.push(`fc2 maps of ${run.name} could not be made: ${(error as Error).message}`);
     try {
       // Computed one run after the other; drawn all at once by the figure threads.
-      writing.push(writeRunsFc2(computeRunsFc2([run.dir], options), options).catch(failed));
+      const [runFc2] = computeRunsFc2([run.dir], options);
+      computed.set(resolve(run.dir), runFc2.matrices);
+      writing.push(writeRunsFc2([runFc2], options).catch(failed));
     } catch (error) {
       failed(error);
     }
@@ -101,8 +107,7 @@ async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions, skip: rea
   return notes;
 }
 
-function fc2Stats(runDir: string): Fc2Stats {
-  const { byDigit } = readFc2Directory(runDir);
+function fc2Stats(byDigit: readonly Float32Array[]): Fc2Stats {
   let zeros = 0;
   let total = 0;
   let min = Infinity;
@@ -124,16 +129,24 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   const colormap = options.colormap ?? options.fc2?.colormap ?? "viridis";
   const fc2Options: Fc2MapOptions = options.fc2 ?? { pick: "first", seed: null, scale: "minmax", colormap };
   startFigureThreads(); // each imports Vega and resvg while this thread reads and computes
-  // The fc2 maps first: their CSVs are written at once (the cross-run figures read them), their figures drawn meanwhile.
+  // The fc2 maps first, so that the figure threads have their figures to draw while this thread goes on.
   const remakeFc2 = (options.remakeFc2 ?? []).map((dir) => resolve(dir));
   // Each run's figures are asked for as soon as its matrices are computed, unless one scale spans every run.
   const remakeGroups = drawsRunsAlone(fc2Options) ? remakeFc2.map((dir) => [dir]) : [remakeFc2];
-  const remade = Promise.all(remakeGroups.filter((dirs) => dirs.length > 0).map((dirs) => writeRunsFc2(computeRunsFc2(dirs, fc2Options), fc2Options)));
-  // Their test sets are classified next, so that their class figures are drawn while this thread reads the logdir.
+  const remadeMatrices = new Map<string, Fc2Matrices>();
+  const remade = Promise.all(remakeGroups.filter((dirs) => dirs.length > 0).map((dirs) => {
+    const computed = computeRunsFc2(dirs, fc2Options);
+    for (const run of computed) remadeMatrices.set(resolve(run.runDir), run.matrices);
+    return writeRunsFc2(computed, fc2Options);
+  }));
+  // Their CSVs (and those of runs that had no maps) are written while the figures are drawn: until then the matrices
+  // in memory stand for them.
+  const hasFc2 = (dir: string) => remadeMatrices.has(resolve(dir)) || hasFc2Directory(dir);
+  // Their class figures next (from run.json, or by classifying the test set), drawn while this thread reads the logdir.
   const classFirst = remakeFc2.filter(lacksClassFigures);
   const classFirstMade = makeClassFigures(classFirst);
   const data = readLogdir(logdir);
-  const fc2Made = ensureFc2Maps(data, fc2Options, remakeFc2);
+  const fc2Made = ensureFc2Maps(data, fc2Options, remakeFc2, remadeMatrices);
   const runs = data.runs;
   const groups = reportGroups(runs, data.unfinished);
   // The dashboard's colours: every run of the logdir with event files placed in creation order, then the groups of seeds.
@@ -157,15 +170,15 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
     notes.push(`the groups' aggregate curves for TensorBoard were not written: ${(error as Error).message}`);
   }
 
-  const withFc2 = runs.filter((r) => hasFc2Directory(r.dir));
-  const shownWithFc2 = shown.filter((r) => hasFc2Directory(r.dir));
+  const withFc2 = runs.filter((r) => hasFc2(r.dir));
+  const shownWithFc2 = shown.filter((r) => hasFc2(r.dir));
   let crossRun: ReportContent["crossRun"];
   let crossRunMade: Promise<unknown> = Promise.resolve();
   if (shownWithFc2.length > 0) {
     const first = shownWithFc2[0].summary.config.dataset;
     const failed = (error: unknown) => notes.push(`cross-run fc2 figures not made: ${(error as Error).message}`);
     try {
-      crossRunMade = writeLogdirCrossRun(data.logdir, shownWithFc2.map((r) => ({ runDir: r.dir, runName: r.name })),
+      crossRunMade = writeLogdirCrossRun(data.logdir, shownWithFc2.map((r) => ({ runDir: r.dir, runName: r.name, matrices: remadeMatrices.get(resolve(r.dir)) })),
         { colormap, className: classNamer({ name: first, classNames: CLASS_NAMES[first] }) })
         .then(() => log(`cross-run fc2 figures → ${join(data.logdir, COMPARE_DIR)}`), failed);
     } catch (error) {
@@ -264,12 +277,15 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   }
 
   const stats = new Map<string, Fc2Stats>();
-  for (const run of withFc2) stats.set(run.name, fc2Stats(run.dir));
+  for (const run of withFc2) {
+    const matrices = remadeMatrices.get(resolve(run.dir)) ?? (hasFc2Directory(run.dir) ? readFc2Directory(run.dir) : null);
+    if (matrices) stats.set(run.name, fc2Stats(matrices.byDigit));
+  }
   const findings = [...computeFindings(runs, stats, data.unfinished), ...notes];
   const markdown = reportMarkdown({
     logdir: data.logdir, generatedAt: new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"),
     runs, groups, unfinished: data.unfinished, findings, charts, figures, crossRun, inputs, fc2Stats: stats,
-    fc2Ranges: shownWithFc2.map((r) => ({ run: r.name, min: stats.get(r.name)!.min, max: stats.get(r.name)!.max })),
+    fc2Ranges: shownWithFc2.filter((r) => stats.has(r.name)).map((r) => ({ run: r.name, min: stats.get(r.name)!.min, max: stats.get(r.name)!.max })),
   });
   const html = reportHtml(markdown, { title: `lenet-lab report: ${runs.map((r) => r.name).join(", ") || data.logdir}`, displayWidths });
   writeFileAtomic(join(dir, REPORT_MARKDOWN), markdown);

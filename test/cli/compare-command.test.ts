@@ -58,6 +58,13 @@ describe("lenet-lab compare", () => {
       expect(again.code, again.stderr).toBe(0);
       for (const file of figures) expect(readFileSync(join(dir, file)).equals(drawn.get(file)!), `${run}/${file}`).toBe(true);
     }
+    // The cross-run figures were drawn from the last run's matrices in memory: the report draws the same from the CSVs.
+    const crossRun = readdirSync(join(logdir, "compare")).filter((f) => f.endsWith(".png"));
+    expect(crossRun).toHaveLength(11);
+    const fromMemory = new Map(crossRun.map((file) => [file, readFileSync(join(logdir, "compare", file))]));
+    const report = lenetLab("report", logdir);
+    expect(report.code, report.stderr).toBe(0);
+    for (const file of crossRun) expect(readFileSync(join(logdir, "compare", file)).equals(fromMemory.get(file)!), file).toBe(true);
   });
 
   it("--seeds 2 trains every config twice, groups the seeds, and reports each group's spread and the comparison", () => {
