@@ -16,6 +16,7 @@ import { product } from "../engine/parameters.js";
 import { KERNEL_BUILDS } from "../engine/wasm/kernels.js";
 import { SummaryWriter } from "../tensorboard/summary-writer.js";
 import { ConfigError, RunConfig, defaultRunName, resolveRunConfig } from "./config.js";
+import { Mistake, SUREST_MISTAKES } from "./confusion.js";
 import { finalWindowOf } from "./final-window.js";
 import type { PageRun } from "./page-run.js";
 import { RunLogger } from "./run-logger.js";
@@ -109,6 +110,7 @@ export function checkPageRun(value: unknown, logdir: string, dataset: Dataset): 
     }
     if (confusion.reduce((a, b) => a + b, 0) !== dataset.test.count) fail(`evaluations[${k}].confusion must count the ${dataset.test.count} test images`);
   });
+  if (run.surest !== undefined) checkSurest(run.surest, dataset);
   for (const field of ["seconds", "trainSeconds"] as const) {
     if (typeof run[field] !== "number" || !(run[field] >= 0)) fail(`${field} must be a number ≥ 0`);
   }
@@ -119,6 +121,27 @@ export function checkPageRun(value: unknown, logdir: string, dataset: Dataset): 
   new Uint8Array(parameters.buffer).set(bytes);
   if (!parameters.every(Number.isFinite)) fail("parameters hold a value that is not finite");
   return { run, config, parameters };
+}
+
+/** The last evaluation's surest mistakes: test images the labels say it got wrong, each once, surest first. */
+function checkSurest(surest: unknown, dataset: Dataset): void {
+  const classes = dataset.classNames.length;
+  if (!Array.isArray(surest) || surest.length > SUREST_MISTAKES) fail(`surest must list at most ${SUREST_MISTAKES} mistakes`);
+  const seen = new Set<number>();
+  surest.forEach((entry: Partial<Mistake> | null, k) => {
+    const { index, actual, predicted, probability } = entry ?? {};
+    const where = `surest[${k}]`;
+    if (!Number.isInteger(index) || index! < 0 || index! >= dataset.test.count || seen.has(index!)) {
+      fail(`${where}.index must be a test image (0 to ${dataset.test.count - 1}) named once`);
+    }
+    seen.add(index!);
+    if (actual !== dataset.test.labels[index!]) fail(`${where}.actual must be test image ${index}'s label, ${dataset.test.labels[index!]}`);
+    if (!Number.isInteger(predicted) || predicted! < 0 || predicted! >= classes || predicted === actual) {
+      fail(`${where}.predicted must be a class other than the image's own`);
+    }
+    if (typeof probability !== "number" || !(probability > 0 && probability <= 1)) fail(`${where}.probability must be in (0, 1]`);
+    if (k > 0 && probability > (surest[k - 1] as Mistake).probability) fail(`${where} is surer than the one before it: surest must come surest first`);
+  });
 }
 
 /**
@@ -158,7 +181,7 @@ export async function keepPageRun(checked: ReturnType<typeof checkPageRun>, data
       status: "finished",
       final: { trainLoss: final.trainLoss, trainAccuracy: final.trainAccuracy, testLoss: final.testLoss, testAccuracy: final.testAccuracy },
       finalWindow: finalWindowOf(history),
-      classes: classesSummary({ iteration: final.iteration, confusion: Int32Array.from(last.confusion) }, dataset.classNames),
+      classes: classesSummary({ iteration: final.iteration, confusion: Int32Array.from(last.confusion), surest: run.surest }, dataset.classNames),
       iterations: config.iterations,
       epochs: (config.iterations * config.batchSize) / dataset.train.count,
       seconds: run.seconds,

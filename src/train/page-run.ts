@@ -7,6 +7,7 @@
 
 import type { KernelBuild } from "../engine/wasm/kernels.js";
 import type { RunConfig } from "./config.js";
+import type { Mistake } from "./confusion.js";
 import type { EvalRecord } from "./trainer.js";
 
 /** The settings a page chooses; everything else is `lenet-lab train`'s default. */
@@ -26,6 +27,8 @@ export interface PageRun {
   losses: number[];
   accuracies: number[];
   evaluations: { record: EvalRecord; confusion: number[] }[];
+  /** The test images the last evaluation got wrong with the highest probability, surest first (run.json's classes.surest); files from before it have none. */
+  surest?: Mistake[];
   /** The final parameters, float32 little-endian in the network's order, base64. */
   parameters: string;
   seconds: number;

@@ -122,13 +122,14 @@ async function predictionAfter(page: Page, count: number): Promise<string> {
 
 const pageRuns = (page: Page) => page.evaluate(() => (globalThis as any).lenetPlayground.runs as PageRun[]);
 
-/** Node's run of the same config: every step's loss and every evaluation. */
+/** Node's run of the same config: every step's loss, every evaluation and the last one's surest mistakes. */
 async function nodeRun(options: Record<string, string>) {
   const losses: number[] = [];
+  let surest: unknown[] = [];
   const result = await trainOnPageKernels(resolveRunConfig({ threads: "1", ...options }), loadDataset(), {
-    callbacks: { onStep: (step) => void losses.push(step.loss) },
+    callbacks: { onStep: (step) => void losses.push(step.loss), onEval: (_record, _network, test) => void (surest = test.surest) },
   });
-  return { losses, evals: result.history.map((r) => ({ iteration: r.iteration, testAccuracy: r.testAccuracy, testLoss: r.testLoss })) };
+  return { losses, surest, evals: result.history.map((r) => ({ iteration: r.iteration, testAccuracy: r.testAccuracy, testLoss: r.testLoss })) };
 }
 
 describe.skipIf(!available)("the Train tab in Chromium", () => {
@@ -197,6 +198,7 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     expect(keptName).toBe("relu-adam-lr0.01-it300-browser");
     const kept = JSON.parse(readFileSync(join(boards[0]!.index.logdir, keptName, "run.json"), "utf8"));
     expect([kept.status, kept.final.testAccuracy, kept.engine.kernels]).toEqual(["finished", run!.evals.at(-1)!.testAccuracy, wasmKernelBuild()]);
+    expect(kept.classes.surest).toEqual(node.surest);
 
     // A second run (sigmoid) overlays the first.
     await setChoice(page, "activation", "sigmoid");
@@ -264,6 +266,7 @@ describe.skipIf(!available)("the Train tab in Chromium", () => {
     expect(imported.status, imported.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(logdir, "relu-adam-lr0.01-it30-browser", "run.json"), "utf8"));
     expect(summary.history.map((r: { testAccuracy: number }) => r.testAccuracy)).toEqual(node.evals.map((e) => e.testAccuracy));
+    expect(summary.classes.surest).toEqual(node.surest);
     expect(pageErrors).toEqual([]);
   }, 180_000);
 

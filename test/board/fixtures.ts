@@ -215,17 +215,18 @@ export async function trainOnPageKernels(config: RunConfig, dataset: Dataset, op
 export async function pageRunFromNode(choices: PageRunChoices): Promise<PageRun> {
   const losses: number[] = [], accuracies: number[] = [];
   const evaluations: PageRun["evaluations"] = [];
+  let surest: PageRun["surest"] = [];
   const options = Object.fromEntries(Object.entries(choices).map(([k, v]) => [k, String(v)]));
   const result = await trainOnPageKernels(resolveRunConfig({ ...options, threads: "1" }), loadDataset(), {
     callbacks: {
       onStep: (step) => void (losses.push(step.loss), accuracies.push(step.accuracy)),
-      onEval: (record, _network, test) => void evaluations.push({ record, confusion: Array.from(test.confusion) }),
+      onEval: (record, _network, test) => void (evaluations.push({ record, confusion: Array.from(test.confusion) }), surest = test.surest),
     },
   });
   const values = result.model.params.values;
   return {
     format: "lenet-lab page run", version: 1, choices: { ...choices }, kernels: wasmKernelBuild(), browser: "test",
-    losses, accuracies, evaluations, parameters: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString("base64"),
+    losses, accuracies, evaluations, surest, parameters: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString("base64"),
     seconds: result.seconds, trainSeconds: result.trainSeconds,
   };
 }

@@ -116,6 +116,8 @@ describe("keeping a page run in the logdir", () => {
       ["a NaN loss", () => post("api/runs", body((r) => (r.losses[3] = "NaN"))), 400, /losses\[3\] is "NaN"/],
       ["truncated weights", () => post("api/runs", body((r) => (r.parameters = r.parameters.slice(0, 1000)))), 400, /parameters must be LeNet-5's/],
       ["a confusion that does not count the test set", () => post("api/runs", body((r) => (r.evaluations[0].confusion[0] += 1))), 400, /must count the 10000 test images/],
+      ["a surest mistake with another label", () => post("api/runs", body((r) => (r.surest[0].actual = (r.surest[0].actual + 1) % 10))), 400, /surest\[0\]\.actual must be test image \d+'s label/],
+      ["surest mistakes out of order", () => post("api/runs", body((r) => r.surest.reverse())), 400, /surest\[1\] is surer than the one before it/],
       ["not JSON", () => post("api/runs", "{not json"), 400, /not valid JSON/],
       ["not a page run", () => post("api/runs", JSON.stringify({ hello: 1 })), 400, /not a page run/],
       ["too large", () => post("api/runs", JSON.stringify({ pad: "x".repeat(9 * 2 ** 20) })), 413, /at most 8 MiB/],

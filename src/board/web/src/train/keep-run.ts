@@ -4,6 +4,7 @@
 // import` writes into a logdir the same way).
 
 import type { PageRun, PageRunChoices } from "../../../../train/page-run.js";
+import type { Mistake } from "../../../../train/confusion.js";
 import type { EvalRecord } from "../../../../train/trainer.js";
 import type { KernelBuild } from "../../../../engine/wasm/kernels.js";
 import { download } from "../dom.js";
@@ -16,6 +17,8 @@ export interface FinishedRun {
   accuracies: number[];
   evals: EvalRecord[];
   confusions: Int32Array[];
+  /** The mistakes the last evaluation was surest of. */
+  surest: Mistake[];
   parameters: Float32Array;
   seconds: number;
   trainSeconds: number;
@@ -33,6 +36,7 @@ export function pageRunOf(run: FinishedRun, runName?: string): PageRun {
     choices: run.choices, kernels: run.build, browser: navigator.userAgent,
     losses: run.losses, accuracies: run.accuracies,
     evaluations: run.evals.map((record, k) => ({ record, confusion: Array.from(run.confusions[k]!) })),
+    surest: run.surest,
     parameters: base64(new Uint8Array(run.parameters.buffer, run.parameters.byteOffset, run.parameters.byteLength)),
     seconds: run.seconds, trainSeconds: run.trainSeconds,
   };

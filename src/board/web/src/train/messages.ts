@@ -2,6 +2,7 @@
 
 import type { KernelBuild } from "../../../../engine/wasm/kernels.js";
 import type { RunConfig } from "../../../../train/config.js";
+import type { Mistake } from "../../../../train/confusion.js";
 import type { EvalRecord } from "../../../../train/trainer.js";
 import type { PlaygroundSettings } from "../../../playground-settings.js";
 
@@ -24,7 +25,7 @@ export interface NetworkPictures {
 export type FromWorker =
   | { type: "ready"; build: KernelBuild; threads: number; isolated: boolean; loadSeconds: number }
   | { type: "steps"; iterations: number[]; losses: number[]; accuracies: number[]; imagesPerSecond: number }
-  | { type: "eval"; record: EvalRecord; confusion: Int32Array; pictures: NetworkPictures }
+  | { type: "eval"; record: EvalRecord; confusion: Int32Array; surest: Mistake[]; pictures: NetworkPictures }
   | { type: "paused"; iteration: number }
   | { type: "done"; final: EvalRecord; trainImagesPerSecond: number; seconds: number; trainSeconds: number; parameters: Float32Array }
   | { type: "classified"; probabilities: Float32Array; fc2: Float32Array }

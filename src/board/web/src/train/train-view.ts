@@ -5,6 +5,7 @@
 // sigmoid can be compared in one page.
 
 import type { KernelBuild } from "../../../../engine/wasm/kernels.js";
+import type { Mistake } from "../../../../train/confusion.js";
 import type { EvalRecord } from "../../../../train/trainer.js";
 import type { PlaygroundSettings } from "../../../playground-settings.js";
 import { RUN_PALETTE } from "../../../../util/run-colors.js";
@@ -31,6 +32,8 @@ export interface PageRun extends ChartRun {
   evals: EvalRecord[];
   confusion?: Int32Array;
   confusions: Int32Array[];
+  /** The mistakes the latest evaluation was surest of. */
+  surest: Mistake[];
   error?: string;
   /** Once done: what keeping it needs. */
   finished?: FinishedRun;
@@ -153,7 +156,7 @@ export function createTrainView(options: TrainViewOptions): View {
     const label = `${config.activation} · ${config.optimizer} · lr ${config.lr} · seed ${config.seed}`;
     current = {
       label, color: RUN_PALETTE[runs.length % RUN_PALETTE.length], config, state: "loading", imagesPerSecond: 0,
-      iterations: [], losses: [], accuracies: [], evalIterations: [], testAccuracies: [], evals: [], confusions: [],
+      iterations: [], losses: [], accuracies: [], evalIterations: [], testAccuracies: [], evals: [], confusions: [], surest: [],
     };
     runs.push(current);
     worker = new Worker(new URL("./training-worker.ts", import.meta.url), { type: "module", name: "training" });
@@ -228,6 +231,7 @@ export function createTrainView(options: TrainViewOptions): View {
         run.testAccuracies.push(message.record.testAccuracy);
         run.confusion = message.confusion;
         run.confusions.push(message.confusion);
+        run.surest = message.surest;
         drawPictures(message.pictures);
         break;
       case "paused":
@@ -241,7 +245,7 @@ export function createTrainView(options: TrainViewOptions): View {
         run.finished = {
           choices: { activation: run.config.activation, optimizer: run.config.optimizer, lr: run.config.lr, batchSize: run.config.batchSize,
             iterations: run.config.iterations, seed: run.config.seed, evalEvery: run.config.evalEvery },
-          build: run.build as KernelBuild, losses: run.losses, accuracies: run.accuracies, evals: run.evals, confusions: run.confusions,
+          build: run.build as KernelBuild, losses: run.losses, accuracies: run.accuracies, evals: run.evals, confusions: run.confusions, surest: run.surest,
           parameters: message.parameters, seconds: message.seconds, trainSeconds: message.trainSeconds,
         };
         classifyDrawing();

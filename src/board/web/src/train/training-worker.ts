@@ -93,7 +93,7 @@ async function run(start: Extract<ToWorker, { type: "start" }>): Promise<void> {
       flushSteps();
       const pictures = picturesOf(model, dataset, start.probeIndex);
       const confusion = evaluation.confusion.slice();
-      post({ type: "eval", record, confusion, pictures }, [confusion.buffer]);
+      post({ type: "eval", record, confusion, surest: evaluation.surest, pictures }, [confusion.buffer]);
     },
   };
 
