@@ -7,6 +7,7 @@
 // highest probability on its (wrong) prediction. Pure.
 
 import { argmaxRow } from "../engine/layers/softmax-cross-entropy.js";
+import { portableExp } from "../util/portable-math.js";
 
 /** classes × classes counts, row-major: [true class][predicted class]. */
 export type ConfusionMatrix = Int32Array;
@@ -76,7 +77,7 @@ export function addSurestMistakes(surest: Mistake[], logits: ArrayLike<number>, 
     const predicted = argmaxRow(logits, base, classes);
     if (predicted === labels[n]) continue;
     let sum = 0;
-    for (let k = 0; k < classes; k++) sum += Math.exp(logits[base + k] - logits[base + predicted]);
+    for (let k = 0; k < classes; k++) sum += portableExp(logits[base + k] - logits[base + predicted]);
     const probability = 1 / sum;
     if (surest.length === keep && probability <= surest[keep - 1].probability) continue;
     let at = surest.length;

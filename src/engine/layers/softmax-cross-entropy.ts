@@ -1,11 +1,14 @@
 // Softmax cross-entropy over C classes, averaged over the batch: the loss
 // LeNet-5 trains on. Numerically stable: the row maximum is subtracted before
 // exponentiating, and log-probabilities come from log-sum-exp, never log(p).
+// e^x and ln x are util/portable-math's, so that a page in a browser computes
+// the loss and the probabilities Node computes, bit for bit.
 //
 //   p[b,k] = e^{z[b,k] - m_b} / Σ_j e^{z[b,j] - m_b},   m_b = max_j z[b,j]
 //   loss   = (1/B) Σ_b -log p[b, y_b] = (1/B) Σ_b (log Σ_j e^{z[b,j] - m_b} - (z[b,y_b] - m_b))
 //   dloss/dz[b,k] = (p[b,k] - [k = y_b]) / B
 
+import { portableExp, portableLog } from "../../util/portable-math.js";
 import { FloatArray } from "../float-array.js";
 
 export interface LossResult {
@@ -43,13 +46,13 @@ export function softmaxCrossEntropyForward(
     const max = logits[base + argmax];
     let sumExp = 0;
     for (let k = 0; k < C; k++) {
-      const e = Math.exp(logits[base + k] - max);
+      const e = portableExp(logits[base + k] - max);
       probabilities[base + k] = e;
       sumExp += e;
     }
     for (let k = 0; k < C; k++) probabilities[base + k] /= sumExp;
     const label = labels[b];
-    totalLoss += Math.log(sumExp) - (logits[base + label] - max);
+    totalLoss += portableLog(sumExp) - (logits[base + label] - max);
     if (argmax === label) correct++;
   }
   return { loss: totalLoss / B, correct };
