@@ -114,10 +114,24 @@ function sharedArguments(command: Command, options: Record<string, unknown>, thr
       args.push(option.long!, String(options[key]));
     }
   }
-  // Each run single-threaded: the grid's parallelism is one run per core.
+  // Each run single-threaded: the grid's parallelism is one run per core (threadsPerRun may share out more).
   if (threadsSupported && !args.includes("--threads")) args.push("--threads", "1");
   if (options.overwrite) args.push("--overwrite");
   return args;
+}
+
+/**
+ * A grid smaller than --jobs leaves cores that no run would use: its runs
+ * share them out (a run's numbers do not depend on its thread count). Rewrites
+ * each run's `--threads 1`; returns the threads each run gets.
+ */
+function shareThreads(runs: GridRun[], jobs: number): number {
+  const threads = Math.max(1, Math.floor(jobs / runs.length));
+  for (const run of runs) {
+    const at = run.args.lastIndexOf("--threads");
+    if (at >= 0) run.args[at + 1] = String(threads);
+  }
+  return threads;
 }
 
 /**
@@ -195,8 +209,10 @@ export async function compareCommand(command: Command, options: Record<string, u
           `trained by lenet-lab workers → ${logdir}`);
         outcomes = await followSweep(sweep.queued, sweep.name, progress);
       } else {
-        progress.log(`lenet-lab compare: ${runs.length} runs (${names}), ` +
-          `${Math.min(jobs, runs.length)} at a time${threadsSupported ? ", each single-threaded" : ""} → ${logdir}`);
+        const threads = threadsSupported && command.getOptionValueSource("threads") !== "cli" ? shareThreads(runs, jobs) : undefined;
+        const each = threads === undefined ? "" : threads === 1 ? ", each single-threaded" : `, each on ${threads} threads`;
+        progress.log(`lenet-lab compare: ${runs.length} run${runs.length === 1 ? "" : "s"} (${names}), ` +
+          `${Math.min(jobs, runs.length)} at a time${each} → ${logdir}`);
         const kept = options.resume ? planResume(runs, logdir) : new Map<number, RunOutcome>();
         outcomes = await runGrid(runs, {
           jobs, kept, command: [process.execPath, CLI],

@@ -19,7 +19,7 @@ describe("lenet-lab compare", () => {
     const { code, stdout, stderr } = lenetLab("compare", ...ONE_SEED, "--logdir", logdir);
     expect(code, stderr).toBe(0);
     const runs = ["relu-adam-lr0.01-it4-seed0", "sigmoid-adam-lr0.01-it4-seed0"];
-    expect(stderr).toContain(`2 runs (${runs.join(", ")}), 2 at a time`);
+    expect(stderr).toContain(`2 runs (${runs.join(", ")}), 2 at a time, each single-threaded`);
     for (const run of runs) {
       expect(stderr).toMatch(new RegExp(`\\] ${run}: started`));
       expect(stderr).toMatch(new RegExp(`${run}  iter 4/4 .*test acc`));
@@ -27,7 +27,7 @@ describe("lenet-lab compare", () => {
       expect(stdout).toMatch(new RegExp(`${run} +\\d+\\.\\d\\d% +\\d\\.\\d{4}`));
       const dir = join(logdir, run);
       const runJson = JSON.parse(readFileSync(join(dir, "run.json"), "utf8"));
-      expect(runJson).toMatchObject({ status: "finished", iterations: 4, config: { activation: run.split("-")[0], optimizer: "adam", lr: 0.01 } });
+      expect(runJson).toMatchObject({ status: "finished", iterations: 4, config: { activation: run.split("-")[0], optimizer: "adam", lr: 0.01, threads: 1 } });
       expect(readdirSync(dir).some((name) => name.includes("tfevents"))).toBe(true);
       expect(existsSync(join(dir, "model.safetensors"))).toBe(true);
       for (let d = 0; d < 10; d++) {
@@ -65,6 +65,22 @@ describe("lenet-lab compare", () => {
     const report = lenetLab("report", logdir);
     expect(report.code, report.stderr).toBe(0);
     for (const file of crossRun) expect(readFileSync(join(logdir, "compare", file)).equals(fromMemory.get(file)!), file).toBe(true);
+  });
+
+  it("a grid smaller than --jobs shares the cores out: one run trains on both, with the numbers it has on one", () => {
+    const logdir = tempDir();
+    const run = "relu-adam-lr0.01-it4-seed0";
+    const grid = lenetLab("compare", ...ONE_SEED, "--activation", "relu", "--summaries", "minimal", "--logdir", join(logdir, "grid"));
+    expect(grid.code, grid.stderr).toBe(0);
+    expect(grid.stderr).toContain(`1 run (${run}), 1 at a time, each on 2 threads`);
+    const shared = JSON.parse(readFileSync(join(logdir, "grid", run, "run.json"), "utf8"));
+    expect(shared.config.threads).toBe(2);
+    const alone = lenetLab("compare", ...ONE_SEED, "--activation", "relu", "--summaries", "minimal", "--threads", "1", "--logdir", join(logdir, "one"));
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stderr).toContain(`1 run (${run}), 1 at a time →`);
+    const single = JSON.parse(readFileSync(join(logdir, "one", run, "run.json"), "utf8"));
+    expect(single.config.threads).toBe(1);
+    expect(shared.history).toEqual(single.history.map((r: { seconds: number }, k: number) => ({ ...r, seconds: shared.history[k].seconds })));
   });
 
   it("--seeds 2 trains every config twice, groups the seeds, and reports each group's spread and the comparison", () => {
