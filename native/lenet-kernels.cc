@@ -1,5 +1,5 @@
 // The heavy kernels of lenet-kernels.wasm (the convolutions, the dense
-// layers and max pooling), compiled natively with 512-bit vectors for CPUs that have AVX-512.
+// layers, max pooling, relu and sigmoid), compiled natively with 512-bit vectors for CPUs that have AVX-512.
 // An optional accelerator: scripts/build-native.mjs builds it at install
 // where a compiler and such a CPU exist; everywhere else the WebAssembly
 // kernels do all the work. The math and the layouts are those of
@@ -585,6 +585,78 @@ void maxPoolBackward(f32* dinp, const f32* dout, const f32* inp, const f32* out,
 }
 
 // ---------------------------------------------------------------------------
+// Activations, relu and sigmoid (the other kinds stay with the wasm kernels):
+// the operations of wasm/assembly/activations.ts in the same order, 16 lanes
+// at a time. Every product, sum and quotient is rounded on its own, as wasm
+// rounds it (the _round forms are never fused into an FMA by the compiler),
+// and the constants are wasm's f64 literals rounded to f32, so the bits are
+// the wasm kernels' bits.
+
+constexpr int ROUND = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+inline __m512 mul(__m512 a, __m512 b) { return _mm512_mul_round_ps(a, b, ROUND); }
+inline __m512 add(__m512 a, __m512 b) { return _mm512_add_round_ps(a, b, ROUND); }
+inline __m512 sub(__m512 a, __m512 b) { return _mm512_sub_round_ps(a, b, ROUND); }
+inline __m512 splat(double value) { return _mm512_set1_ps(static_cast<f32>(value)); }
+/** wasm's f32x4.pmax(a, b): b if a < b, else a (a NaN stays). */
+inline __m512 wasmPmax(__m512 a, __m512 b) { return _mm512_max_ps(b, a); }
+
+/** e^x lane-wise (x ≤ 88), as vexp: x = n ln2 + r, Cephes' e^r − 1, times 2^n from the exponent bits. */
+inline __m512 cephesExp(__m512 x) {
+  const __m512 clamped = wasmPmax(x, splat(-87.0));
+  const __m512 t = add(mul(clamped, splat(1.44269504088896341)), splat(12582912.0));
+  const __m512 n = sub(t, splat(12582912.0));
+  const __m512 r = sub(sub(clamped, mul(n, splat(0.693359375))), mul(n, splat(-2.12194440e-4)));
+  __m512 p = splat(1.9875691500e-4);
+  p = add(mul(p, r), splat(1.3981999507e-3));
+  p = add(mul(p, r), splat(8.3334519073e-3));
+  p = add(mul(p, r), splat(4.1665795894e-2));
+  p = add(mul(p, r), splat(1.6666665459e-1));
+  p = add(mul(p, r), splat(5.0000001201e-1));
+  const __m512 expm1r = add(mul(p, mul(r, r)), r);
+  const __m512 pow2 = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(127)), 23));
+  return mul(add(expm1r, splat(1.0)), pow2);
+}
+
+/** 1 / (1 + e^−x) for x ≥ 0, e^x / (1 + e^x) below, e = e^−|x|. */
+inline __m512 sigmoid(__m512 x) {
+  const __m512 e = cephesExp(_mm512_or_ps(x, _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)))));
+  const __mmask16 nonNegative = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GE_OQ);
+  const __m512 numerator = _mm512_mask_mov_ps(e, nonNegative, splat(1.0));
+  return _mm512_div_round_ps(numerator, add(splat(1.0), e), ROUND);
+}
+
+constexpr int RELU = 0, SIGMOID = 1;
+
+/** Whether these kernels compute activation `kind` (else the wasm kernels do). */
+bool hasActivation(int kind) { return kind == RELU || kind == SIGMOID; }
+
+void activationForward(int kind, f32* out, const f32* inp, int n) {
+  for (int k = 0; k < n; k += 16) {
+    const __mmask16 m = firstLanes(n - k);
+    const __m512 x = loadLanes(inp + k, m);
+    const __m512 y = kind == RELU ? wasmPmax(_mm512_setzero_ps(), x) : sigmoid(x);
+    _mm512_mask_storeu_ps(out + k, m, y);
+  }
+}
+
+/** dinp = (accumulate ? dinp : 0) + dout · f'(inp), given out = f(inp). */
+void activationBackward(int kind, f32* dinp, const f32* dout, const f32* inp, const f32* out, int n, bool accumulate) {
+  for (int k = 0; k < n; k += 16) {
+    const __mmask16 m = firstLanes(n - k);
+    const __m512 g = loadLanes(dout + k, m);
+    __m512 d;
+    if (kind == RELU) {
+      d = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(loadLanes(inp + k, m), _mm512_setzero_ps(), _CMP_GT_OQ), g);
+    } else {
+      const __m512 y = loadLanes(out + k, m);
+      d = mul(g, mul(y, sub(splat(1.0), y)));
+    }
+    if (accumulate) d = add(d, loadLanes(dinp + k, m));
+    _mm512_mask_storeu_ps(dinp + k, m, d);
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Node-API: bind() a memory, get the kernels on it
 
 /**
@@ -687,6 +759,35 @@ napi_value DenseBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+/** activationForward(kind, out, inp, n) → whether it computed it (false: a kind for the wasm kernels). */
+napi_value ActivationForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 4);
+  if (!a.ok) return nullptr;
+  const int kind = a.num(0);
+  f32 *out = a.ptr(1), *inp = a.ptr(2);
+  const int n = a.num(3);
+  const bool done = a.ok && hasActivation(kind);
+  if (done) activationForward(kind, out, inp, n);
+  napi_value result;
+  napi_get_boolean(env, done, &result);
+  return result;
+}
+
+/** activationBackward(kind, dinp, dout, inp, out, n, accumulate) → whether it computed it. */
+napi_value ActivationBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info, 7);
+  if (!a.ok) return nullptr;
+  const int kind = a.num(0);
+  f32 *dinp = a.ptr(1), *dout = a.ptr(2), *inp = a.ptr(3), *out = a.ptr(4);
+  const int n = a.num(5);
+  const bool accumulate = a.flag(6);
+  const bool done = a.ok && hasActivation(kind);
+  if (done) activationBackward(kind, dinp, dout, inp, out, n, accumulate);
+  napi_value result;
+  napi_get_boolean(env, done, &result);
+  return result;
+}
+
 void ReleaseBound(napi_env env, void* data, void*) {
   Bound* bound = static_cast<Bound*>(data);
   if (--bound->holders > 0) return;
@@ -694,7 +795,11 @@ void ReleaseBound(napi_env env, void* data, void*) {
   delete bound;
 }
 
-/** bind(view: Uint8Array over the whole memory's buffer) → { conv2dForward, conv2dBackward, denseForward, denseBackward, maxPoolForward, maxPoolBackward }. */
+/**
+ * bind(view: Uint8Array over the whole memory's buffer) → { conv2dForward, conv2dBackward, denseForward,
+ * denseBackward, maxPoolForward, maxPoolBackward, activationForward, activationBackward } (the last two
+ * answer whether they computed the kind asked for).
+ */
 napi_value Bind(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value view;
@@ -720,6 +825,7 @@ napi_value Bind(napi_env env, napi_callback_info info) {
     {"conv2dForward", ConvForward}, {"conv2dBackward", ConvBackward},
     {"denseForward", DenseForward}, {"denseBackward", DenseBackward},
     {"maxPoolForward", PoolForward}, {"maxPoolBackward", PoolBackward},
+    {"activationForward", ActivationForward}, {"activationBackward", ActivationBackward},
   };
   for (const auto& entry : entries) {
     napi_value fn;

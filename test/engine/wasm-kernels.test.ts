@@ -17,7 +17,7 @@ import { createOptimizer } from "../../src/optim/optimizers.js";
 import { fillBatch } from "../../src/data/batches.js";
 import { INPUT_VALUES_PER_IMAGE, LENET_IMAGE_SIDE, LENET_INPUT_PADDING, PIXELS_PER_IMAGE } from "../../src/engine/architecture.js";
 import { distinctArray, randomArray } from "../helpers.js";
-import { TESTED_KERNELS, TestMemory, float32Values, relativeDifference } from "./wasm-helpers.js";
+import { NATIVE, TESTED_KERNELS, TestMemory, float32Values, relativeDifference } from "./wasm-helpers.js";
 
 const TOLERANCE = 1e-4;
 let seed = 1;
@@ -315,5 +315,49 @@ describe.each(TESTED_KERNELS)("%s build", (build) => {
       m.kernels.padImages(out, src, count);
       expect(Array.from(m.read(out, count * INPUT_VALUES_PER_IMAGE))).toEqual(Array.from(expected));
     });
+  });
+});
+
+describe.skipIf(!TESTED_KERNELS.includes(NATIVE))("native relu and sigmoid", () => {
+  // The native kernels compute these two themselves, with wasm's operations in wasm's order: the bits must be the
+  // wasm kernels' (a run's numbers must not change with the kernels that compute its activations), everywhere:
+  // the far tails, the clamp at −87, ±0, subnormals, NaN and a length that is not a multiple of 16 lanes.
+  const edges = [-0, 0, -87, -87.5, -88, -100, 88, 100, 1e-40, -1e-40, 1e-30, -1e-30, 0.5, -0.5, 15.9, -15.9, NaN, -3.4e38, 3.4e38];
+  for (const activation of ["relu", "sigmoid"] as const) {
+    for (const n of [4704 * 2 + 5, 7]) {
+      it(`${activation}: forward and backward give the wasm kernels' bits (n = ${n})`, () => {
+        const kind = ACTIVATIONS.indexOf(activation);
+        const inp = random(n, -20, 20);
+        edges.forEach((value, i) => (inp[(i * 5) % n] = value));
+        const dout = random(n), dinp0 = random(n);
+        const results = (m: TestMemory) => {
+          const pInp = m.put(inp), pOut = m.alloc(n), pDout = m.put(dout), pAcc = m.put(dinp0), pOver = m.put(dinp0);
+          m.kernels.activationForward(kind, pOut, pInp, n);
+          m.kernels.activationBackward(kind, pAcc, pDout, pInp, pOut, n, 1);
+          m.kernels.activationBackward(kind, pOver, pDout, pInp, pOut, n, 0);
+          return [m.read(pOut, n), m.read(pAcc, n), m.read(pOver, n)].map((values) => new Uint32Array(values.buffer));
+        };
+        const native = results(new TestMemory(NATIVE));
+        const wasm = results(new TestMemory("relaxed-simd"));
+        const plain = results(new TestMemory("simd"));
+        ["forward", "backward accumulating", "backward overwriting"].forEach((what, k) => {
+          expect(native[k], what).toEqual(wasm[k]);
+          expect(plain[k], what).toEqual(wasm[k]);
+        });
+      });
+    }
+  }
+
+  it("leaves the other kinds to the wasm kernels, which compute them", () => {
+    const n = 37;
+    const inp = random(n, -5, 5);
+    const results = (m: TestMemory) => {
+      const pInp = m.put(inp), pOut = m.alloc(n);
+      m.kernels.activationForward(ACTIVATIONS.indexOf("tanh"), pOut, pInp, n);
+      return m.read(pOut, n);
+    };
+    const native = results(new TestMemory(NATIVE));
+    expect(native).toEqual(results(new TestMemory("relaxed-simd")));
+    expect(native.every((y, k) => Math.abs(y - Math.tanh(inp[k])) < 1e-6)).toBe(true);
   });
 });

@@ -1,9 +1,11 @@
 // The optional native kernels (native/lenet-kernels.cc): the convolutions,
-// the dense layers and max pooling with AVX-512, built at install where a compiler and such a
-// CPU exist (scripts/build-native.mjs). They take over those six kernels of a
-// WebAssembly instance and work on the same shared memory, so the network, its
-// threads and its layout do not change; the wasm instance keeps the rest
-// (activations, optimizers, input scaling). Node only: a page has no native code.
+// the dense layers, max pooling, and relu and sigmoid with AVX-512, built at
+// install where a compiler and such a CPU exist (scripts/build-native.mjs).
+// They take over those kernels of a WebAssembly instance and work on the same
+// shared memory, so the network, its threads and its layout do not change;
+// the wasm instance keeps the rest (the other activations, which the native
+// ones hand back, the optimizers, input scaling). Node only: a page has no
+// native code.
 
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -11,9 +13,16 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KernelAccelerator, KernelName, WasmKernels } from "../wasm/kernels.js";
 
-/** The kernels the addon computes; the others stay the wasm instance's. */
+/**
+ * The kernels the addon computes; the others stay the wasm instance's. Its
+ * activations compute the kinds it has (relu, sigmoid) and answer false for
+ * the others, which the wasm kernels then compute.
+ */
 type NativeKernels = Pick<WasmKernels,
-  "conv2dForward" | "conv2dBackward" | "denseForward" | "denseBackward" | "maxPoolForward" | "maxPoolBackward">;
+  "conv2dForward" | "conv2dBackward" | "denseForward" | "denseBackward" | "maxPoolForward" | "maxPoolBackward"> & {
+  activationForward(...args: Parameters<WasmKernels["activationForward"]>): boolean;
+  activationBackward(...args: Parameters<WasmKernels["activationBackward"]>): boolean;
+};
 
 interface NativeAddon {
   /** The vector extension it was built for. */
@@ -59,9 +68,15 @@ export function nativeBuildName(addon: NativeAddon): KernelName {
   return `native-${addon.isa}`;
 }
 
-/** Replaces an instance's convolution, dense and pooling kernels with the native ones on the same memory. */
+/** Replaces an instance's convolution, dense, pooling and (relu, sigmoid) activation kernels with the native ones on the same memory. */
 export const accelerateNatively: KernelAccelerator = (kernels, memory) => {
   const { addon, reason } = nativeAvailability();
   if (!addon) throw new Error(`the native kernels are not available here: ${reason}`);
-  return { ...kernels, ...addon.bind(new Uint8Array(memory.buffer)) };
+  const native = addon.bind(new Uint8Array(memory.buffer));
+  const { activationForward, activationBackward } = native;
+  return {
+    ...kernels, ...native,
+    activationForward: (...args) => void (activationForward(...args) || kernels.activationForward(...args)),
+    activationBackward: (...args) => void (activationBackward(...args) || kernels.activationBackward(...args)),
+  };
 };
