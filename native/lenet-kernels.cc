@@ -118,44 +118,54 @@ void gemmNT(f32* c, int ldc, const f32* a, int lda, const f32* b, int ldb, int M
 /**
  * "NN" block: MR rows of C × up to NV·16 columns (the last vector masked to
  * `columns`), C[m,n] = (acc ? C : 0) + Σ_k A(m,k)·B[k,n] with A(m,k) = a[m·aRow + k·aCol].
+ * KN, when not 0, is K known at compile time: GCC then keeps the sums in
+ * registers through an unrolled k loop, which it does not manage for every
+ * loop it cannot unroll (measured: the input gradient's 16 filters, 2.7× faster).
  */
-template <int MR, int NV>
+template <int MR, int NV, int KN = 0>
 void blockNN(f32* c, int ldc, const f32* a, int aRow, int aCol, const f32* b, int ldb, int K, int columns, bool accumulate) {
-  __mmask16 mask[NV];
-  for (int v = 0; v < NV; v++) mask[v] = firstLanes(columns - 16 * v);
+  const __mmask16 last = firstLanes(columns - 16 * (NV - 1));
+  const auto lanes = [last](int v) { return v == NV - 1 ? last : static_cast<__mmask16>(0xFFFF); };
   __m512 s[MR][NV];
   for (int m = 0; m < MR; m++) {
-    for (int v = 0; v < NV; v++) s[m][v] = accumulate ? loadLanes(c + m * ldc + 16 * v, mask[v]) : _mm512_setzero_ps();
+    for (int v = 0; v < NV; v++) s[m][v] = accumulate ? loadLanes(c + m * ldc + 16 * v, lanes(v)) : _mm512_setzero_ps();
   }
-  for (int k = 0; k < K; k++) {
+  const int steps = KN ? KN : K;
+  const f32* bk = b;
+  const f32* ak = a;
+  for (int k = 0; k < steps; k++, bk += ldb, ak += aCol) {
     __m512 bv[NV];
-    for (int v = 0; v < NV; v++) bv[v] = loadLanes(b + k * ldb + 16 * v, mask[v]);
+    for (int v = 0; v < NV; v++) {
+      bv[v] = loadLanes(bk + 16 * v, lanes(v));
+      asm("" : "+v"(bv[v]));  // kept in a register: read once, not again by each row's multiply-add
+    }
     for (int m = 0; m < MR; m++) {
-      const __m512 av = _mm512_set1_ps(a[m * aRow + k * aCol]);
+      const __m512 av = _mm512_set1_ps(ak[m * aRow]);
       for (int v = 0; v < NV; v++) s[m][v] = _mm512_fmadd_ps(av, bv[v], s[m][v]);
     }
   }
   for (int m = 0; m < MR; m++) {
-    for (int v = 0; v < NV; v++) _mm512_mask_storeu_ps(c + m * ldc + 16 * v, mask[v], s[m][v]);
+    for (int v = 0; v < NV; v++) _mm512_mask_storeu_ps(c + m * ldc + 16 * v, lanes(v), s[m][v]);
   }
 }
 
-template <int MR>
+template <int MR, int KN>
 void rowsNN(f32* c, int ldc, const f32* a, int aRow, int aCol, const f32* b, int ldb, int N, int K, bool accumulate) {
   int n = 0;
-  for (; n + 64 <= N; n += 64) blockNN<MR, 4>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, 64, accumulate);
+  for (; n + 64 <= N; n += 64) blockNN<MR, 4, KN>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, 64, accumulate);
   const int rest = N - n;
-  if (rest > 48) blockNN<MR, 4>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, rest, accumulate);
-  else if (rest > 32) blockNN<MR, 3>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, rest, accumulate);
-  else if (rest > 16) blockNN<MR, 2>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, rest, accumulate);
-  else if (rest > 0) blockNN<MR, 1>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, rest, accumulate);
+  if (rest > 48) blockNN<MR, 4, KN>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, rest, accumulate);
+  else if (rest > 32) blockNN<MR, 3, KN>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, rest, accumulate);
+  else if (rest > 16) blockNN<MR, 2, KN>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, rest, accumulate);
+  else if (rest > 0) blockNN<MR, 1, KN>(c + n, ldc, a, aRow, aCol, b + n, ldb, K, rest, accumulate);
 }
 
-/** C[m,n] = (accumulate ? C : 0) + Σ_k A(m,k)·B[k,n], A(m,k) = a[m·aRow + k·aCol]. */
+/** C[m,n] = (accumulate ? C : 0) + Σ_k A(m,k)·B[k,n], A(m,k) = a[m·aRow + k·aCol]; K = KN where KN is not 0. */
+template <int KN = 0>
 void gemmNN(f32* c, int ldc, const f32* a, int aRow, int aCol, const f32* b, int ldb, int M, int N, int K, bool accumulate) {
   int m = 0;
-  for (; m + 4 <= M; m += 4) rowsNN<4>(c + m * ldc, ldc, a + m * aRow, aRow, aCol, b, ldb, N, K, accumulate);
-  for (; m < M; m++) rowsNN<1>(c + m * ldc, ldc, a + m * aRow, aRow, aCol, b, ldb, N, K, accumulate);
+  for (; m + 4 <= M; m += 4) rowsNN<4, KN>(c + m * ldc, ldc, a + m * aRow, aRow, aCol, b, ldb, N, K, accumulate);
+  for (; m < M; m++) rowsNN<1, KN>(c + m * ldc, ldc, a + m * aRow, aRow, aCol, b, ldb, N, K, accumulate);
 }
 
 // ---------------------------------------------------------------------------
@@ -190,20 +200,24 @@ struct ConvShape {
 
 /**
  * Along output rows: R filters × up to NV·16 outputs of one output row, each
- * starting at its bias and adding weight·input over (c, i, j) in order.
+ * starting at its bias and adding weight·input over (c, i, j) in order. CN and
+ * KN, when not 0, are C and K known at compile time (conv1's 1 and 5): the tap
+ * loops then unroll and GCC keeps the sums in registers, which it does not
+ * through loops it cannot unroll.
  */
-template <int R, int NV>
+template <int R, int NV, int CN, int KN>
 void forwardRowBlock(f32* out, int outPlane, const f32* inp, const f32* weight, const f32* bias, const ConvShape& s, int columns) {
+  const int C = CN ? CN : s.C, K = KN ? KN : s.K;
   __mmask16 mask[NV];
   for (int v = 0; v < NV; v++) mask[v] = firstLanes(columns - 16 * v);
-  const int Q = s.Q();
+  const int Q = C * K * K;
   __m512 acc[R][NV];
   for (int r = 0; r < R; r++) for (int v = 0; v < NV; v++) acc[r][v] = _mm512_set1_ps(bias[r]);
-  for (int c = 0; c < s.C; c++) {
-    for (int i = 0; i < s.K; i++) {
+  for (int c = 0; c < C; c++) {
+    for (int i = 0; i < K; i++) {
       const f32* row = inp + (c * s.H + i) * s.W;
-      const f32* w = weight + (c * s.K + i) * s.K;
-      for (int j = 0; j < s.K; j++) {
+      const f32* w = weight + (c * K + i) * K;
+      for (int j = 0; j < K; j++) {
         __m512 x[NV];
         for (int v = 0; v < NV; v++) x[v] = loadLanes(row + j + 16 * v, mask[v]);
         for (int r = 0; r < R; r++) {
@@ -218,7 +232,7 @@ void forwardRowBlock(f32* out, int outPlane, const f32* inp, const f32* weight, 
   }
 }
 
-template <int NV>
+template <int NV, int CN, int KN>
 void forwardRowFilters(f32* out, int outPlane, const f32* inp, const f32* weight, const f32* bias, const ConvShape& s, int columns, int filters) {
   constexpr int MOST = NV == 1 ? 12 : 6;
   const int Q = s.Q();
@@ -226,11 +240,12 @@ void forwardRowFilters(f32* out, int outPlane, const f32* inp, const f32* weight
     f32* o0 = out + o * outPlane;
     const f32* w0 = weight + o * Q;
     const f32* b0 = bias + o;
-    withBlock<MOST>(filters - o, [&](auto r) { forwardRowBlock<r(), NV>(o0, outPlane, inp, w0, b0, s, columns); });
+    withBlock<MOST>(filters - o, [&](auto r) { forwardRowBlock<r(), NV, CN, KN>(o0, outPlane, inp, w0, b0, s, columns); });
   }
 }
 
-void forwardAlongRows(f32* out, const f32* inp, const f32* weight, const f32* bias, const ConvShape& s) {
+template <int CN, int KN>
+void forwardAlongRowsFor(f32* out, const f32* inp, const f32* weight, const f32* bias, const ConvShape& s) {
   const int OH = s.OH(), OW = s.OW(), P = s.P();
   for (int b = 0; b < s.B; b++) {
     const f32* image = inp + b * s.C * s.H * s.W;
@@ -240,11 +255,16 @@ void forwardAlongRows(f32* out, const f32* inp, const f32* weight, const f32* bi
         const int columns = OW - x < 32 ? OW - x : 32;
         const f32* in = image + y * s.W + x;
         f32* o = outImage + y * OW + x;
-        if (columns > 16) forwardRowFilters<2>(o, P, in, weight, bias, s, columns, s.OC);
-        else forwardRowFilters<1>(o, P, in, weight, bias, s, columns, s.OC);
+        if (columns > 16) forwardRowFilters<2, CN, KN>(o, P, in, weight, bias, s, columns, s.OC);
+        else forwardRowFilters<1, CN, KN>(o, P, in, weight, bias, s, columns, s.OC);
       }
     }
   }
+}
+
+void forwardAlongRows(f32* out, const f32* inp, const f32* weight, const f32* bias, const ConvShape& s) {
+  if (s.C == 1 && s.K == 5) forwardAlongRowsFor<1, 5>(out, inp, weight, bias, s);  // LeNet's conv1
+  else forwardAlongRowsFor<0, 0>(out, inp, weight, bias, s);
 }
 
 /**
@@ -450,7 +470,9 @@ void inputGradient(f32* dinp, const f32* dout, const f32* weight, const ConvShap
   const int inPlane = s.H * s.W;
   f32* dcol = scratch(Q * P);
   for (int b = 0; b < s.B; b++) {
-    gemmNN(dcol, P, weight, 1, Q, dout + b * s.OC * P, P, Q, P, s.OC, false);
+    const f32* doutB = dout + b * s.OC * P;
+    if (s.OC == 16) gemmNN<16>(dcol, P, weight, 1, Q, doutB, P, Q, P, s.OC, false);  // LeNet's conv2
+    else gemmNN(dcol, P, weight, 1, Q, doutB, P, Q, P, s.OC, false);
     f32* image = dinp + b * s.C * inPlane;
     for (int c = 0; c < s.C; c++) {
       for (int u = 0; u < s.H; u++) {
