@@ -339,15 +339,38 @@ void conv2dForward(f32* out, const f32* inp, const f32* weight, const f32* bias,
  * lanes along x. The partial sums live in `part` across the call's images
  * (so that one image's rows stay in the cache) and are reduced once.
  */
-template <int R, int KT>
+template <int R, int KT, int XS, int YC>
+void filterRowsChunk(f32* sums, int sumsStride, const f32* d, const f32* in, const ConvShape& s, int y0, const __mmask16* mask);
+
+/**
+ * Along rows, one image: for input channel c and kernel row i, R filters × KT
+ * taps j, part[o,c,i,j] (16 lanes) += Σ_{y,x} dout[o,y,x]·inp[c,y+i,x+j],
+ * lanes along x. The partial sums live in `part` across the call's images
+ * (so that one image's rows stay in the cache) and are reduced once. XS, when
+ * not 0, is the number of 16-column steps of an output row known at compile
+ * time (conv1's 28 columns: 2): the rows are then taken four at a time with
+ * every loop unrolled, the sums passing through `part` between chunks, which
+ * keeps them in registers (GCC otherwise stores them at every step of a loop
+ * it cannot unroll). The sums are added in the same order either way.
+ */
+template <int R, int KT, int XS = 0>
 void filterRowsBlock(f32* part, const f32* dout, const f32* image, const ConvShape& s, int o, int c, int i) {
   const int OH = s.OH(), OW = s.OW(), P = s.P(), Q = s.Q();
-  f32* sums[R];
-  for (int r = 0; r < R; r++) sums[r] = part + ((o + r) * Q + (c * s.K + i) * s.K) * 16;
-  __m512 acc[R][KT];
-  for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) acc[r][j] = _mm512_loadu_ps(sums[r] + 16 * j);
+  f32* sums0 = part + (o * Q + (c * s.K + i) * s.K) * 16;
   const f32* d = dout + o * P;
   const f32* in = image + (c * s.H + i) * s.W;
+  if constexpr (XS > 0) {
+    __mmask16 mask[XS];
+    for (int xs = 0; xs < XS; xs++) mask[xs] = firstLanes(OW - 16 * xs);
+    int y = 0;
+    for (; y + 4 <= OH; y += 4) filterRowsChunk<R, KT, XS, 4>(sums0, Q * 16, d, in, s, y, mask);
+    for (; y < OH; y++) filterRowsChunk<R, KT, XS, 1>(sums0, Q * 16, d, in, s, y, mask);
+    return;
+  }
+  f32* sums[R];
+  for (int r = 0; r < R; r++) sums[r] = sums0 + r * Q * 16;
+  __m512 acc[R][KT];
+  for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) acc[r][j] = _mm512_loadu_ps(sums[r] + 16 * j);
   for (int y = 0; y < OH; y++) {
     for (int x = 0; x < OW; x += 16) {
       const __mmask16 mask = firstLanes(OW - x);
@@ -362,11 +385,31 @@ void filterRowsBlock(f32* part, const f32* dout, const f32* image, const ConvSha
   for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) _mm512_storeu_ps(sums[r] + 16 * j, acc[r][j]);
 }
 
+/** Rows y0 … y0 + YC − 1 of filterRowsBlock, XS column steps each, every loop unrolled. */
+template <int R, int KT, int XS, int YC>
+void filterRowsChunk(f32* sums, int sumsStride, const f32* d, const f32* in, const ConvShape& s, int y0, const __mmask16* mask) {
+  const int OW = s.OW(), P = s.P();
+  __m512 acc[R][KT];
+  for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) acc[r][j] = _mm512_loadu_ps(sums + r * sumsStride + 16 * j);
+  for (int y = y0; y < y0 + YC; y++) {
+    for (int xs = 0; xs < XS; xs++) {
+      __m512 dv[R];
+      for (int r = 0; r < R; r++) dv[r] = loadLanes(d + r * P + y * OW + 16 * xs, mask[xs]);
+      for (int j = 0; j < KT; j++) {
+        const __m512 xv = loadLanes(in + y * s.W + 16 * xs + j, mask[xs]);
+        for (int r = 0; r < R; r++) acc[r][j] = _mm512_fmadd_ps(dv[r], xv, acc[r][j]);
+      }
+    }
+  }
+  for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) _mm512_storeu_ps(sums + r * sumsStride + 16 * j, acc[r][j]);
+}
+
 /** The scratch holds OC·Q·16 partial sums. */
 template <int KT>
 void filterAlongRowsK(f32* dweight, const f32* dout, const f32* inp, const ConvShape& s) {
   constexpr int MOST = KT >= 5 ? 4 : KT >= 3 ? 6 : 8;
   const int Q = s.Q();
+  const int steps = (s.OW() + 15) / 16;
   f32* part = scratch(s.OC * Q * 16);
   std::memset(part, 0, sizeof(f32) * s.OC * Q * 16);
   for (int b = 0; b < s.B; b++) {
@@ -375,7 +418,10 @@ void filterAlongRowsK(f32* dweight, const f32* dout, const f32* inp, const ConvS
     for (int c = 0; c < s.C; c++) {
       for (int i = 0; i < KT; i++) {
         for (int o = 0; o < s.OC; o += MOST) {
-          withBlock<MOST>(s.OC - o, [&](auto r) { filterRowsBlock<r(), KT>(part, d, image, s, o, c, i); });
+          withBlock<MOST>(s.OC - o, [&](auto r) {
+            if (steps == 2) filterRowsBlock<r(), KT, 2>(part, d, image, s, o, c, i);  // LeNet's conv1: 28 columns
+            else filterRowsBlock<r(), KT>(part, d, image, s, o, c, i);
+          });
         }
       }
     }
