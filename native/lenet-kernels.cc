@@ -183,7 +183,9 @@ void denseBackward(f32* dinp, f32* dweight, f32* dbias, const f32* dout, const f
       _mm512_mask_storeu_ps(dbias + o, mask, _mm512_add_ps(loadLanes(dbias + o, mask), loadLanes(dout + b * OUT + o, mask)));
     }
   }
-  gemmNN(dweight, IN, dout, 1, OUT, inp, IN, OUT, IN, B, true);
+  // A gradient shard is 16 images for LeNet's batches (memory-layout.ts): then K is known at compile time.
+  if (B == 16) gemmNN<16>(dweight, IN, dout, 1, OUT, inp, IN, OUT, IN, B, true);
+  else gemmNN(dweight, IN, dout, 1, OUT, inp, IN, OUT, IN, B, true);
   if (dinp) gemmNN(dinp, IN, dout, OUT, 1, weight, IN, B, IN, OUT, accumulateInput);
 }
 
