@@ -273,17 +273,19 @@ void forwardAlongRows(f32* out, const f32* inp, const f32* weight, const f32* bi
  * Across filters: the 16 filters of a group in the lanes, OWT outputs of one
  * output row in registers, the weights transposed to [Q][OC] (wT). Each
  * output starts at its bias and adds weight·input over q = (c, i, j) in order.
+ * CN and KN, when not 0, are C and K known at compile time.
  */
-template <int OWT>
+template <int OWT, int CN = 0, int KN = 0>
 void forwardAcrossRow(f32* rowOut, const f32* inp, const f32* wT, const f32* bias, const ConvShape& s, int y) {
+  const int C = CN ? CN : s.C, K = KN ? KN : s.K;
   __m512 acc[OWT];
   const __m512 b = _mm512_loadu_ps(bias);
   for (int x = 0; x < OWT; x++) acc[x] = b;
-  for (int c = 0; c < s.C; c++) {
-    for (int i = 0; i < s.K; i++) {
+  for (int c = 0; c < C; c++) {
+    for (int i = 0; i < K; i++) {
       const f32* row = inp + (c * s.H + y + i) * s.W;
-      for (int j = 0; j < s.K; j++) {
-        const __m512 wv = _mm512_loadu_ps(wT + ((c * s.K + i) * s.K + j) * s.OC);
+      for (int j = 0; j < K; j++) {
+        const __m512 wv = _mm512_loadu_ps(wT + ((c * K + i) * K + j) * s.OC);
         for (int x = 0; x < OWT; x++) acc[x] = _mm512_fmadd_ps(wv, _mm512_set1_ps(row[x + j]), acc[x]);
       }
     }
@@ -311,7 +313,8 @@ void forwardAcrossFilters(f32* out, const f32* inp, const f32* weight, const f32
   f32* wT = scratch(Q * s.OC + OW * 16);
   f32* rowOut = wT + Q * s.OC;
   transposeWeights(wT, weight, s.OC, Q);
-  const AcrossRow row = ACROSS_ROWS[OW];
+  // LeNet's conv2 (6 channels, 5 × 5, rows of 10) with its tap loops unrolled: GCC then keeps the sums in registers.
+  const AcrossRow row = s.C == 6 && s.K == 5 && OW == 10 ? forwardAcrossRow<10, 6, 5> : ACROSS_ROWS[OW];
   for (int b = 0; b < s.B; b++) {
     const f32* image = inp + b * s.C * s.H * s.W;
     for (int g = 0; g < s.OC; g += 16) {
