@@ -114,7 +114,7 @@ function sharedArguments(command: Command, options: Record<string, unknown>, thr
       args.push(option.long!, String(options[key]));
     }
   }
-  // Each run single-threaded: the grid's parallelism is one run per core (threadsPerRun may share out more).
+  // Each run single-threaded: the grid's parallelism is one run per core (shareThreads may share out more).
   if (threadsSupported && !args.includes("--threads")) args.push("--threads", "1");
   if (options.overwrite) args.push("--overwrite");
   return args;
@@ -209,7 +209,9 @@ export async function compareCommand(command: Command, options: Record<string, u
           `trained by lenet-lab workers → ${logdir}`);
         outcomes = await followSweep(sweep.queued, sweep.name, progress);
       } else {
-        const threads = threadsSupported && command.getOptionValueSource("threads") !== "cli" ? shareThreads(runs, jobs) : undefined;
+        // The cores are shared out unless the command line or the sweep file set --threads (as sharedArguments reads them).
+        const threadsGiven = options.threads !== undefined && command.getOptionValueSource("threads") !== "default";
+        const threads = threadsSupported && !threadsGiven ? shareThreads(runs, jobs) : undefined;
         const each = threads === undefined ? "" : threads === 1 ? ", each single-threaded" : `, each on ${threads} threads`;
         progress.log(`lenet-lab compare: ${runs.length} run${runs.length === 1 ? "" : "s"} (${names}), ` +
           `${Math.min(jobs, runs.length)} at a time${each} → ${logdir}`);

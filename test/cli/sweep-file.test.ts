@@ -42,6 +42,17 @@ describe("lenet-lab compare --sweep-file", () => {
     expect(existsSync(join(logdir, "report", "index.html"))).toBe(true);
   });
 
+  it("keeps the threads the file sets, where a one-run grid would otherwise take every core", () => {
+    const dir = tempDir();
+    const path = join(dir, "sweep.json");
+    writeFileSync(path, JSON.stringify({ grid: { activation: ["relu"], lr: [0.01] }, seeds: 1, iterations: 4, "eval-every": 2, summaries: "minimal", threads: 1 }));
+    const logdir = join(dir, "runs");
+    const { code, stderr } = lenetLab("compare", "--sweep-file", path, "--logdir", logdir, "--jobs", "2");
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain("1 run (relu-adam-lr0.01-it4-seed0), 1 at a time →");
+    expect(JSON.parse(readFileSync(join(logdir, "relu-adam-lr0.01-it4-seed0", "run.json"), "utf8")).config.threads).toBe(1);
+  });
+
   it.each([
     [{ grid: { lr: [0.01] }, iterashuns: 4 }, [], /sweep file .*sweep\.json: unknown key "iterashuns"; valid keys: grid, random, samples, seed, seeds and the train options/],
     [{ random: { lr: { logUniform: [0, 0.1] } }, samples: 2 }, [], /random\.lr\.logUniform has min 0; a learning rate is > 0/],
