@@ -57,6 +57,8 @@ export function portableExp(x: number): number {
 }
 
 const bits = new DataView(new ArrayBuffer(8));
+/** 2/(2n+1) for n = 1 … 10: the atanh series of portableLog. */
+const LOG_SERIES = Array.from({ length: 10 }, (_, k) => 2 / (2 * k + 3));
 
 /** ln x, the same bits in every engine. */
 export function portableLog(x: number): number {
@@ -73,8 +75,8 @@ export function portableLog(x: number): number {
   const u = m - 1;
   const s = u / (2 + u);
   const t = s * s;
-  let series = 2 / 21;
-  for (let n = 9; n >= 1; n--) series = 2 / (2 * n + 1) + t * series;
+  let series = LOG_SERIES[9]!;
+  for (let n = 8; n >= 0; n--) series = LOG_SERIES[n]! + t * series;
   // ln x = e·ln2 + u − s·(u − t·series): the two largest terms added with what their sum loses kept aside.
   const big = e * LN2_HI;
   const sum = big + u;
