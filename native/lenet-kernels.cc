@@ -338,15 +338,31 @@ void conv2dForward(f32* out, const f32* inp, const f32* weight, const f32* bias,
 // ---------------------------------------------------------------------------
 // Convolution backward: the weight gradient
 
+/** Rows y0 … y0 + YC − 1 of filterRowsBlock, XS column steps each, every loop unrolled. */
+template <int R, int KT, int XS, int YC>
+void filterRowsChunk(f32* sums, int sumsStride, const f32* d, const f32* in, const ConvShape& s, int y0, const __mmask16* mask) {
+  const int OW = s.OW(), P = s.P();
+  __m512 acc[R][KT];
+  for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) acc[r][j] = _mm512_loadu_ps(sums + r * sumsStride + 16 * j);
+  for (int y = y0; y < y0 + YC; y++) {
+    for (int xs = 0; xs < XS; xs++) {
+      __m512 dv[R];
+      for (int r = 0; r < R; r++) dv[r] = loadLanes(d + r * P + y * OW + 16 * xs, mask[xs]);
+      for (int j = 0; j < KT; j++) {
+        const __m512 xv = loadLanes(in + y * s.W + 16 * xs + j, mask[xs]);
+        for (int r = 0; r < R; r++) acc[r][j] = _mm512_fmadd_ps(dv[r], xv, acc[r][j]);
+      }
+    }
+  }
+  for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) _mm512_storeu_ps(sums + r * sumsStride + 16 * j, acc[r][j]);
+}
+
 /**
  * Along rows, one image: for input channel c and kernel row i, R filters × KT
  * taps j, part[o,c,i,j] (16 lanes) += Σ_{y,x} dout[o,y,x]·inp[c,y+i,x+j],
  * lanes along x. The partial sums live in `part` across the call's images
  * (so that one image's rows stay in the cache) and are reduced once.
  */
-template <int R, int KT, int XS, int YC>
-void filterRowsChunk(f32* sums, int sumsStride, const f32* d, const f32* in, const ConvShape& s, int y0, const __mmask16* mask);
-
 /**
  * Along rows, one image: for input channel c and kernel row i, R filters × KT
  * taps j, part[o,c,i,j] (16 lanes) += Σ_{y,x} dout[o,y,x]·inp[c,y+i,x+j],
@@ -388,25 +404,6 @@ void filterRowsBlock(f32* part, const f32* dout, const f32* image, const ConvSha
     }
   }
   for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) _mm512_storeu_ps(sums[r] + 16 * j, acc[r][j]);
-}
-
-/** Rows y0 … y0 + YC − 1 of filterRowsBlock, XS column steps each, every loop unrolled. */
-template <int R, int KT, int XS, int YC>
-void filterRowsChunk(f32* sums, int sumsStride, const f32* d, const f32* in, const ConvShape& s, int y0, const __mmask16* mask) {
-  const int OW = s.OW(), P = s.P();
-  __m512 acc[R][KT];
-  for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) acc[r][j] = _mm512_loadu_ps(sums + r * sumsStride + 16 * j);
-  for (int y = y0; y < y0 + YC; y++) {
-    for (int xs = 0; xs < XS; xs++) {
-      __m512 dv[R];
-      for (int r = 0; r < R; r++) dv[r] = loadLanes(d + r * P + y * OW + 16 * xs, mask[xs]);
-      for (int j = 0; j < KT; j++) {
-        const __m512 xv = loadLanes(in + y * s.W + 16 * xs + j, mask[xs]);
-        for (int r = 0; r < R; r++) acc[r][j] = _mm512_fmadd_ps(dv[r], xv, acc[r][j]);
-      }
-    }
-  }
-  for (int r = 0; r < R; r++) for (int j = 0; j < KT; j++) _mm512_storeu_ps(sums + r * sumsStride + 16 * j, acc[r][j]);
 }
 
 /** The scratch holds OC·Q·16 partial sums. */
