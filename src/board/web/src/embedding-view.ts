@@ -4,6 +4,7 @@
 // sprite) and its metadata.
 
 import { UMAP } from "umap-js";
+import { LENET_IMAGE_SIDE } from "../../../engine/architecture.js";
 import { api, fileUrl, type Embedding } from "./api.js";
 import { DIGIT_COLORS } from "./digit-colors.js";
 import { clear, h } from "./dom.js";
@@ -136,7 +137,7 @@ export function createEmbeddingView(): View {
       return;
     }
     const row = embedding.metadata[best] ?? [];
-    const thumb = h("canvas", { class: "pixelated thumb", width: 28, height: 28 });
+    const thumb = h("canvas", { class: "pixelated thumb", width: LENET_IMAGE_SIDE, height: LENET_IMAGE_SIDE });
     const spriteInfo = embedding.sprite;
     if (spriteInfo && sprite.complete && sprite.naturalWidth > 0) {
       const perRow = Math.floor(sprite.naturalWidth / spriteInfo.width);

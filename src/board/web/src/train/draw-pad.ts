@@ -4,12 +4,13 @@
 // image so that their centre of mass is at its centre. The pad does the same
 // to a drawing before the network sees it.
 
+import { LENET_IMAGE_SIDE } from "../../../../engine/architecture.js";
 import { h } from "../dom.js";
 
 /** The pad's side in canvas pixels: ten to each pixel of the image. */
 const PAD = 280;
 /** MNIST's images are SIDE × SIDE, the digit fitted into BOX × BOX. */
-const SIDE = 28;
+const SIDE = LENET_IMAGE_SIDE;
 const BOX = 20;
 /** The pen's width on the pad: about a stroke of an MNIST digit (2 pixels) once shrunk. */
 const STROKE = 22;

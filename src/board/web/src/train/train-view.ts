@@ -4,6 +4,7 @@
 // it learns. Runs trained one after the other stay on the charts, so ReLU and
 // sigmoid can be compared in one page.
 
+import { LENET, LENET_IMAGE_SIDE, PIXELS_PER_IMAGE } from "../../../../engine/architecture.js";
 import type { KernelBuild } from "../../../../engine/wasm/kernels.js";
 import type { Mistake } from "../../../../train/confusion.js";
 import type { EvalRecord } from "../../../../train/trainer.js";
@@ -40,6 +41,9 @@ export interface PageRun extends ChartRun {
   /** Once kept on the board: its name there. */
   kept?: string;
 }
+
+/** A digit's side in pixels, as the data sets hold it. */
+const SIDE = LENET_IMAGE_SIDE;
 
 const CHOICES = ["activation", "optimizer", "lr", "batchSize", "iterations", "seed", "evalEvery", "probe"] as const;
 
@@ -193,11 +197,11 @@ export function createTrainView(options: TrainViewOptions): View {
     drawingResult.replaceChildren(
       h("div", { class: "draw-prediction" }, `it is a ${best} (${(100 * probabilities[best]!).toFixed(1)} %)`),
       h("div", { class: "draw-columns" },
-        h("div", {}, h("div", { class: "hint" }, "what the network sees (28×28)"),
-          paintMaps({ values: lastDrawing ?? new Uint8Array(784), count: 1, rows: 28, cols: 28, perRow: 1, scale: 3, palette: "gray", range: "each" }, "the drawing as the network sees it")),
+        h("div", {}, h("div", { class: "hint" }, `what the network sees (${SIDE}×${SIDE})`),
+          paintMaps({ values: lastDrawing ?? new Uint8Array(PIXELS_PER_IMAGE), count: 1, rows: SIDE, cols: SIDE, perRow: 1, scale: 3, palette: "gray", range: "each" }, "the drawing as the network sees it")),
         bars),
-      h("div", { class: "hint" }, "its fc2 vector (84 values, black 0 … white its largest)"),
-      paintMaps({ values: fc2, count: 1, rows: 1, cols: 84, perRow: 1, scale: 4, palette: "gray", range: "each" }, "fc2 vector"));
+      h("div", { class: "hint" }, `its fc2 vector (${LENET.fc2} values, black 0 … white its largest)`),
+      paintMaps({ values: fc2, count: 1, rows: 1, cols: LENET.fc2, perRow: 1, scale: 4, palette: "gray", range: "each" }, "fc2 vector"));
   }
 
   function receive(run: PageRun, message: FromWorker): void {
@@ -362,7 +366,7 @@ export function createTrainView(options: TrainViewOptions): View {
     const low = sorted[0]!, high = sorted[Math.floor(0.99 * (sorted.length - 1))]!;
     const maps = byDigit.map((values, digit) => h("figure", { class: "fc2-map", "data-digit": digit },
       h("figcaption", {}, `digit ${digit}`),
-      paintMaps({ values, count: 1, rows: values.length / 84, cols: 84, perRow: 1, scale: 2, palette: "viridis", range: "shared", low, high }, `fc2 map of digit ${digit}`)));
+      paintMaps({ values, count: 1, rows: values.length / LENET.fc2, cols: LENET.fc2, perRow: 1, scale: 2, palette: "viridis", range: "shared", low, high }, `fc2 map of digit ${digit}`)));
     const table = (caption: string, cells: (row: number, col: number) => { text: string; shade: number }) => h("table", { class: "train-matrix" },
       h("caption", {}, caption),
       h("tr", {}, h("th", {}, ""), ...Array.from({ length: 10 }, (_, c) => h("th", {}, String(c)))),
@@ -375,7 +379,7 @@ export function createTrainView(options: TrainViewOptions): View {
     endPictures.replaceChildren();
     append(endPictures,
       h("div", { class: "card" }, h("div", { class: "card-title" },
-        `fc2 feature maps of ${run.label}: for each digit, its first 100 test images (rows) × the 84 fc2 units (columns); one colour scale from ${formatNumber(low)} to ${formatNumber(high)} (the 99th percentile; larger values as bright)`),
+        `fc2 feature maps of ${run.label}: for each digit, its first 100 test images (rows) × the ${LENET.fc2} fc2 units (columns); one colour scale from ${formatNumber(low)} to ${formatNumber(high)} (the 99th percentile; larger values as bright)`),
       h("div", { class: "fc2-maps" }, ...maps)),
       h("div", { class: "card" }, table("how alike the digits look to fc2: cosine similarity of their mean fc2 vectors",
         (r, c) => ({ text: similarity[r * 10 + c]!.toFixed(2), shade: Math.max(0, similarity[r * 10 + c]!) }))),
@@ -387,14 +391,15 @@ export function createTrainView(options: TrainViewOptions): View {
     const figure = (title: string, hint: string, canvas: HTMLElement) =>
       h("figure", { class: "card train-picture" }, h("figcaption", { class: "card-title" }, title), canvas, h("div", { class: "hint" }, hint));
     const { best, bars } = probabilityBars(p.probe.probabilities);
+    const { conv1Channels: c1, conv2Channels: c2, kernel: k } = LENET;
     pictures.replaceChildren(
-      figure("conv1 kernels (6 × 5×5)", "blue < 0 < red, one scale for all", paintMaps({ values: p.conv1, count: 6, rows: 5, cols: 5, perRow: 6, scale: 10, palette: "diverging", range: "shared" }, "conv1 kernels")),
-      figure("conv2 kernels (16 filters × 6 channels)", "a column per filter, a row per input channel", paintMaps({ values: channelsByRow(p.conv2, 16, 6, 25), count: 96, rows: 5, cols: 5, perRow: 16, scale: 4, palette: "diverging", range: "shared" }, "conv2 kernels")),
-      figure(`test digit: a ${p.probe.label}`, "the input", paintMaps({ values: p.probe.pixels, count: 1, rows: 28, cols: 28, perRow: 1, scale: 4, palette: "gray", range: "each" }, "test digit")),
-      figure("its conv1 maps (6 × 28×28)", "each map on its own scale", paintMaps({ values: p.probe.conv1, count: 6, rows: 28, cols: 28, perRow: 3, scale: 2, palette: "gray", range: "each" }, "conv1 feature maps")),
-      figure("its conv2 maps (16 × 10×10)", "each map on its own scale", paintMaps({ values: p.probe.conv2, count: 16, rows: 10, cols: 10, perRow: 8, scale: 4, palette: "gray", range: "each" }, "conv2 feature maps")),
+      figure(`conv1 kernels (${c1} × ${k}×${k})`, "blue < 0 < red, one scale for all", paintMaps({ values: p.conv1, count: c1, rows: k, cols: k, perRow: c1, scale: 10, palette: "diverging", range: "shared" }, "conv1 kernels")),
+      figure(`conv2 kernels (${c2} filters × ${c1} channels)`, "a column per filter, a row per input channel", paintMaps({ values: channelsByRow(p.conv2, c2, c1, k * k), count: c2 * c1, rows: k, cols: k, perRow: c2, scale: 4, palette: "diverging", range: "shared" }, "conv2 kernels")),
+      figure(`test digit: a ${p.probe.label}`, "the input", paintMaps({ values: p.probe.pixels, count: 1, rows: SIDE, cols: SIDE, perRow: 1, scale: 4, palette: "gray", range: "each" }, "test digit")),
+      figure(`its conv1 maps (${c1} × ${LENET.conv1Side}×${LENET.conv1Side})`, "each map on its own scale", paintMaps({ values: p.probe.conv1, count: c1, rows: LENET.conv1Side, cols: LENET.conv1Side, perRow: 3, scale: 2, palette: "gray", range: "each" }, "conv1 feature maps")),
+      figure(`its conv2 maps (${c2} × ${LENET.conv2Side}×${LENET.conv2Side})`, "each map on its own scale", paintMaps({ values: p.probe.conv2, count: c2, rows: LENET.conv2Side, cols: LENET.conv2Side, perRow: c2 / 2, scale: 4, palette: "gray", range: "each" }, "conv2 feature maps")),
       figure("class probabilities", `predicted ${best}`, bars),
-      figure("fc1 weights (120 × 400)", "a row per fc1 unit", paintMaps({ values: p.fc1, count: 1, rows: 120, cols: 400, perRow: 1, scale: 1, palette: "diverging", range: "shared" }, "fc1 weights")),
+      figure(`fc1 weights (${LENET.fc1} × ${LENET.flat})`, "a row per fc1 unit", paintMaps({ values: p.fc1, count: 1, rows: LENET.fc1, cols: LENET.flat, perRow: 1, scale: 1, palette: "diverging", range: "shared" }, "fc1 weights")),
     );
   }
 

@@ -7,7 +7,7 @@
 // stood (the loop's own interruption); resuming continues from it, so a paused
 // run's numbers are those of an uninterrupted one.
 
-import { INPUT_VALUES_PER_IMAGE, PIXELS_PER_IMAGE } from "../../../../engine/architecture.js";
+import { INPUT_VALUES_PER_IMAGE, LENET_IMAGE_SIDE, PIXELS_PER_IMAGE } from "../../../../engine/architecture.js";
 import type { Network } from "../../../../engine/network.js";
 import { WasmLeNet5 } from "../../../../engine/wasm/wasm-lenet.js";
 import type { Dataset } from "../../../../data/datasets.js";
@@ -42,7 +42,7 @@ scope.onmessage = (event) => {
 
 function classify(pixels: Uint8Array): void {
   if (!idleNetwork) return post({ type: "error", message: "the network is training; pause it (or let it finish) to classify a drawing" });
-  const image = { images: pixels, labels: new Uint8Array(1), count: 1, rows: 28, cols: 28 };
+  const image = { images: pixels, labels: new Uint8Array(1), count: 1, rows: LENET_IMAGE_SIDE, cols: LENET_IMAGE_SIDE };
   const logits = forwardImageSet(idleNetwork, image, [0], 1, new Float32Array(INPUT_VALUES_PER_IMAGE), new Int32Array(1));
   post({ type: "classified", probabilities: softmax(logits), fc2: idleNetwork.fc2Features().slice() });
 }
