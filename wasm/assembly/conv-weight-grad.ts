@@ -2,9 +2,10 @@
 // per shape, has the layouts and the math), each accumulating B images:
 //   dweight[o, (c,i,j)] += Σ_b Σ_(y,x) dout_b[o, y, x] · inp_b[c, y+i, x+j]
 //                        (= dout_b[OC, P] · col_b[Q, P]ᵀ)
-//   filterGradientAlongRows      K = 5, OW a multiple of 4 (conv1): vectors along output rows
-//   filterGradientAcrossFilters  OC a multiple of 16, Q even (conv2): vectors across filters
-//   filterGradientIm2col         any shape: im2col, then the matrix product
+//   filterGradientAlongRows  K = 5, OW a multiple of 4 (conv1): vectors along output rows
+//   filterGradientByImage    image by image, either vectors across filters (OC a
+//                            multiple of 16, Q even: conv2) or, for any shape,
+//                            im2col and the matrix product
 // The first two sum in their own order (along rows, or over positions), not
 // the product's four-lane dot products, so their bits differ from the
 // product's; all three are tested against the reference. Not the place for
@@ -67,39 +68,56 @@ export function filterGradientAlongRows(
 }
 
 /**
- * dweight += the weight gradient of B images, for OC a multiple of 16 and Q
- * even: vectors across filters. For each image, dout_b is transposed into
- * col as doutᵀ[P, OC]; then two taps q, q+1 × 16 filters (madd2x16, kept as
- * dweightᵀ[Q, OC] in col after doutᵀ) add input(q, p) · doutᵀ[p, :] over the
- * positions p in order, the inputs read as scalars at image + offset(q) +
- * offset(p), row by output row. dweightᵀ is added into dweight at the end.
+ * dweight += the weight gradient of B images, for the shapes the row kernel
+ * above does not take: image by image, either vectors across filters
+ * (acrossFilters: OC a multiple of 16, Q even) or im2col and the matrix
+ * product. Both may sum into dweightᵀ[Q, OC], kept in the scratch after what
+ * the strategy itself uses there and added into dweight, transposed, once at
+ * the end.
  */
-export function filterGradientAcrossFilters(
-  dweight: usize, dout: usize, inp: usize, col: usize, B: i32, C: i32, H: i32, W: i32, OC: i32, K: i32,
+export function filterGradientByImage(
+  dweight: usize, dout: usize, inp: usize, col: usize, B: i32, C: i32, H: i32, W: i32, OC: i32, K: i32, acrossFilters: bool,
 ): void {
-  const OH = H - K + 1, OW = W - K + 1;
-  const P = OH * OW, Q = C * K * K;
+  const P = (H - K + 1) * (W - K + 1), Q = C * K * K;
   const inBytes = <usize>(C * H * W) * 4;
   const outBytes = <usize>(OC * P) * 4;
+  // Across filters, dweightᵀ follows doutᵀ[P, OC]; with im2col, col[Q, P] and a guard of 4 floats.
+  // The product sums into dweightᵀ when there are too few filters to fill its 4-row blocks.
+  const transposed = acrossFilters || OC < 8;
+  const dweightT = col + <usize>(acrossFilters ? P * OC : Q * P + 4) * 4;
+  if (transposed) memory.fill(dweightT, 0, <usize>(Q * OC) * 4);
+  for (let b = 0; b < B; b++) {
+    const img = inp + <usize>b * inBytes, doutB = dout + <usize>b * outBytes;
+    if (acrossFilters) imageAcrossFilters(dweightT, doutB, img, col, C, H, W, OC, K);
+    else imageIm2col(transposed ? dweightT : dweight, transposed, doutB, img, col, C, H, W, OC, K);
+  }
+  if (transposed) addTransposed(dweight, dweightT, OC, Q);
+}
+
+/**
+ * dweightᵀ[Q, OC] += one image's weight gradient, vectors across filters.
+ * dout_b is transposed into col as doutᵀ[P, OC]; then two taps q, q+1 × 16
+ * filters (madd2x16) add input(q, p) · doutᵀ[p, :] over the positions p in
+ * order, the inputs read as scalars at image + offset(q) + offset(p), row by
+ * output row.
+ */
+function imageAcrossFilters(
+  dweightT: usize, doutB: usize, img: usize, doutT: usize, C: i32, H: i32, W: i32, OC: i32, K: i32,
+): void {
+  const OH = H - K + 1, OW = W - K + 1;
+  const Q = C * K * K;
   const filterRowBytes = <usize>OC * 4;
   const inRowBytes = <usize>W * 4;
-  const doutT = col;
-  const dweightT = col + <usize>(P * OC) * 4;
-  memory.fill(dweightT, 0, <usize>(Q * OC) * 4);
-  for (let b = 0; b < B; b++) {
-    const img = inp + <usize>b * inBytes;
-    transpose(doutT, dout + <usize>b * outBytes, OC, P);
-    for (let q = 0; q < Q; q += 2) {
-      const i0 = img + <usize>tapOffset(q, H, W, K), i1 = img + <usize>tapOffset(q + 1, H, W, K);
-      for (let o = 0; o < OC; o += 16) {
-        const d0 = dweightT + <usize>(q * OC + o) * 4;
-        // dweightᵀ rows q, q+1 += over the OH output rows of OW positions, inputs 4 bytes apart.
-        madd2x16(d0, filterRowBytes, false, d0, d0 + filterRowBytes,
-          i0, i1, OH, inRowBytes, 0, OW, 4, doutT + <usize>o * 4, filterRowBytes);
-      }
+  transpose(doutT, doutB, OC, OH * OW);
+  for (let q = 0; q < Q; q += 2) {
+    const i0 = img + <usize>tapOffset(q, H, W, K), i1 = img + <usize>tapOffset(q + 1, H, W, K);
+    for (let o = 0; o < OC; o += 16) {
+      const d0 = dweightT + <usize>(q * OC + o) * 4;
+      // dweightᵀ rows q, q+1 += over the OH output rows of OW positions, inputs 4 bytes apart.
+      madd2x16(d0, filterRowBytes, false, d0, d0 + filterRowBytes,
+        i0, i1, OH, inRowBytes, 0, OW, 4, doutT + <usize>o * 4, filterRowBytes);
     }
   }
-  addTransposed(dweight, dweightT, OC, Q);
 }
 
 /** Byte offset in an image [C, H, W] of tap q = (c, i, j)'s input for output (0, 0). */
@@ -110,25 +128,14 @@ export function filterGradientAcrossFilters(
 }
 
 /**
- * dweight += the weight gradient of B images through im2col, for any shape:
- * dweight[OC, Q] += dout_b · colᵀ, or with few filters dweightᵀ[Q, OC] (whose
- * Q rows fill the 4-row blocks of gemmNT) added transposed at the end.
+ * One image's weight gradient through im2col, for any shape: dweight[OC, Q]
+ * += dout_b · colᵀ, or (transposed) dweightᵀ[Q, OC] += col · dout_bᵀ.
  */
-export function filterGradientIm2col(
-  dweight: usize, dout: usize, inp: usize, col: usize, B: i32, C: i32, H: i32, W: i32, OC: i32, K: i32,
+function imageIm2col(
+  target: usize, transposed: bool, doutB: usize, img: usize, col: usize, C: i32, H: i32, W: i32, OC: i32, K: i32,
 ): void {
-  const OH = H - K + 1, OW = W - K + 1;
-  const P = OH * OW, Q = C * K * K;
-  const inBytes = <usize>(C * H * W) * 4;
-  const outBytes = <usize>(OC * P) * 4;
-  const transposed = OC < 8;
-  const dweightT = col + <usize>(Q * P + 4) * 4;
-  if (transposed) memory.fill(dweightT, 0, <usize>(Q * OC) * 4);
-  for (let b = 0; b < B; b++) {
-    const doutB = dout + <usize>b * outBytes;
-    im2col(col, inp + <usize>b * inBytes, C, H, W, K);
-    if (transposed) gemmNT(dweightT, OC, col, P, doutB, P, Q, OC, P, true, 0);
-    else gemmNT(dweight, Q, doutB, P, col, P, OC, Q, P, true, 0);
-  }
-  if (transposed) addTransposed(dweight, dweightT, OC, Q);
+  const P = (H - K + 1) * (W - K + 1), Q = C * K * K;
+  im2col(col, img, C, H, W, K);
+  if (transposed) gemmNT(target, OC, col, P, doutB, P, Q, OC, P, true, 0);
+  else gemmNT(target, Q, doutB, P, col, P, OC, Q, P, true, 0);
 }

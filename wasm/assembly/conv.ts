@@ -45,7 +45,7 @@
 import { reduceLanes } from "./gemm";
 import { forwardAcrossFilters, forwardDirect, forwardIm2col } from "./conv-forward";
 import { inputGradient } from "./conv-input-grad";
-import { filterGradientAcrossFilters, filterGradientAlongRows, filterGradientIm2col } from "./conv-weight-grad";
+import { filterGradientAlongRows, filterGradientByImage } from "./conv-weight-grad";
 
 /** Writes (overwrites) out for B images. */
 export function conv2dForward(
@@ -70,7 +70,7 @@ export function conv2dForward(
  * The weight gradient is summed straight from the input where the shapes
  * allow, without im2col: along output rows for K = 5 with an output width
  * that is a multiple of 4 (conv1, filterGradientAlongRows), across filters for 16k filters (conv2,
- * filterGradientAcrossFilters); other shapes take the im2col product. The
+ * filterGradientByImage); other shapes take the im2col product (filterGradientByImage too). The
  * input gradient is a product (dcol = weightᵀ · dout_b) and col2im.
  */
 export function conv2dBackward(
@@ -82,10 +82,8 @@ export function conv2dBackward(
   // The weight gradient first: its strategies keep sums in the scratch across all B images.
   if (K === 5 && (OW & 3) === 0) {
     filterGradientAlongRows(dweight, dout, inp, B, C, H, W, OC);
-  } else if ((OC & 15) === 0 && (Q & 1) === 0 && OC <= Q) {
-    filterGradientAcrossFilters(dweight, dout, inp, col, B, C, H, W, OC, K);
   } else {
-    filterGradientIm2col(dweight, dout, inp, col, B, C, H, W, OC, K);
+    filterGradientByImage(dweight, dout, inp, col, B, C, H, W, OC, K, (OC & 15) === 0 && (Q & 1) === 0 && OC <= Q);
   }
   // Then, image by image, the bias gradient and the input gradient (whose dcol takes the scratch).
   const inBytes = <usize>(C * H * W) * 4;
