@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { fillBatch } from "../../src/data/batches.js";
 import { loadDataset } from "../../src/data/datasets.js";
 import { INPUT_VALUES_PER_IMAGE, LENET_INPUT_PADDING } from "../../src/engine/architecture.js";
-import { splitBatch, splitShards } from "../../src/engine/parallel/thread-pool.js";
+import { splitEvenly } from "../../src/engine/parallel/thread-pool.js";
 import { startNodeThreadPool } from "../../src/engine/parallel/node-threads.js";
 import { createSharedMemory } from "../../src/engine/wasm/kernels.js";
 import { kernelModule } from "../../src/engine/wasm/kernel-files.js";
@@ -30,13 +30,14 @@ function batch(start: number, B: number) {
   return { input, labels };
 }
 
-describe("splitBatch", () => {
-  it("splits a batch into contiguous ranges that cover it, the main thread's a little larger", () => {
-    expect(splitBatch(64, 2)).toEqual([[0, 34], [34, 64]]);
-    expect(splitBatch(500, 2)).toEqual([[0, 252], [252, 500]]);
-    expect(splitBatch(13, 3)).toEqual([[0, 7], [7, 10], [10, 13]]);
-    expect(splitBatch(8, 2, 0)).toEqual([[0, 4], [4, 8]]);
-    expect(splitBatch(1, 2)).toEqual([[0, 1], [1, 1]]);
+describe("splitEvenly", () => {
+  it("splits images, shards or parameters into contiguous ranges that cover them, sizes at most one apart", () => {
+    expect(splitEvenly(64, 2)).toEqual([[0, 32], [32, 64]]);
+    expect(splitEvenly(13, 3)).toEqual([[0, 4], [4, 8], [8, 13]]);
+    expect(splitEvenly(1, 2)).toEqual([[0, 0], [0, 1]]);
+    expect(splitEvenly(4, 1)).toEqual([[0, 4]]);
+    expect(splitEvenly(4, 3)).toEqual([[0, 1], [1, 2], [2, 4]]);
+    expect(splitEvenly(2, 4)).toEqual([[0, 0], [0, 1], [1, 1], [1, 2]]);
   });
 });
 
@@ -71,13 +72,6 @@ describe("gradient shards", () => {
         if (t > 0) expect(a).toBe(ranges[t - 1]![1]);
       });
     }
-  });
-
-  it("are shared among threads as whole shards", () => {
-    expect(splitShards(4, 1)).toEqual([[0, 4]]);
-    expect(splitShards(4, 2)).toEqual([[0, 2], [2, 4]]);
-    expect(splitShards(4, 3)).toEqual([[0, 1], [1, 2], [2, 4]]);
-    expect(splitShards(2, 4)).toEqual([[0, 0], [0, 1], [1, 1], [1, 2]]);
   });
 });
 

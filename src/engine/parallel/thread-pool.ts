@@ -1,11 +1,13 @@
 // Worker threads that run LeNet passes on their share of a batch, in the same
 // shared WebAssembly memory as the main thread. The main thread is thread 0
 // and computes its own share while the workers compute theirs; then it waits
-// for them with Atomics.wait (sleeping, never spinning: the machine may have
-// only two cores). An idle worker looks for its next command for up to 1 ms
-// before it sleeps (workerSpinMicroseconds): between the passes of a training
-// step the gap is shorter than that, and waking a sleeping thread costs
-// 100–300 µs on a virtual machine. No message passing per step: each worker has eight int32
+// for them. Every wait is bounded looking followed by sleep: an idle worker
+// looks for its next command, and the main thread for the workers' "done",
+// for up to 1 ms (workerSpinMicroseconds) before sleeping with Atomics.wait.
+// Between the passes of a training step, and between two threads finishing
+// their shares, the gap is shorter than that, and waking a sleeping thread
+// costs 100–300 µs on a virtual machine; a longer wait sleeps, so a machine
+// with fewer cores than threads loses at most that much per wait. No message passing per step: each worker has eight int32
 // control words in the shared memory (CONTROL_OFFSET):
 //
 //   0 sequence   bumped by the main thread to start a command (workers wait on it)
@@ -85,6 +87,8 @@ export class ThreadPool {
     readonly threads: number,
     private readonly workers: PoolThread[],
     private readonly words: Int32Array,
+    /** How long join() looks for a worker's "done" before it sleeps. */
+    private readonly spinMicroseconds: number,
   ) {}
 
   /** Starts threads − 1 workers on memory, each with its own instance of module, with `start`. */
@@ -102,7 +106,7 @@ export class ThreadPool {
       throw error;
     }
     for (const worker of workers) worker.detach();
-    return new ThreadPool(threads, workers, new Int32Array(memory.buffer, 0, 1024));
+    return new ThreadPool(threads, workers, new Int32Array(memory.buffer, 0, 1024), spinMicroseconds);
   }
 
   /** Starts op on every worker thread (1 … threads − 1) whose range is not empty; returns at once. */
@@ -132,15 +136,19 @@ export class ThreadPool {
   }
 
   /**
-   * Sleeps until every dispatched worker is done; throws the first worker
-   * error, and throws (closing the pool) if a worker has stopped serving or
-   * has not answered within JOIN_LIMIT_MS.
+   * Waits until every dispatched worker is done (looking for up to
+   * spinMicroseconds, then sleeping); throws the first worker error, and
+   * throws (closing the pool) if a worker has stopped serving or has not
+   * answered within JOIN_LIMIT_MS.
    */
   join(): void {
     const busy = this.busy;
     this.busy = [];
+    const spinUntil = performance.now() + this.spinMicroseconds / 1000;
     for (const thread of busy) {
       const index = controlBase(thread) + WORD.done;
+      // The threads usually finish within microseconds of each other: look before sleeping.
+      while (Atomics.load(this.words, index) !== this.sequence && performance.now() < spinUntil);
       const start = performance.now();
       for (;;) {
         const done = Atomics.load(this.words, index);
@@ -185,32 +193,12 @@ export class ThreadPool {
 export const DEFAULT_WORKER_SPIN_MICROSECONDS = 1000;
 
 /**
- * Splits [0, B) into `threads` contiguous ranges: the first (the main
- * thread's) has `mainExtra` images more than an even share, the others share
- * the rest evenly (the first ones one larger). The main thread should finish
- * last: a worker that finishes first only waits, while a main thread that
- * sleeps on a worker is woken late (hundreds of microseconds on a virtual machine).
+ * Splits [0, total) — the images of a forward pass, the gradient shards of a
+ * backward, the parameters of an update — into `threads` contiguous ranges
+ * whose sizes differ by at most one (some empty when there are more threads
+ * than items). The main thread gets no larger share: it looks for the
+ * workers' "done" before sleeping (join), so finishing first costs it little.
  */
-export function splitBatch(B: number, threads: number, mainExtra = MAIN_EXTRA_IMAGES): [number, number][] {
-  const main = Math.min(B, Math.ceil(B / threads) + mainExtra);
-  const ranges: [number, number][] = [[0, main]];
-  const rest = B - main;
-  const base = Math.floor(rest / (threads - 1 || 1));
-  const extra = rest % (threads - 1 || 1);
-  let start = main;
-  for (let t = 1; t < threads; t++) {
-    const size = base + (t - 1 < extra ? 1 : 0);
-    ranges.push([start, start + size]);
-    start += size;
-  }
-  return ranges;
-}
-export const MAIN_EXTRA_IMAGES = 2;
-
-/**
- * Splits `shards` gradient shards into `threads` contiguous ranges of whole
- * shards (some empty when there are more threads than shards).
- */
-export function splitShards(shards: number, threads: number): [number, number][] {
-  return Array.from({ length: threads }, (_, t) => evenShare(shards, threads, t));
+export function splitEvenly(total: number, threads: number): [number, number][] {
+  return Array.from({ length: threads }, (_, t) => evenShare(total, threads, t));
 }

@@ -10,8 +10,8 @@
 // (lenet-passes.ts) and leaves the activated conv maps to backward or to
 // featureMaps(), whichever needs them first.
 //
-// Threads: the batch [0, B) is split into contiguous ranges (splitBatch, the
-// main thread's two images larger); the main thread computes the first while
+// Threads: the batch [0, B) is split into even contiguous ranges (splitEvenly);
+// the main thread computes the first while
 // the workers compute theirs, and each thread scales and pads its own images
 // when they come as uint8 pixels (forwardPixels). A forward pass computes
 // every image exactly as it would alone, so its results do not depend on the
@@ -33,7 +33,7 @@ import { LENET, LENET_PARAMETERS, PIXELS_PER_IMAGE } from "../architecture.js";
 import { INIT_STREAM, LeNetOptions } from "../lenet.js";
 import { FeatureMaps, Network } from "../network.js";
 import { ParameterSet, initTruncatedNormal } from "../parameters.js";
-import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, OP_UPDATE, ThreadPool, splitBatch, splitShards } from "../parallel/thread-pool.js";
+import { FROM_PIXELS, OP_BACKWARD, OP_FORWARD, OP_UPDATE, ThreadPool, splitEvenly } from "../parallel/thread-pool.js";
 import { RandomStream } from "../../util/random.js";
 import { KernelAccelerator, WasmKernels, createSharedMemory, ensureMemoryBytes, instantiateKernels } from "./kernels.js";
 import { backwardShards, forwardRange, materializeConvActivations, poolsFirst, sumShardsAcrossThreads } from "./lenet-passes.js";
@@ -164,7 +164,7 @@ export class WasmLeNet5 implements Network {
 
   private forwardStaged(B: number, flags: number): Float32Array {
     this.batchSize = B;
-    const ranges = this.pool && B >= MIN_IMAGES_PER_THREAD * this.threads ? splitBatch(B, this.threads) : [[0, B] as [number, number]];
+    const ranges = this.pool && B >= MIN_IMAGES_PER_THREAD * this.threads ? splitEvenly(B, this.threads) : [[0, B] as [number, number]];
     this.run(OP_FORWARD, ranges, flags);
     this.convActivationsPending = poolsFirst(this.activationKind);
     return this.views.logits.subarray(0, B * LENET.classes);
@@ -182,7 +182,7 @@ export class WasmLeNet5 implements Network {
     dlogits.fill(0);
     softmaxCrossEntropyBackward(dlogits, this.views.probabilities, labels, B, LENET.classes);
     const shards = gradientShards(B);
-    const ranges: [number, number][] = this.pool && shards > 1 ? splitShards(shards, this.threads) : [[0, shards]];
+    const ranges: [number, number][] = this.pool && shards > 1 ? splitEvenly(shards, this.threads) : [[0, shards]];
     Atomics.store(this.words, BATCH_SIZE_WORD, B);
     this.run(OP_BACKWARD, ranges);
     this.convActivationsPending = false;
