@@ -42,10 +42,19 @@ function bandRows(group: ChartGroup, tag: string, keep: (value: number) => boole
     ({ group: group.name, step: p.step, mean: p.mean, low: p.min, high: p.max, n: p.n, ...extra }));
 }
 
+/**
+ * Whether some group has two seeds or more: otherwise every band is a line of
+ * zero height, which draws nothing, and the charts leave it out (a band layer
+ * is a large part of a chart's drawing time).
+ */
+function hasBands(groups: readonly ChartGroup[]): boolean {
+  return groups.some((g) => g.runs.length >= 2);
+}
+
 /** What the band means, or nothing when no group has two seeds. */
 function bandNote(groups: readonly ChartGroup[], faintSeeds: boolean): string[] {
+  if (!hasBands(groups)) return [];
   const most = Math.max(...groups.map((g) => g.runs.length));
-  if (most < 2) return [];
   return [`line: mean over a group's seeds · band: its lowest to highest seed (up to ${most})${faintSeeds ? " · faint: each seed" : ""}`];
 }
 
@@ -71,13 +80,15 @@ export function curvesChart(groups: readonly ChartGroup[], metric: "loss" | "acc
       subtitle: ["solid: test set (10,000 images) · dashed: training batches", ...bandNote(groups, true)] },
     width: 620, height: 300,
     layer: [
-      { data: { values: test }, mark: { type: "area", opacity: 0.22, clip: true },
-        encoding: { x: { field: "step", type: "quantitative", title: "iteration" }, y: { field: "low", ...y }, y2: { field: "high" }, color } },
-      { data: { values: seeds }, mark: { type: "line", strokeWidth: 0.8, opacity: 0.45, clip: true },
-        encoding: { x: { field: "step", type: "quantitative" }, y: { field: "value", ...y }, color, detail: { field: "run" } } },
+      ...(hasBands(groups) ? [
+        { data: { values: test }, mark: { type: "area", opacity: 0.22, clip: true },
+          encoding: { x: { field: "step", type: "quantitative", title: "iteration" }, y: { field: "low", ...y }, y2: { field: "high" }, color } },
+        { data: { values: seeds }, mark: { type: "line", strokeWidth: 0.8, opacity: 0.45, clip: true },
+          encoding: { x: { field: "step", type: "quantitative" }, y: { field: "value", ...y }, color, detail: { field: "run" } } },
+      ] : []),
       { data: { values: [...test, ...train] }, mark: { type: "line", strokeWidth: 2, clip: true },
         encoding: {
-          x: { field: "step", type: "quantitative" }, y: { field: "mean", ...y }, color,
+          x: { field: "step", type: "quantitative", title: "iteration" }, y: { field: "mean", ...y }, color,
           strokeDash: { field: "split", type: "nominal", title: "data", scale: { domain: ["test", "train"], range: [[1, 0], [5, 3]] } },
           detail: { field: "split" },
         } },
@@ -102,7 +113,9 @@ function layerBandChart(groups: readonly ChartGroup[], layers: readonly string[]
     spec: {
       width: 170, height: 170,
       layer: [
-        { mark: { type: "area", opacity: 0.22 }, encoding: { x, y: { field: "low", ...y }, y2: { field: "high" }, color, detail: { field: "kind" } } },
+        ...(hasBands(groups) ? [
+          { mark: { type: "area", opacity: 0.22 }, encoding: { x, y: { field: "low", ...y }, y2: { field: "high" }, color, detail: { field: "kind" } } },
+        ] : []),
         { mark: { type: "line", strokeWidth: 1.6 }, encoding: { x, y: { field: "mean", ...y }, color, detail: { field: "kind" }, ...(strokeDash ? { strokeDash } : {}) } },
       ],
     },
