@@ -361,12 +361,6 @@ void filterRowsChunk(f32* sums, int sumsStride, const f32* d, const f32* in, con
  * Along rows, one image: for input channel c and kernel row i, R filters × KT
  * taps j, part[o,c,i,j] (16 lanes) += Σ_{y,x} dout[o,y,x]·inp[c,y+i,x+j],
  * lanes along x. The partial sums live in `part` across the call's images
- * (so that one image's rows stay in the cache) and are reduced once.
- */
-/**
- * Along rows, one image: for input channel c and kernel row i, R filters × KT
- * taps j, part[o,c,i,j] (16 lanes) += Σ_{y,x} dout[o,y,x]·inp[c,y+i,x+j],
- * lanes along x. The partial sums live in `part` across the call's images
  * (so that one image's rows stay in the cache) and are reduced once. XS, when
  * not 0, is the number of 16-column steps of an output row known at compile
  * time (conv1's 28 columns: 2): the rows are then taken four at a time with

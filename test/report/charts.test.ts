@@ -38,7 +38,7 @@ describe("curve charts", () => {
       const spec = chart(groups)!;
       expect(marks(spec)).not.toContain("area");
       expect(marks(spec)).toContain("line");
-      // The mean lines keep every point of both runs.
+      // Both groups are still drawn.
       expect(JSON.stringify(spec)).toContain("sigmoid");
     }
     const loss = curvesChart(groups, "loss") as unknown as { layer: { encoding: { x: { title?: string } } }[] };

@@ -6,9 +6,9 @@
 //   filterGradientByImage    image by image, either vectors across filters (OC a
 //                            multiple of 16, Q even: conv2) or, for any shape,
 //                            im2col and the matrix product
-// The first two sum in their own order (along rows, or over positions), not
-// the product's four-lane dot products, so their bits differ from the
-// product's; all three are tested against the reference. Not the place for
+// Along rows and across filters sum in their own order (along rows, or over
+// positions), not the product's four-lane dot products, so their bits differ
+// from the product's; all three ways are tested against the reference. Not the place for
 // the bias or input gradients (conv.ts, conv-input-grad.ts).
 
 import { gemmNT, reduceLanes } from "./gemm";

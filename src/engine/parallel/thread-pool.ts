@@ -7,8 +7,9 @@
 // Between the passes of a training step, and between two threads finishing
 // their shares, the gap is shorter than that, and waking a sleeping thread
 // costs 100–300 µs on a virtual machine; a longer wait sleeps, so a machine
-// with fewer cores than threads loses at most that much per wait. No message passing per step: each worker has eight int32
-// control words in the shared memory (CONTROL_OFFSET):
+// with fewer cores than threads loses at most that much per wait. No message
+// passing per step: each worker has eight int32 control words in the shared
+// memory (CONTROL_OFFSET):
 //
 //   0 sequence   bumped by the main thread to start a command (workers wait on it)
 //   1 done       set to the sequence by the worker when finished (the main thread waits on it)

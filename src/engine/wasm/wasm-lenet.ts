@@ -11,11 +11,10 @@
 // featureMaps(), whichever needs them first.
 //
 // Threads: the batch [0, B) is split into even contiguous ranges (splitEvenly);
-// the main thread computes the first while
-// the workers compute theirs, and each thread scales and pads its own images
-// when they come as uint8 pixels (forwardPixels). A forward pass computes
-// every image exactly as it would alone, so its results do not depend on the
-// thread count. Backward cuts the batch into shards of at least 16 images that
+// the main thread computes the first while the workers compute theirs, and
+// each thread scales and pads its own images when they come as uint8 pixels
+// (forwardPixels). A forward pass computes every image exactly as it would
+// alone, so its results do not depend on the thread count. Backward cuts the batch into shards of at least 16 images that
 // depend on the batch size alone (gradientShards); each shard's gradients go
 // into its own block, the threads take whole shards, and the blocks are added
 // in a fixed tree (shardSumTree: each thread adds what lies in its own range,
