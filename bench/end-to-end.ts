@@ -40,6 +40,30 @@ export function runEndToEnd(iterations = 2000): Promise<EndToEndResult> {
   }).finally(() => rmSync(logdir, { recursive: true, force: true }));
 }
 
+/** Several runs of the end-to-end experiment: each time the median of its rounds, and every round as measured. */
+export interface EndToEndSummary extends EndToEndResult {
+  rounds: EndToEndResult[];
+}
+
+/**
+ * The median of each time over the rounds (a single run of the whole
+ * experiment moves by half a second with the machine's other load, more
+ * than the figures' share is allowed to). The accuracies are the first
+ * round's: every round trains the same seeds, so they are the same numbers.
+ */
+export function summarizeEndToEnd(rounds: EndToEndResult[]): EndToEndSummary {
+  if (rounds.length === 0) throw new RangeError("no end-to-end round to summarize");
+  const median = (pick: (r: EndToEndResult) => number) => {
+    const sorted = rounds.map(pick).sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  return {
+    seconds: median((r) => r.seconds), trainingSeconds: median((r) => r.trainingSeconds),
+    afterTrainingSeconds: median((r) => r.afterTrainingSeconds), testAccuracies: rounds[0].testAccuracies, rounds,
+  };
+}
+
 /** The CPU features that matter to the kernels and to PyTorch, from /proc/cpuinfo (Linux); empty elsewhere. */
 export function cpuFeatures(): string[] {
   try {

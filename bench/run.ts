@@ -8,7 +8,8 @@
 //   - the classic experiment (relu and sigmoid, Adam, 2000 iterations, test set
 //     every 50) as two `lenet-lab train` processes with all their logging, and
 //     its peak RSS; the same experiment end to end as a user runs it
-//     (`lenet-lab compare --seeds 0`: training, maps, figures, report);
+//     (`lenet-lab compare --seeds 0`: training, maps, figures, report; once
+//     per round, the median taken);
 //     and the same two runs in PyTorch;
 //   - memory over 10,000 training iterations (RSS must stay flat);
 //   - what the cores give when nothing is shared (bench/side-by-side.ts): the
@@ -28,7 +29,7 @@ import { loadDataset } from "../src/data/datasets.js";
 import { defaultThreads } from "../src/engine/backend.js";
 import { kernelBuild } from "../src/engine/wasm/kernel-files.js";
 import { ClassicResult, runClassicExperiment } from "./classic.js";
-import { EndToEndResult, cpuFeatures, runEndToEnd } from "./end-to-end.js";
+import { EndToEndResult, EndToEndSummary, cpuFeatures, runEndToEnd, summarizeEndToEnd } from "./end-to-end.js";
 import { PytorchOutput, pytorchVersion, runPytorch } from "./pytorch.js";
 import { SideBySide, measureSideBySide } from "./side-by-side.js";
 import { Engine, Measurement, MemorySoak, measureEngine, measureMemory } from "./throughput.js";
@@ -85,7 +86,7 @@ for (let round = 1; round <= rounds; round++) {
 let ours: ClassicResult | null = null;
 let oursCompare: ClassicResult | null = null;
 let theirs: PytorchOutput["classic"] = null;
-let endToEnd: EndToEndResult | null = null;
+let endToEnd: EndToEndSummary | null = null;
 if (classic) {
   log(`classic experiment: lenet-lab train (wasm, ${threads} threads), relu then sigmoid`);
   ours = await runClassicExperiment({ backend: "wasm", threads });
@@ -93,8 +94,12 @@ if (classic) {
     log("classic experiment as lenet-lab compare runs it: relu and sigmoid at once, one thread each");
     oursCompare = await runClassicExperiment({ backend: "wasm", threads }, 2000, true);
   }
-  log("classic experiment end to end: lenet-lab compare --seeds 0 (training, maps, figures, report)");
-  endToEnd = await runEndToEnd();
+  const endToEndRounds: EndToEndResult[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    log(`classic experiment end to end, round ${round}/${rounds}: lenet-lab compare --seeds 0 (training, maps, figures, report)`);
+    endToEndRounds.push(await runEndToEnd());
+  }
+  endToEnd = summarizeEndToEnd(endToEndRounds);
   if (torch) {
     log("classic experiment: PyTorch");
     theirs = (await runPytorch({ threads, quick, throughput: false, classic: true })).classic;
@@ -216,8 +221,11 @@ if (json) {
   }
   if (endToEnd) {
     const accuracies = Object.entries(endToEnd.testAccuracies).map(([run, a]) => `${run} ${(100 * a).toFixed(2)} %`).join(", ");
-    console.log(`classic experiment end to end, lenet-lab compare --seeds 0: ${endToEnd.seconds.toFixed(1)} s (training ${endToEnd.trainingSeconds} s, ` +
-      `maps, figures and report ${endToEnd.afterTrainingSeconds} s; ${accuracies})` +
+    const each = (pick: (r: EndToEndResult) => number, digits: number) => endToEnd!.rounds.map((r) => pick(r).toFixed(digits)).join(", ");
+    const of = endToEnd.rounds.length > 1 ? `median of ${endToEnd.rounds.length}: ` : "";
+    console.log(`classic experiment end to end, lenet-lab compare --seeds 0, ${of}${endToEnd.seconds.toFixed(1)} s (${each((r) => r.seconds, 1)} s; ` +
+      `training ${endToEnd.trainingSeconds} s (${each((r) => r.trainingSeconds, 0)}), ` +
+      `maps, figures and report ${endToEnd.afterTrainingSeconds} s (${each((r) => r.afterTrainingSeconds, 1)}); ${accuracies})` +
       (theirs ? `, ${(endToEnd.seconds / theirs.seconds).toFixed(2)} of PyTorch's two training runs (target ≤ 0.25)` : ""));
   }
   if (theirs) {

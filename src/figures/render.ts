@@ -5,7 +5,6 @@
 // machine with no fonts (figure-fonts.ts picks the files).
 // Not here: what the figures show (heatmap-figure.ts, src/report/charts.ts).
 
-import "./resvg-memory.js"; // before resvg loads: its allocator reads the environment then
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
