@@ -68,7 +68,7 @@ function printGroups(runs: readonly GridRun[], outcomes: readonly RunOutcome[]):
 /**
  * The grid's progress, which also starts figure threads (src/figures/render-pool.ts) as cores are freed for good
  * (fewer runs left than are trained at a time), one per free core, so that their start-up overlaps the last runs'
- * training. Each run that finishes while others still train then gets its own figures (src/report/run-figures.ts)
+ * training (the first one started with the command: main.ts). Each run that finishes while others still train then gets its own figures (src/report/run-figures.ts)
  * at once, on those threads; `early` collects them by run directory (a failure is kept, not thrown). When they are
  * drawn, the rest of the threads start, on the core that is then idle until the report.
  */
@@ -253,11 +253,10 @@ export async function compareCommand(command: Command, options: Record<string, u
     console.error(`making the fc2 maps of ${finished.length} run${finished.length === 1 ? "" : "s"}, the cross-run figures and the report ` +
       "(confusion matrices, charts, findings)…");
     // One pass: the maps of the runs just trained are made again even where they exist, all drawn with the report's
-    // figures at once; runs whose figures were made while others trained are left as they are (a failure there is tried again).
-    const madeEarly = new Set<string>();
-    for (const [runDir, made] of early) if ((await made) === null) madeEarly.add(runDir);
-    const remakeFc2 = finished.map((o) => o.result!.runDir).filter((dir) => !madeEarly.has(dir));
-    const report = await writeReport(logdir, { colormap: fc2Options.colormap, fc2: fc2Options, remakeFc2 });
+    // figures at once; runs whose figures are being made since they finished are left to that (a failure there is
+    // tried again), and the report starts on the others without waiting for them.
+    const remakeFc2 = finished.map((o) => o.result!.runDir).filter((dir) => !early.has(dir));
+    const report = await writeReport(logdir, { colormap: fc2Options.colormap, fc2: fc2Options, remakeFc2, drawing: early });
     console.log(`fc2 maps → ${finished.map((o) => join(o.result!.runDir, "fc2")).join(", ")}`);
     console.log(`cross-run figures → ${join(logdir, "compare")}\nreport → ${report.html} and ${report.markdown}`);
     console.error(`maps, figures and report took ${took()}`);

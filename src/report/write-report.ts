@@ -59,6 +59,14 @@ export interface ReportOptions {
    * a failure there throws instead of becoming a note.
    */
   remakeFc2?: readonly string[];
+  /**
+   * Run directories whose fc2 maps and class figures somebody else is
+   * drawing (compare's runs that finished while others trained), each with
+   * the promise of that drawing (its error, or null). The report starts on
+   * the other runs at once, waits for these before it reads them, and
+   * remakes those whose drawing failed.
+   */
+  drawing?: ReadonlyMap<string, Promise<Error | null>>;
 }
 
 export interface WrittenReport {
@@ -107,6 +115,12 @@ async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions, skip: rea
   return notes;
 }
 
+/** The run directories of `drawing` whose drawing failed, once every one has ended. */
+async function drawingFailures(drawing: ReadonlyMap<string, Promise<Error | null>> | undefined): Promise<string[]> {
+  const ended = await Promise.all([...(drawing ?? new Map<string, Promise<Error | null>>())].map(async ([dir, made]) => ((await made) === null ? null : resolve(dir))));
+  return ended.filter((dir): dir is string => dir !== null);
+}
+
 function fc2Stats(byDigit: readonly Float32Array[]): Fc2Stats {
   let zeros = 0;
   let total = 0;
@@ -131,22 +145,33 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   startFigureThreads(); // each imports Vega and resvg while this thread reads and computes
   // The fc2 maps first, so that the figure threads have their figures to draw while this thread goes on.
   const remakeFc2 = (options.remakeFc2 ?? []).map((dir) => resolve(dir));
-  // Each run's figures are asked for as soon as its matrices are computed, unless one scale spans every run.
-  const remakeGroups = drawsRunsAlone(fc2Options) ? remakeFc2.map((dir) => [dir]) : [remakeFc2];
   const remadeMatrices = new Map<string, Fc2Matrices>();
-  const remade = Promise.all(remakeGroups.filter((dirs) => dirs.length > 0).map((dirs) => {
-    const computed = computeRunsFc2(dirs, fc2Options);
-    for (const run of computed) remadeMatrices.set(resolve(run.runDir), run.matrices);
-    return writeRunsFc2(computed, fc2Options);
-  }));
+  const remaking: Promise<unknown>[] = [];
+  /** Notes on class figures that could not be made, for each call of remake. */
+  const classFirstNotes: Promise<string[]>[] = [];
+  const classFirst: string[] = [];
+  /** Asks for the fc2 maps of `dirs`, then for their class figures (from run.json, or by classifying the test set). */
+  const remake = (dirs: readonly string[]) => {
+    // Each run's figures are asked for as soon as its matrices are computed, unless one scale spans every run.
+    for (const group of drawsRunsAlone(fc2Options) ? dirs.map((dir) => [dir]) : [dirs]) {
+      if (group.length === 0) continue;
+      const computed = computeRunsFc2(group, fc2Options);
+      for (const run of computed) remadeMatrices.set(resolve(run.runDir), run.matrices);
+      remaking.push(writeRunsFc2(computed, fc2Options));
+    }
+    const lacking = dirs.filter(lacksClassFigures);
+    classFirst.push(...lacking);
+    classFirstNotes.push(makeClassFigures(lacking));
+  };
+  remake(remakeFc2);
   // Their CSVs (and those of runs that had no maps) are written while the figures are drawn: until then the matrices
   // in memory stand for them.
   const hasFc2 = (dir: string) => remadeMatrices.has(resolve(dir)) || hasFc2Directory(dir);
-  // Their class figures next (from run.json, or by classifying the test set), drawn while this thread reads the logdir.
-  const classFirst = remakeFc2.filter(lacksClassFigures);
-  const classFirstMade = makeClassFigures(classFirst);
+  // This thread reads the logdir while those are drawn; figures drawn elsewhere are waited for only then.
   const data = readLogdir(logdir);
-  const fc2Made = ensureFc2Maps(data, fc2Options, remakeFc2, remadeMatrices);
+  const failedElsewhere = await drawingFailures(options.drawing);
+  remake(failedElsewhere);
+  const fc2Made = ensureFc2Maps(data, fc2Options, [...remakeFc2, ...failedElsewhere], remadeMatrices);
   const runs = data.runs;
   const groups = reportGroups(runs, data.unfinished);
   // The dashboard's colours: every run of the logdir with event files placed in creation order, then the groups of seeds.
@@ -233,8 +258,8 @@ export async function writeReport(logdir: string, options: ReportOptions = {}): 
   }
   // The test sets are classified here while the figure threads draw what was asked for above.
   const classMade = makeClassFigures(data.runs.map((run) => run.dir).filter((dir) => !classFirst.includes(dir) && lacksClassFigures(dir)));
-  const [fc2Notes, classFirstNotes, classNotes] = await Promise.all([fc2Made, classFirstMade, classMade, remade, crossRunMade, ...chartsDrawn]);
-  notes.unshift(...fc2Notes, ...classFirstNotes, ...classNotes);
+  const [fc2Notes, classNotes, firstNotes] = await Promise.all([fc2Made, classMade, Promise.all(classFirstNotes), ...remaking, crossRunMade, ...chartsDrawn]);
+  notes.unshift(...fc2Notes, ...firstNotes.flat(), ...classNotes);
   notes.push(...weightNotes);
 
   const figures = new Map<string, RunFigures>();

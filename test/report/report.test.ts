@@ -5,7 +5,7 @@
 // image and no request beyond its own files.
 // The browser part skips without /usr/bin/chromium, unless LENET_LAB_REQUIRE_BROWSER=1 (CI).
 
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, CHROMIUM_ARGS, browserAvailable } from "../browser.js";
 import { decodePng } from "../../src/io/png.js";
 import { writeReport, WrittenReport } from "../../src/report/write-report.js";
+import { writeRunFigures } from "../../src/report/run-figures.js";
 import { tempDir } from "../idx-files.js";
 import { writeFakeRun } from "../figures/fake-run.js";
 import { RELU, SIGMOID, endingAt, writeFixtureLogdir, writeGroupLogdir } from "./logdir-fixture.js";
@@ -96,6 +97,37 @@ describe("the report", () => {
     } finally {
       await context.close();
     }
+  });
+});
+
+describe("runs whose figures are drawn elsewhere (compare's runs that finished while others trained)", () => {
+  it("are waited for, not drawn again; one whose drawing failed is remade", async () => {
+    const dir = tempDir();
+    const [relu, sigmoid] = writeFixtureLogdir(dir);
+    const fc2Options = { pick: "first" as const, seed: null, scale: "minmax" as const, colormap: "viridis" as const };
+    // relu's figures are drawn only once the report has started; sigmoid's drawing failed after its CSVs, before its last figure.
+    let drawnAt = 0;
+    let startDrawing!: () => void;
+    const reluDrawn = new Promise<void>((start) => (startDrawing = start))
+      .then(() => writeRunFigures(relu, fc2Options))
+      .then(() => { drawnAt = statSync(join(relu, "fc2", "digit-0.png")).mtimeMs; return null; });
+    await writeRunFigures(sigmoid, fc2Options);
+    rmSync(join(sigmoid, "fc2", "all-digits.png"));
+    const drawing = new Map<string, Promise<Error | null>>([[relu, reluDrawn], [sigmoid, Promise.resolve(new Error("a figure thread stopped"))]]);
+    const written = writeReport(dir, { fc2: fc2Options, drawing });
+    expect(existsSync(join(relu, "fc2")), "the report made relu's maps itself").toBe(false);
+    startDrawing();
+    const markdown = readFileSync((await written).markdown, "utf8");
+    // relu's maps are the ones drawn elsewhere, untouched since; sigmoid's were made by the report.
+    expect(statSync(join(relu, "fc2", "digit-0.png")).mtimeMs).toBe(drawnAt);
+    for (const run of [relu, sigmoid]) {
+      for (const file of ["fc2/all-digits.png", "fc2/digit-9.csv", "confusion.png", "misclassified.png"]) expect(existsSync(join(run, file)), `${run}/${file}`).toBe(true);
+    }
+    for (const name of [RELU, SIGMOID]) {
+      expect(markdown).toContain(`img/fc2/${name}/all-digits.png`);
+      expect(markdown).toContain(`img/classes/${name}/confusion.png`);
+    }
+    expect(existsSync(join(dir, "compare", "fc2-all-digits.png"))).toBe(true);
   });
 });
 
