@@ -7,6 +7,7 @@
 
 import { Command, CommanderError } from "commander";
 import { IdxFormatError } from "../data/idx.js";
+import { startFigureThreads } from "../figures/render-pool.js";
 import { QueueConnectionError } from "../queue/connection-error.js";
 import { CheckpointError } from "../train/checkpoint.js";
 import { ConfigError } from "../train/config.js";
@@ -43,6 +44,16 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => unknown>> = {
   import: async () => (await import("./import-command.js")).registerImportCommand,
 };
 
+/**
+ * Figure threads (src/figures/render-pool.ts) started before the command's
+ * module loads, for the commands that draw: a thread's start-up (importing
+ * Vega and resvg, warm-up figures: about half a second of a core) then runs
+ * on the core this process leaves idle while it loads. compare starts one,
+ * whose figures come when its first run ends (its training processes need
+ * the cores from the moment they start); report and features all of them.
+ */
+const FIGURE_THREADS_FIRST: Record<string, number | "all"> = { compare: 1, report: "all", features: "all" };
+
 const registered = new Set<string>();
 
 /** Registers the commands `names` that are not registered yet, in COMMANDS' order. */
@@ -74,6 +85,8 @@ const DISK_ERRORS: Record<string, string> = {
 
 async function main(argv: string[]): Promise<number> {
   try {
+    const first = Object.hasOwn(FIGURE_THREADS_FIRST, argv[2] ?? "") ? FIGURE_THREADS_FIRST[argv[2]!] : undefined;
+    if (first !== undefined) startFigureThreads(first === "all" ? undefined : first);
     await registerCommands(commandsFor(argv));
     await program.parseAsync(argv);
     return 0;
