@@ -24,7 +24,7 @@ import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, Option } from "commander";
-import { startFigureThreads } from "../figures/render-pool.js";
+import { setFigureThreadsDrawing } from "../figures/render-pool.js";
 import { Fc2MapOptions, drawsRunsAlone } from "../report/fc2-runs.js";
 import { writeRunFigures } from "../report/run-figures.js";
 import { writeReport } from "../report/write-report.js";
@@ -66,20 +66,19 @@ function printGroups(runs: readonly GridRun[], outcomes: readonly RunOutcome[]):
 }
 
 /**
- * The grid's progress, which also starts figure threads (src/figures/render-pool.ts) as cores are freed for good
- * (fewer runs left than are trained at a time), one per free core, so that their start-up overlaps the last runs'
- * training (the first one started with the command: main.ts). Each run that finishes while others still train then gets its own figures (src/report/run-figures.ts)
- * at once, on those threads; `early` collects them by run directory (a failure is kept, not thrown). When they are
- * drawn, the rest of the threads start, on the core that is then idle until the report.
+ * The grid's progress, which also has the figures of each run that finishes while others still train drawn at once
+ * (src/report/run-figures.ts; once fewer runs are left than are trained at a time), on as many figure threads as the
+ * runs have freed cores, so that the runs still training keep theirs; `early` collects them by run directory (a
+ * failure is kept, not thrown). The threads started with the command (main.ts); when training ends, all of them draw.
  */
-function startingFigureThreads(progress: GridProgress, runs: number, jobs: number,
+function drawingEarly(progress: GridProgress, runs: number, jobs: number,
   early: Map<string, Promise<Error | null>> | null, fc2Options: Fc2MapOptions): GridProgress {
   const cores = Math.min(jobs, availableParallelism());
   let ended = 0;
   /** How many runs are left. */
   const runEnded = () => {
     const left = runs - ++ended;
-    if (left < cores) startFigureThreads(cores - left);
+    if (left < cores) setFigureThreadsDrawing(left === 0 ? undefined : cores - left);
     return left;
   };
   return {
@@ -88,9 +87,7 @@ function startingFigureThreads(progress: GridProgress, runs: number, jobs: numbe
       progress.finished(run, result);
       const left = runEnded();
       if (early && left > 0 && left < cores) {
-        // Once they are drawn, the core is idle until the report: the rest of the figure threads start there.
-        early.set(result.runDir, writeRunFigures(result.runDir, fc2Options).then(() => null, (error: Error) => error)
-          .finally(() => startFigureThreads()));
+        early.set(result.runDir, writeRunFigures(result.runDir, fc2Options).then(() => null, (error: Error) => error));
       }
     },
     failed: (run, reason) => { progress.failed(run, reason); runEnded(); },
@@ -218,7 +215,7 @@ export async function compareCommand(command: Command, options: Record<string, u
         const kept = options.resume ? planResume(runs, logdir) : new Map<number, RunOutcome>();
         outcomes = await runGrid(runs, {
           jobs, kept, command: [process.execPath, CLI],
-          progress: startingFigureThreads(progress, runs.length, jobs, drawsRunsAlone(fc2Options) ? early : null, fc2Options),
+          progress: drawingEarly(progress, runs.length, jobs, drawsRunsAlone(fc2Options) ? early : null, fc2Options),
         });
       }
     } finally {

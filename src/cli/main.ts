@@ -45,14 +45,11 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => unknown>> = {
 };
 
 /**
- * Figure threads (src/figures/render-pool.ts) started before the command's
- * module loads, for the commands that draw: a thread's start-up (importing
- * Vega and resvg, warm-up figures: about half a second of a core) then runs
- * on the core this process leaves idle while it loads. compare starts one,
- * whose figures come when its first run ends (its training processes need
- * the cores from the moment they start); report and features all of them.
+ * The commands that draw figures. Their figure threads (src/figures/render-pool.ts) start before the command's module
+ * loads: a thread's start-up (importing Vega and resvg, warm-up figures: about half a second of a core) then runs
+ * while this process loads, instead of when the first figure is wanted (in compare, when its training has ended).
  */
-const FIGURE_THREADS_FIRST: Record<string, number | "all"> = { compare: 1, report: "all", features: "all" };
+const DRAWING_COMMANDS = new Set(["compare", "report", "features"]);
 
 const registered = new Set<string>();
 
@@ -85,8 +82,7 @@ const DISK_ERRORS: Record<string, string> = {
 
 async function main(argv: string[]): Promise<number> {
   try {
-    const first = Object.hasOwn(FIGURE_THREADS_FIRST, argv[2] ?? "") ? FIGURE_THREADS_FIRST[argv[2]!] : undefined;
-    if (first !== undefined) startFigureThreads(first === "all" ? undefined : first);
+    if (DRAWING_COMMANDS.has(argv[2] ?? "")) startFigureThreads();
     await registerCommands(commandsFor(argv));
     await program.parseAsync(argv);
     return 0;

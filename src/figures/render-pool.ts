@@ -7,9 +7,10 @@
 // Callers that ask for several figures before awaiting them get them in
 // parallel; the pictures are the same bytes either way.
 //
-// Every job is posted to every thread at once, and the first thread free to
-// draw it claims it (an atomic claim in memory the threads share); the others
-// skip it. So a thread goes from one figure to the next on its own: it never
+// Every job is posted to every thread at once (to every thread that takes
+// jobs: a caller whose other work still holds cores lets only as many draw as
+// are free, setDrawing), and the first thread free to draw it claims it (an
+// atomic claim in memory the threads share); the others skip it. So a thread goes from one figure to the next on its own: it never
 // waits for this thread's event loop, which is often busy for a second
 // reading event files or classifying the test set, and a slow figure holds
 // up only the thread that drew it.
@@ -55,6 +56,8 @@ const CLAIMS_PER_BLOCK = 1024;
 
 interface Pending {
   posted: PostedJob;
+  /** The threads it was posted to. */
+  sentTo: Set<Worker>;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -66,6 +69,8 @@ export class FigurePool {
   private nextClaimant = 1;
   private claims = new Int32Array(new SharedArrayBuffer(CLAIMS_PER_BLOCK * 4));
   private nextSlot = 0;
+  /** How many threads take jobs (the first ones started); the others wait, started, until there may be more. */
+  private drawing = Infinity;
 
   constructor(private readonly script: URL, size: number) {
     this.grow(size);
@@ -93,11 +98,37 @@ export class FigurePool {
       worker.on("error", (error) => this.lose(worker, claimant, error));
       worker.on("exit", (code) => this.lose(worker, claimant, new Error(`a figure thread stopped (exit code ${code}) before it drew its figure`)));
       this.workers.push(worker);
-      for (const { posted } of this.pending.values()) {
-        if (Atomics.load(posted.claims, posted.slot) === 0) worker.postMessage(posted);
+    }
+    this.postUnclaimed();
+    this.holdProcess();
+  }
+
+  /**
+   * Lets `count` threads take jobs (all of them when undefined): a caller
+   * whose other work still holds some cores starts every thread early but
+   * lets only as many draw as there are cores free. Threads let in take the
+   * jobs nobody has claimed yet.
+   */
+  setDrawing(count: number | undefined): void {
+    this.drawing = count === undefined ? Infinity : Math.max(1, count);
+    this.postUnclaimed();
+  }
+
+  /** The threads that take jobs now. */
+  private drawers(): Worker[] {
+    return this.workers.slice(0, Math.min(this.drawing, this.workers.length));
+  }
+
+  /** Posts every job nobody has claimed yet to each thread that takes jobs and does not have it. */
+  private postUnclaimed(): void {
+    for (const job of this.pending.values()) {
+      if (Atomics.load(job.posted.claims, job.posted.slot) !== 0) continue;
+      for (const worker of this.drawers()) {
+        if (job.sentTo.has(worker)) continue;
+        job.sentTo.add(worker);
+        worker.postMessage(job.posted);
       }
     }
-    this.holdProcess();
   }
 
   /** Draws `job` in the first free thread; resolves with what the render function returned. */
@@ -109,8 +140,8 @@ export class FigurePool {
     }
     const posted: PostedJob = { id: this.nextId++, claims: this.claims, slot: this.nextSlot++, job };
     return new Promise((resolve, reject) => {
-      this.pending.set(posted.id, { posted, resolve, reject });
-      for (const worker of this.workers) worker.postMessage(posted);
+      this.pending.set(posted.id, { posted, sentTo: new Set(), resolve, reject });
+      this.postUnclaimed();
       this.holdProcess();
     });
   }
@@ -134,6 +165,7 @@ export class FigurePool {
         job.reject(error);
       }
     }
+    this.postUnclaimed(); // the thread next in line may take jobs now
     this.holdProcess();
   }
 
@@ -147,16 +179,17 @@ let pool: FigurePool | null | undefined;
 
 /**
  * Starts the process's figure threads now, if it has any, so that their
- * start-up (each imports Vega and resvg and draws a first figure, about half
- * a second) overlaps other work instead of delaying the first figure: all of
- * them, or `count` (more later when asked again, e.g. one per core that other
- * work has freed). Idle threads never keep the process alive.
+ * start-up (each imports Vega and resvg and draws warm-up figures, about half
+ * a second) overlaps other work instead of delaying the first figure. Idle
+ * threads never keep the process alive.
  */
-export function startFigureThreads(count?: number): void {
-  const size = figureThreadCount();
-  if (size === 0) return;
-  if (pool === undefined) pool = makePool(Math.min(size, count ?? size));
-  else pool?.grow(Math.min(size, count ?? size));
+export function startFigureThreads(): void {
+  figurePool();
+}
+
+/** Lets `count` of the process's figure threads take jobs, all of them when undefined (FigurePool.setDrawing); none are started. */
+export function setFigureThreadsDrawing(count: number | undefined): void {
+  if (pool) pool.setDrawing(count);
 }
 
 /** How many figure threads the process may have: LENET_LAB_FIGURE_THREADS, else one per core, at most MAX_THREADS. */

@@ -3,7 +3,8 @@
 // run's fc2 maps and class figures, made by the built `lenet-lab features`
 // with the threads on and off, compared file by file. And the pool itself,
 // on the built worker script: every job is drawn once by some thread, a
-// failing figure fails alone, and a thread that dies fails only what it held.
+// failing figure fails alone, a thread that dies fails only what it held,
+// and only as many threads draw as the pool is told.
 
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -86,6 +87,21 @@ describe("the figure pool", () => {
     }
     expect(pool.size).toBe(1);
     expect(widthOf(await pool.render({ kind: "vega", spec: barChart(7), zoom: 1 }))).toBeGreaterThan(0);
+  }), 60_000);
+
+  it("lets only as many threads draw as it is told, and the next one in when a drawing thread stops", () => withPool(2, async (pool) => {
+    const claims = () => (pool as unknown as { claims: Int32Array }).claims;
+    pool.setDrawing(1);
+    expectGrowingWidths(await Promise.all(Array.from({ length: 4 }, (_, i) => pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }))));
+    expect([...claims().subarray(0, 4)]).toEqual([1, 1, 1, 1]); // all drawn by the first thread
+    // The jobs the stopped thread had not claimed are drawn by the other one (none is left waiting).
+    const workers = [...(pool as unknown as { workers: Worker[] }).workers];
+    const jobs = Array.from({ length: 4 }, (_, i) => pool.render({ kind: "vega", spec: barChart(i + 1), zoom: 1 }));
+    await workers[0].terminate();
+    const settled = await Promise.allSettled(jobs);
+    for (const result of settled) if (result.status === "rejected") expect(String(result.reason)).toMatch(/a figure thread stopped/);
+    expect(settled.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(3);
+    expect([...claims().subarray(4, 8)]).toContain(2);
   }), 60_000);
 
   it("grows by threads that take the jobs nobody has claimed yet", () => withPool(1, async (pool) => {
