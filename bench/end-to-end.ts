@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "../src/stats/describe.js";
 import { runChild } from "./child-process.js";
 
 const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
@@ -53,14 +54,10 @@ export interface EndToEndSummary extends EndToEndResult {
  */
 export function summarizeEndToEnd(rounds: EndToEndResult[]): EndToEndSummary {
   if (rounds.length === 0) throw new RangeError("no end-to-end round to summarize");
-  const median = (pick: (r: EndToEndResult) => number) => {
-    const sorted = rounds.map(pick).sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  };
+  const medianOf = (pick: (r: EndToEndResult) => number) => median(rounds.map(pick));
   return {
-    seconds: median((r) => r.seconds), trainingSeconds: median((r) => r.trainingSeconds),
-    afterTrainingSeconds: median((r) => r.afterTrainingSeconds), testAccuracies: rounds[0].testAccuracies, rounds,
+    seconds: medianOf((r) => r.seconds), trainingSeconds: medianOf((r) => r.trainingSeconds),
+    afterTrainingSeconds: medianOf((r) => r.afterTrainingSeconds), testAccuracies: rounds[0].testAccuracies, rounds,
   };
 }
 

@@ -28,6 +28,7 @@ import { cpus, hostname, loadavg } from "node:os";
 import { loadDataset } from "../src/data/datasets.js";
 import { defaultThreads } from "../src/engine/backend.js";
 import { kernelBuild } from "../src/engine/wasm/kernel-files.js";
+import { median } from "../src/stats/describe.js";
 import { ClassicResult, runClassicExperiment } from "./classic.js";
 import { EndToEndResult, EndToEndSummary, cpuFeatures, runEndToEnd, summarizeEndToEnd } from "./end-to-end.js";
 import { PytorchOutput, pytorchVersion, runPytorch } from "./pytorch.js";
@@ -119,11 +120,6 @@ interface Summary {
   /** Images per CPU-second (median): what one core does when it is not shared; for 1 thread the fairest comparison on a busy machine. */
   imagesPerCpuSecond: number | null;
 }
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const cases = new Map<string, Measurement[]>();
 for (const m of measurements) {
   const key = `${m.name}|${m.backend}|${m.threads}`;

@@ -9,7 +9,7 @@
 // evaluations, and is never called a result inside it. Every number comes
 // from the data; a sentence whose data is missing is left out, not guessed.
 
-import { Description, Difference, excludesZero, welchDifference } from "../stats/describe.js";
+import { Description, Difference, excludesZero, median, welchDifference } from "../stats/describe.js";
 import { ExperimentSetting, comparablePairs, seedList } from "../stats/run-groups.js";
 import type { RunConfig } from "../train/config.js";
 import { classFindings } from "./class-findings.js";
@@ -39,13 +39,6 @@ const points = (x: number) => `${x < 0 ? "−" : "+"}${Math.abs(100 * x).toFixed
 const bound = (x: number) => `${x < 0 ? "−" : "+"}${Math.abs(100 * x).toFixed(2)}`;
 const number = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
 const signedCount = (x: number) => `${x < 0 ? "−" : "+"}${Math.abs(Math.round(x))}`;
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** Median of a scalar over training (or over its first `fraction` of iterations), NaN when not logged. */
 function medianOf(run: RunRecord, tag: string, fraction = 1): number {

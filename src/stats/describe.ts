@@ -1,9 +1,9 @@
 // Statistics of a handful of numbers — one per seed — and of the difference
 // between two such handfuls: the mean, the sample standard deviation, the
-// range and a 95 % confidence interval from Student's t distribution; for two
-// groups, Welch's interval for the difference of their means (no assumption
-// that the spreads are equal). The t quantiles come from jStat; nothing here
-// knows about runs. Not here: which runs form a group (run-groups.ts), what a
+// range, the median and a 95 % confidence interval from Student's t
+// distribution; for two groups, Welch's interval for the difference of their
+// means (no assumption that the spreads are equal). The t quantiles come from
+// jStat; nothing here knows about runs. Not here: which runs form a group (run-groups.ts), what a
 // difference means in words (src/report/findings.ts).
 
 import jstat from "jstat";
@@ -28,6 +28,14 @@ export interface Description extends Spread {
 /** The two-sided 95 % quantile of Student's t: the half-width of an interval in standard errors. */
 export function tCritical(degreesOfFreedom: number): number {
   return jStat.studentt.inv(1 - (1 - CONFIDENCE) / 2, degreesOfFreedom);
+}
+
+/** The middle value of `values` (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** n, mean, std, range and 95 % interval of the mean; every field NaN (n 0) for no values. */

@@ -5,17 +5,13 @@
 // A value is far below when it lies under that median by more than both a
 // fixed gap and four times the others' spread.
 
+import { median } from "./describe.js";
+
 export interface Flagged<T> {
   item: T;
   value: number;
   /** The median of the other values. */
   reference: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** 1.4826 × the median absolute deviation: the standard deviation, for normal data, that one outlier cannot move. */

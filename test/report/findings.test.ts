@@ -6,7 +6,8 @@
 // stats.t.interval for one group) on the same numbers.
 
 import { describe, expect, it } from "vitest";
-import { computeFindings, median } from "../../src/report/findings.js";
+import { computeFindings } from "../../src/report/findings.js";
+import { median } from "../../src/stats/describe.js";
 import { readLogdir } from "../../src/report/run-data.js";
 import { tempDir } from "../idx-files.js";
 import { RELU, SIGMOID, endingAt, writeFixtureLogdir, writeGroupLogdir, type FixtureSeed } from "./logdir-fixture.js";
