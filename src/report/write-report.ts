@@ -117,7 +117,7 @@ async function ensureFc2Maps(data: LogdirData, options: Fc2MapOptions, skip: rea
 
 /** The run directories of `drawing` whose drawing failed, once every one has ended. */
 async function drawingFailures(drawing: ReadonlyMap<string, Promise<Error | null>> | undefined): Promise<string[]> {
-  const ended = await Promise.all([...(drawing ?? new Map<string, Promise<Error | null>>())].map(async ([dir, made]) => ((await made) === null ? null : resolve(dir))));
+  const ended = await Promise.all([...(drawing ?? [])].map(async ([dir, made]) => ((await made) === null ? null : resolve(dir))));
   return ended.filter((dir): dir is string => dir !== null);
 }
 
